@@ -1,0 +1,65 @@
+"""Versioned schema migrations. Append a new (version, description, sql) entry; never edit one.
+
+Data tables carry no PRIMARY KEY: the importer guarantees unique keys before writing, and DuckDB's
+key indexes would slow down the delete-then-insert refresh of large files.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "initial schema: audit, settings and the six kinds of data",
+        """
+        CREATE SEQUENCE import_batch_seq START 1;
+        CREATE TABLE import_batches (
+            batch_id BIGINT PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            checksum VARCHAR,
+            rows_read BIGINT,
+            rows_written BIGINT,
+            rows_rejected BIGINT,
+            status VARCHAR NOT NULL,      -- ok | refused | failed | reset
+            message VARCHAR,
+            report_json VARCHAR,
+            started_at TIMESTAMP NOT NULL,
+            finished_at TIMESTAMP
+        );
+        CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR);
+        CREATE TABLE workshops (
+            workshop VARCHAR NOT NULL, headcount DOUBLE, hours_per_week DOUBLE,
+            efficiency DOUBLE, regular_cost_per_hour DOUBLE,
+            overtime_max_hours_per_person_week DOUBLE, overtime_premium DOUBLE,
+            temp_max_headcount DOUBLE, temp_cost_per_hour DOUBLE, temp_lead_time_days DOUBLE,
+            temp_productivity DOUBLE, subcontract_cost_per_hour DOUBLE,
+            subcontract_lead_time_days DOUBLE, subcontract_max_hours_per_week DOUBLE,
+            batch_id BIGINT
+        );
+        CREATE TABLE products (
+            sku VARCHAR NOT NULL, name VARCHAR, family VARCHAR, unit_cost DOUBLE,
+            unit_price DOUBLE, lead_time_days DOUBLE, safety_stock DOUBLE, workshop VARCHAR,
+            hours_per_unit DOUBLE, moq DOUBLE, batch_id BIGINT
+        );
+        CREATE TABLE sales (
+            date DATE NOT NULL, sku VARCHAR NOT NULL, quantity DOUBLE, customer VARCHAR,
+            batch_id BIGINT
+        );
+        CREATE TABLE orders (
+            order_id VARCHAR NOT NULL, line VARCHAR, customer VARCHAR, sku VARCHAR NOT NULL,
+            quantity DOUBLE, order_date DATE, promised_date DATE, delivered_date DATE,
+            delivered_quantity DOUBLE, batch_id BIGINT
+        );
+        CREATE TABLE stock (
+            date DATE NOT NULL, sku VARCHAR NOT NULL, on_hand DOUBLE, unit_cost DOUBLE,
+            batch_id BIGINT
+        );
+        CREATE TABLE production_orders (
+            mo_id VARCHAR NOT NULL, sku VARCHAR NOT NULL, workshop VARCHAR, quantity DOUBLE,
+            planned_start DATE, planned_end DATE, actual_start DATE, actual_end DATE,
+            hours_required DOUBLE, hours_done DOUBLE, progress_pct DOUBLE, order_id VARCHAR,
+            priority DOUBLE, batch_id BIGINT
+        );
+        """,
+    ),
+)

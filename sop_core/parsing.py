@@ -1,0 +1,87 @@
+"""SQL expressions that turn the text of a cell into a number or a date, the French way included.
+
+They run inside DuckDB over the whole file at once (a million rows parse in well under a second,
+where a Python loop would take tens). Every value that comes from a user (date formats) is bound as
+a parameter; the expressions only ever name our own columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# ISO first, then French day-first forms; two-digit years before four-digit ones because DuckDB's
+# %Y would otherwise read "01/02/24" as the year 24.
+DEFAULT_DATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%d/%m/%y",
+    "%d/%m/%Y",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%Y/%m/%d",
+)
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+# Spaces of every kind (French thousands use a narrow no-break space), apostrophes (Swiss
+# thousands), and unit signs that Excel exports keep with the number.
+_NOISE = "[\\s\u00a0\u202f'€%]"
+_COMMA_THOUSANDS = r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?"
+_DOT_THOUSANDS = r"[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d*)?"
+DECIMAL_COMMA_VALUE = r"[+-]?\d*,\d+"
+DECIMAL_DOT_VALUE = r"[+-]?\d*\.\d+"
+
+
+@dataclass
+class Sql:
+    """An SQL fragment with its bound parameters, so fragments compose without string formatting."""
+
+    text: str
+    params: list[object] = field(default_factory=list)
+
+
+def cleaned(raw: str) -> Sql:
+    """The cell without surrounding blanks; NULL when empty."""
+    return Sql(f"nullif(trim({raw}), '')")
+
+
+def coalesce(parts: list[Sql]) -> Sql:
+    if len(parts) == 1:
+        return parts[0]
+    return Sql(
+        "coalesce(" + ", ".join(p.text for p in parts) + ")",
+        [param for p in parts for param in p.params],
+    )
+
+
+def number(raw: str, decimal: str) -> Sql:
+    """Parse `raw` as a finite number with `decimal` ("," or ".") as the decimal separator."""
+    squeezed = f"regexp_replace(trim({raw}), ?, '', 'g')"
+    if decimal == ",":
+        text = (
+            f"CASE WHEN regexp_full_match({squeezed}, ?) "
+            f"THEN replace(replace({squeezed}, '.', ''), ',', '.') "
+            f"ELSE replace({squeezed}, ',', '.') END"
+        )
+        params: list[object] = [_NOISE, _DOT_THOUSANDS, _NOISE, _NOISE]
+    else:
+        text = (
+            f"CASE WHEN regexp_full_match({squeezed}, ?) "
+            f"THEN replace({squeezed}, ',', '') ELSE {squeezed} END"
+        )
+        params = [_NOISE, _COMMA_THOUSANDS, _NOISE, _NOISE]
+    value = f"try_cast({text} AS DOUBLE)"
+    return Sql(f"(CASE WHEN isfinite({value}) THEN {value} END)", params + params)
+
+
+def date(raw: str, formats: tuple[str, ...]) -> Sql:
+    """Parse `raw` with the first of `formats` that fits; NULL outside years 1900-2200."""
+    parsed = f"try_strptime(trim({raw}), ?::VARCHAR[])::DATE"
+    return Sql(
+        f"(CASE WHEN year({parsed}) BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR} THEN {parsed} END)",
+        [list(formats), list(formats)],
+    )

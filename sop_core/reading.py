@@ -1,0 +1,203 @@
+"""Read a CSV, XLSX or Parquet file into a DuckDB table of text columns, untouched.
+
+Everything stays text here so that parsing (decimal comma, French dates) and validation happen in
+one place, `importers`, with the original value at hand for error messages. The `_row` column is
+the row number as a spreadsheet shows it (header = row 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import math
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow.parquet as pq
+
+from sop_core.db import first_row
+
+ROW = "_row"
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+_CHUNK = 1 << 20
+
+
+class FileReadError(ValueError):
+    """The file cannot be read at all (not a table, wrong format, missing sheet...)."""
+
+
+def detect_encoding(path: Path) -> str:
+    """'utf-8' when the whole file decodes as UTF-8 (BOM or not), else 'cp1252' (Excel on Windows)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        try:
+            while chunk := handle.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
+    # DuckDB reads UTF-8 and Latin-1 natively, but cp1252 differs from Latin-1 exactly where French
+    # files put their euro signs and curly apostrophes, so transcode rather than misread.
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
+        while chunk := source.read(_CHUNK):
+            sink.write(decoder.decode(chunk))
+        sink.write(decoder.decode(b"", final=True))
+
+
+@contextmanager
+def _utf8_csv(path: Path) -> Iterator[tuple[Path, str]]:
+    encoding = detect_encoding(path)
+    if encoding == "utf-8":
+        yield path, encoding
+        return
+    tmp_dir = Path(tempfile.mkdtemp(prefix="sop_import_"))
+    try:
+        target = tmp_dir / "utf8.csv"
+        _transcode_to_utf8(path, encoding, target)
+        yield target, encoding
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
+    with _utf8_csv(path) as (utf8_path, encoding):
+        # DuckDB's sniffer finds the separator (, ; tab |) and quoting; all_varchar keeps every value
+        # as typed so our parser decides what `1,5` or `01/02/24` means. The header is read as the
+        # first data row so that no header text ever becomes an SQL identifier.
+        options = "all_varchar = true, header = false, strict_mode = false, sample_size = 20480"
+        try:
+            _create_raw(con, table, f"read_csv(?, {options})", [str(utf8_path)], first_row=1)
+        except duckdb.Error:
+            # Ragged rows need null padding, which DuckDB only does with the serial reader.
+            try:
+                _create_raw(
+                    con, table, f"read_csv(?, {options}, null_padding = true, parallel = false)",
+                    [str(utf8_path)], first_row=1,
+                )
+            except duckdb.Error as exc:
+                raise FileReadError(f"not a readable CSV file ({_first_line(exc)})") from exc
+    return encoding
+
+
+def _create_raw(
+    con: duckdb.DuckDBPyConnection, table: str, source: str, params: list[object], first_row: int
+) -> None:
+    """`table` = `_row` (numbered from `first_row`) then the source's columns as c0, c1, ..."""
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        f"SELECT row_number() OVER () + {first_row - 1} AS {ROW}, * FROM {source}",
+        params,
+    )
+    generated = [name for name, *_ in con.execute(f"DESCRIBE {table}").fetchall()][1:]
+    renames = ", ".join(f'"{name}" AS c{i}' for i, name in enumerate(generated))  # DuckDB's own names
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {ROW}, {renames} FROM {table}")
+
+
+def _pop_header_row(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Take row 1 (the header) out of `table` and return its cells as the headers."""
+    row = first_row(con, f"SELECT * EXCLUDE ({ROW}) FROM {table} WHERE {ROW} = 1")
+    con.execute(f"DELETE FROM {table} WHERE {ROW} = 1")
+    return ["" if cell is None else str(cell).strip() for cell in row]
+
+
+def _excel_cell_text(value: object) -> str | None:
+    """Excel cells arrive typed; turn them into the text a CSV export of the same cell would hold."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None) -> None:
+    try:
+        frame = pd.read_excel(
+            path, sheet_name=sheet or 0, dtype=object, header=None, engine="openpyxl"
+        )
+    except ValueError as exc:  # pandas says "Worksheet named 'X' not found"
+        raise FileReadError(str(exc)) from exc
+    except Exception as exc:  # openpyxl raises many types for a corrupt or non-Excel file
+        raise FileReadError(f"not a readable Excel workbook ({_first_line(exc)})") from exc
+    text = pd.DataFrame(
+        {f"c{i}": [_excel_cell_text(v) for v in frame[col]] for i, col in enumerate(frame.columns)},
+        dtype=object,
+    )
+    con.register("_excel_frame", text)
+    try:
+        _create_raw(con, table, "(SELECT COLUMNS(*)::VARCHAR FROM _excel_frame)", [], first_row=1)
+    finally:
+        con.unregister("_excel_frame")
+
+
+def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> list[str]:
+    try:
+        arrow = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for a non-Parquet file
+        raise FileReadError(f"not a readable Parquet file ({_first_line(exc)})") from exc
+    con.register("_parquet_body", arrow.rename_columns([f"c{i}" for i in range(arrow.num_columns)]))
+    try:
+        _create_raw(con, table, "(SELECT COLUMNS(*)::VARCHAR FROM _parquet_body)", [], first_row=2)
+    finally:
+        con.unregister("_parquet_body")
+    return list(arrow.column_names)
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """What `read_raw` found: the headers as written, and how the file was understood."""
+
+    headers: tuple[str, ...]
+    description: str
+
+
+def read_raw(
+    con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None = None
+) -> RawFile:
+    """Load `path`'s data rows into temp table `table` (`_row`, c0, c1... all text).
+
+    The description ("CSV, cp1252", "Excel, sheet 'Articles'") goes into the report so a user sees
+    how the file was understood. Fully empty rows (Excel's trailing `;;;;`) are dropped.
+    """
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise FileReadError("file not found")
+    if suffix in PARQUET_SUFFIXES:
+        headers, description = _read_parquet(con, path, table), "Parquet"
+    else:
+        if suffix in EXCEL_SUFFIXES:
+            _read_excel(con, path, table, sheet)
+            description = f"Excel, sheet {sheet!r}" if sheet else "Excel, first sheet"
+        elif suffix in CSV_SUFFIXES or not suffix:
+            description = f"CSV, {_read_csv(con, path, table)}"
+        else:
+            raise FileReadError(
+                f"unsupported file type {suffix!r}: use .csv, .txt, .tsv, .xlsx or .parquet"
+            )
+        headers = _pop_header_row(con, table)
+    if headers:
+        all_empty = " AND ".join(f"nullif(trim(c{i}), '') IS NULL" for i in range(len(headers)))
+        con.execute(f"DELETE FROM {table} WHERE {all_empty}")
+    return RawFile(tuple(headers), description)
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

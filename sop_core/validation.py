@@ -1,0 +1,165 @@
+"""Row checks on the parsed file, all in SQL: one scan counts every rule, examples only for failures.
+
+Each rule is a `Check` (an SQL condition over the `typed` table, true for a bad row). Errors mark
+their rows in the `bad_rows` table; warnings only inform.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from sop_core.contract import Column, Kind
+from sop_core.db import first_row
+from sop_core.headers import ResolvedHeaders
+from sop_core.parsing import Sql
+from sop_core.report import MAX_EXAMPLE_ROWS, Finding, ImportReport, Severity
+
+TYPED, BAD_ROWS, KNOWN_KEYS = "typed", "bad_rows", "known_keys"
+FAR_FUTURE_YEARS = 3
+
+
+@dataclass(frozen=True)
+class Check:
+    """Rows where `condition` holds break the rule; `shown` is the column whose raw value we quote."""
+
+    condition: Sql
+    severity: Severity
+    code: str
+    message: str
+    fix: str
+    column: str | None = None
+    shown: str | None = None
+
+
+def raw(column: str) -> str:
+    return f'"{column}__raw"'
+
+
+def _column_checks(column: Column) -> list[Check]:
+    name, checks = column.name, []
+    if column.required:
+        checks.append(Check(
+            Sql(f"{raw(name)} IS NULL"), "error", "empty_value", f"{name} is empty",
+            f"fill in {name} on these rows, or delete the rows", name,
+        ))
+    if column.type != "text":
+        what = "date (dd/mm/yyyy or yyyy-mm-dd)" if column.type == "date" else "number"
+        checks.append(Check(
+            Sql(f'{raw(name)} IS NOT NULL AND "{name}" IS NULL'), "error", "unparseable",
+            f"not a valid {what}", f"write a {what}, or give its format in a column mapping",
+            name, name,
+        ))
+    if column.minimum is not None:
+        below = "negative" if column.minimum == 0 else f"below {column.minimum:g}"
+        checks.append(Check(
+            Sql(f'"{name}" < ?', [column.minimum]), "error", "out_of_range", f"{name} is {below}",
+            f"use a value of at least {column.minimum:g}", name, name,
+        ))
+    if column.maximum is not None:
+        checks.append(Check(
+            Sql(f'"{name}" > ?', [column.maximum]), "error", "out_of_range",
+            f"{name} is above {column.maximum:g}", f"use a value of at most {column.maximum:g}",
+            name, name,
+        ))
+    return checks
+
+
+def _date_order_checks(kind: Kind, headers: ResolvedHeaders) -> list[Check]:
+    return [
+        Check(
+            Sql(f'"{later}" < "{earlier}"'), "error", "date_order", f"{later} is before {earlier}",
+            f"correct one of the two dates ({later} must be on or after {earlier})", later, later,
+        )
+        for earlier, later in kind.date_order
+        if headers.present(earlier) and headers.present(later)
+    ]
+
+
+def _future_checks(kind: Kind, headers: ResolvedHeaders, today: dt.date) -> list[Check]:
+    limit = today.replace(year=today.year + FAR_FUTURE_YEARS) if today.month != 2 or today.day != 29 \
+        else today + dt.timedelta(days=365 * FAR_FUTURE_YEARS)
+    return [
+        Check(
+            Sql(f'"{c.name}" > ?', [limit]), "warning", "far_future",
+            f"{c.name} is more than {FAR_FUTURE_YEARS} years ahead",
+            "check the year (a typo such as 2062 for 2026?)", c.name, c.name,
+        )
+        for c in kind.columns
+        if c.type == "date" and headers.present(c.name)
+    ]
+
+
+def _duplicate_check(kind: Kind, key_sql: str) -> Check:
+    return Check(
+        Sql(f"count(*) OVER (PARTITION BY {key_sql}) > 1"), "error", "duplicate_key",
+        f"several rows share the same {' + '.join(kind.key)}",
+        "keep one row per key (delete or merge the duplicates)", ", ".join(kind.key),
+    )
+
+
+def _reference_checks(kind: Kind, headers: ResolvedHeaders, lenient_skus: bool) -> list[Check]:
+    checks = []
+    for ref in kind.references:
+        if not headers.present(ref.column):
+            continue
+        lenient = lenient_skus and ref.target_kind == "products"
+        checks.append(Check(
+            Sql(
+                f'"{ref.column}" IS NOT NULL AND "{ref.column}" NOT IN '
+                f"(SELECT key FROM {KNOWN_KEYS} WHERE target = ?)",
+                [ref.target_kind],
+            ),
+            "warning" if lenient else "error", "unknown_reference",
+            f"{ref.column} not found in {ref.target_kind}"
+            + (" (placeholder products will be created)" if lenient else ""),
+            f"import the {ref.target_kind} file first, or add these to it", ref.column, ref.column,
+        ))
+    return checks
+
+
+def build_checks(
+    kind: Kind, headers: ResolvedHeaders, today: dt.date, key_sql: str, lenient_skus: bool
+) -> list[Check]:
+    """Every rule that applies to this file, given which columns it has."""
+    checks = [chk for c in kind.columns if headers.present(c.name) for chk in _column_checks(c)]
+    checks += _date_order_checks(kind, headers)
+    if kind.on_duplicate == "error":
+        checks.append(_duplicate_check(kind, key_sql))
+    checks += _reference_checks(kind, headers, lenient_skus)
+    checks += _future_checks(kind, headers, today)
+    return checks
+
+
+def run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], report: ImportReport) -> None:
+    """Evaluate every check in one pass; add findings; put the rows of errors in `bad_rows`."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {BAD_ROWS} (_row BIGINT)")
+    if not checks:
+        return
+    # Window functions (the duplicate check) cannot sit in a WHERE, so each check becomes a column.
+    columns = ", ".join(f"coalesce(({c.condition.text}), false) AS f{i}" for i, c in enumerate(checks))
+    params = [p for c in checks for p in c.condition.params]
+    con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS SELECT _row, {columns} FROM {TYPED}", params)
+    counts = first_row(
+        con, "SELECT " + ", ".join(f"count(*) FILTER (WHERE f{i})" for i in range(len(checks))) + " FROM flags"
+    )
+    for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
+        if count:
+            report.add(_finding(con, check, i, int(count)))
+            if check.severity == "error":
+                con.execute(f"INSERT INTO {BAD_ROWS} SELECT _row FROM flags WHERE f{i}")
+
+
+def _finding(con: duckdb.DuckDBPyConnection, check: Check, index: int, count: int) -> Finding:
+    shown = raw(check.shown) if check.shown else "NULL"
+    examples = con.execute(
+        f"SELECT t._row, {shown} FROM flags JOIN {TYPED} t USING (_row) WHERE f{index} "
+        f"ORDER BY t._row LIMIT {MAX_EXAMPLE_ROWS}"
+    ).fetchall()
+    values = tuple(dict.fromkeys(str(v) for _, v in examples if v is not None))[:3]
+    return Finding(
+        check.severity, check.code, check.message, check.fix, column=check.column,
+        rows=tuple(int(r) for r, _ in examples), count=count, examples=values,
+    )
