@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+import pandas as pd
+
 ColumnType = Literal["text", "number", "date"]
 DuplicateRule = Literal["error", "sum"]
 
@@ -302,3 +304,13 @@ def get_kind(name: str) -> Kind:
         raise ValueError(
             f"Unknown kind of file {name!r}: use one of {', '.join(KINDS)}."
         ) from None
+
+
+def contract_frame(kind_name: str) -> pd.DataFrame:
+    """The columns of a kind as a table: the reference users read on the Data page."""
+    kind = get_kind(kind_name)
+    return pd.DataFrame(
+        [{"column": c.name, "type": c.type, "required": c.required,
+          "default": "" if c.default is None else c.default,
+          "also accepted as": ", ".join(c.aliases), "meaning": c.doc} for c in kind.columns]
+    )

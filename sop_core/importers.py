@@ -230,8 +230,9 @@ def validate_file(
         try:
             raw_file = read_raw(con, path, RAW, sheet or mapping.sheet)
         except FileReadError as exc:
-            report.add(Finding("error", "unreadable", f"cannot read the file: {exc}",
-                               "save it as CSV (UTF-8 or Windows), XLSX or Parquet and try again"))
+            fix = ("check the path and the file name" if not path.is_file()
+                   else "save it as CSV (UTF-8 or Windows), XLSX or Parquet and try again")
+            report.add(Finding("error", "unreadable", f"cannot read the file: {exc}", fix))
             return StagedImport(kind, report)
         headers = resolve_headers(raw_file.headers, kind, mapping)
         report.findings.extend(headers.findings)

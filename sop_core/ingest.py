@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -134,16 +134,29 @@ def _validate_all(
     return staged_all
 
 
+def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: str) -> None:
+    """Empty every data table (audit kept) and forget the data's as-of date."""
+    for kind in KINDS.values():
+        cur.execute(f"DELETE FROM {kind.table}")
+    cur.execute("DELETE FROM settings WHERE key = 'as_of'")
+    _record(cur, ImportReport("(all data cleared)", "all"), "", "reset", 0, started, why)
+
+
+def empty_store(store: Store) -> None:
+    """Remove all data (to start from one's own files); the import history stays."""
+    with store.transaction() as cur:
+        clear_data(cur, dt.datetime.now(), "all data removed by the user")
+
+
 def _write_all(
     store: Store, staged_all: list[StagedImport], checksums: list[str], started: dt.datetime,
-    clear_first: bool,
+    clear_first: bool, settings: Mapping[str, str],
 ) -> list[int]:
     with store.transaction() as cur:
         if clear_first:
-            for kind in KINDS.values():
-                cur.execute(f"DELETE FROM {kind.table}")
-            reset = ImportReport("(all data cleared)", "all")
-            _record(cur, reset, "", "reset", 0, started, "data tables emptied before a full load")
+            clear_data(cur, started, "data tables emptied before a full load")
+        for key, value in settings.items():
+            store.set_setting(key, value, cur)
         batch_ids = []
         for staged, checksum in zip(staged_all, checksums, strict=True):
             batch_id = _record(cur, staged.report, checksum, "ok", 0, started, staged.report.summary())
@@ -169,10 +182,12 @@ def import_files(
     *,
     today: dt.date | None = None,
     clear_first: bool = False,
+    settings: Mapping[str, str] | None = None,
     progress: Progress | None = None,
 ) -> ImportOutcome:
     """Validate all `files`, then write all or nothing. `clear_first` empties the data tables
-    in the same transaction (reset to demo). Raises StoreError when the database itself fails."""
+    and `settings` are stored in the same transaction (reset to demo). Raises StoreError when the
+    database itself fails."""
     report_progress = progress or (lambda _fraction, _text: None)
     started = dt.datetime.now()
     today = today or store.as_of() or dt.date.today()
@@ -187,7 +202,7 @@ def import_files(
         return ImportOutcome(reports)
     report_progress(len(files) / (len(files) + 1), "Writing to the database")
     try:
-        batch_ids = _write_all(store, staged_all, checksums, started, clear_first)
+        batch_ids = _write_all(store, staged_all, checksums, started, clear_first, settings or {})
     except duckdb.Error as exc:
         _record_outside(store, reports, checksums, "failed", started, f"database error: {exc}")
         raise StoreError(f"The import failed and was rolled back, nothing was written: {exc}") from exc

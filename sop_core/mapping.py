@@ -17,7 +17,6 @@ A mapping is a small YAML or JSON file (or the same dict built by the import pag
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -136,17 +135,43 @@ def mapping_from_dict(data: Mapping[str, Any], kind: Kind) -> ColumnMapping:
     )
 
 
+def _parse_text(text: str) -> dict[str, Any]:
+    """YAML or JSON (JSON is YAML) into a dict."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise MappingError(f"not valid YAML or JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise MappingError("a mapping must hold keys and values at top level (kind:, columns:...)")
+    return data
+
+
 def load_mapping(path: Path, kind: Kind) -> ColumnMapping:
     """Read a .yaml/.yml/.json mapping file; a MappingError names the file and the problem."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise MappingError(f"{path.name}: cannot read the mapping ({exc})") from exc
-    if not isinstance(data, dict):
-        raise MappingError(f"{path.name}: a mapping file must hold a mapping (key: value) at top level")
-    try:
-        return mapping_from_dict(data, kind)
+        return mapping_from_dict(_parse_text(path.read_text(encoding="utf-8-sig")), kind)
+    except OSError as exc:
+        raise MappingError(f"{path.name}: cannot read the mapping ({exc.strerror})") from exc
     except MappingError as exc:
         raise MappingError(f"{path.name}: {exc}") from exc
+
+
+def mapping_from_choices(
+    kind: Kind,
+    choices: Mapping[str, str],
+    date_formats: str = "",
+    *,
+    skip_invalid_rows: bool = False,
+    ignore_unmapped: bool = False,
+    mapping_text: str | None = None,
+) -> ColumnMapping:
+    """The mapping the import page builds: a header chosen per column ("(none)" = aliases decide),
+    extra date formats as "a, b", the two options, or the text of an uploaded mapping file."""
+    data = _parse_text(mapping_text) if mapping_text else {
+        "columns": {name: header for name, header in choices.items() if header != "(none)"},
+        "date_formats": [f.strip() for f in date_formats.split(",") if f.strip()],
+    }
+    data["skip_invalid_rows"] = bool(data.get("skip_invalid_rows")) or skip_invalid_rows
+    data["ignore_unmapped"] = bool(data.get("ignore_unmapped")) or ignore_unmapped
+    return mapping_from_dict(data, kind)
 

@@ -32,8 +32,10 @@ EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 _NOISE = "[\\s\u00a0\u202f'€%]"
 _COMMA_THOUSANDS = r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?"
 _DOT_THOUSANDS = r"[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d*)?"
-DECIMAL_COMMA_VALUE = r"[+-]?\d*,\d+"
-DECIMAL_DOT_VALUE = r"[+-]?\d*\.\d+"
+# Evidence for guessing a file's decimal separator. "1,234" proves nothing (French 1.234 or English
+# 1234), so three digits after a lone separator count only after a leading zero ("0,850").
+DECIMAL_COMMA_VALUE = r"[+-]?(\d*,(\d{1,2}|\d{4,})|0,\d+)"
+DECIMAL_DOT_VALUE = r"[+-]?(\d*\.(\d{1,2}|\d{4,})|0\.\d+)"
 
 
 @dataclass

@@ -8,6 +8,7 @@ the row number as a spreadsheet shows it (header = row 1).
 from __future__ import annotations
 
 import codecs
+import csv
 import datetime as dt
 import math
 import shutil
@@ -72,12 +73,31 @@ def _utf8_csv(path: Path) -> Iterator[tuple[Path, str]]:
         shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
+def _header_delimiter(path: Path) -> str | None:
+    """The separator of the header line (; tab , |), or None to let DuckDB's sniffer decide.
+
+    DuckDB sniffs from the data rows and can be fooled by a ragged or single-column file; the
+    header line of an export is regular, and the stdlib sniffer reads one line reliably.
+    """
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:
+        first = next((line for line in handle if line.strip()), "")
+    try:
+        return csv.Sniffer().sniff(first, delimiters=";\t,|").delimiter
+    except csv.Error:
+        return None
+
+
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
+    if path.stat().st_size == 0:
+        raise FileReadError("the file is empty")
     with _utf8_csv(path) as (utf8_path, encoding):
-        # DuckDB's sniffer finds the separator (, ; tab |) and quoting; all_varchar keeps every value
-        # as typed so our parser decides what `1,5` or `01/02/24` means. The header is read as the
-        # first data row so that no header text ever becomes an SQL identifier.
+        # all_varchar keeps every value as typed so our parser decides what `1,5` or `01/02/24`
+        # means. The header is read as the first data row so that no header text ever becomes an
+        # SQL identifier.
         options = "all_varchar = true, header = false, strict_mode = false, sample_size = 20480"
+        delimiter = _header_delimiter(utf8_path)
+        if delimiter:
+            options += ", delim = " + {";": "';'", "\t": "'\\t'", ",": "','", "|": "'|'"}[delimiter]
         try:
             _create_raw(con, table, f"read_csv(?, {options})", [str(utf8_path)], first_row=1)
         except duckdb.Error:

@@ -10,6 +10,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+import pandas as pd
+
 Severity = Literal["error", "warning"]
 MAX_EXAMPLE_ROWS = 5
 
@@ -89,6 +91,15 @@ class ImportReport:
         data = asdict(self)
         data.update(ok=self.ok, rows_valid=self.rows_valid, summary=self.summary())
         return data
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per finding, for the Data page."""
+        return pd.DataFrame(
+            [{"severity": f.severity, "column": f.column or "", "problem": f.message,
+              "rows": ", ".join(map(str, f.rows)), "count": f.count,
+              "found": ", ".join(f.examples), "fix": f.fix} for f in self.errors + self.warnings],
+            columns=["severity", "column", "problem", "rows", "count", "found", "fix"],
+        )
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False, default=str)

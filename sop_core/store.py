@@ -111,9 +111,13 @@ class Store:
         with self.cursor() as cur:
             return cur.execute(sql, list(params)).df()
 
-    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        """The first row of a read query, as Python values; () when there is none."""
         with self.cursor() as cur:
-            row = first_row(cur, sql, params)
+            return first_row(cur, sql, params)
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.row(sql, params)
         return row[0] if row else None
 
     def schema_version(self) -> int:

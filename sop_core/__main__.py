@@ -1,0 +1,7 @@
+"""`python -m sop_core ...`: see `sop_core.cli`."""
+
+import sys
+
+from sop_core.cli import main
+
+sys.exit(main())

@@ -1,0 +1,42 @@
+"""Shared fixtures: a store in a temporary DuckDB file, and a writer of small hand-made files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from sop_core.store import Store
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+TODAY = dt.date(2026, 11, 21)
+
+WORKSHOPS_CSV = "workshop;headcount;hours_per_week;regular_cost_per_hour\nINJ;5;35;32,5\nASM;3;35;30\n"
+PRODUCTS_CSV = (
+    "sku;name;family;unit_cost;unit_price;workshop;hours_per_unit\n"
+    "A1;Boîtier;F1;1,5;3,25;INJ;0,01\nA2;Capot;F1;2;4;ASM;0,02\nB1;Clip;F2;0,2;0,5;INJ;0,001\n"
+)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "test.duckdb") as opened:
+        yield opened
+
+
+WriteFile = Callable[..., Path]
+
+
+@pytest.fixture
+def write_file(tmp_path: Path) -> WriteFile:
+    """write_file("orders.csv", text, encoding="cp1252") -> path; lines end as Excel ends them."""
+
+    def write(name: str, text: str, encoding: str = "utf-8", newline: str = "\r\n") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.replace("\n", newline).encode(encoding))
+        return path
+
+    return write
