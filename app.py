@@ -7,7 +7,8 @@ from sop_ui import APP_TITLE, as_of, compute, page_setup
 
 store = page_setup("Home", "🏭")
 st.title(APP_TITLE)
-st.caption("Sales & Operations Planning dashboard: forecast, service, stock, production and capacity options in one place.")
+st.caption("Sales & Operations Planning dashboard: forecast, service, stock, production and capacity "
+           "options in one place.")
 
 overview = compute(data_overview, as_of())
 with st.container(key="kpi-area", border=True):

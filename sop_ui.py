@@ -41,7 +41,7 @@ def as_of() -> dt.date:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(func_path: str, version: int, args: tuple[Any, ...]) -> Any:
+def _cached(func_path: str, db_path: str, version: int, args: tuple[Any, ...]) -> Any:
     module, name = func_path.split(":")
     func = getattr(importlib.import_module(module), name)
     return func(get_store(), *args)
@@ -49,7 +49,8 @@ def _cached(func_path: str, version: int, args: tuple[Any, ...]) -> Any:
 
 def compute(func: Callable[..., T], *args: Any) -> T:
     """`func(store, *args)`, cached until the data changes."""
-    result: T = _cached(f"{func.__module__}:{func.__qualname__}", data_version(), args)
+    store = get_store()
+    result: T = _cached(f"{func.__module__}:{func.__qualname__}", str(store.path), store.data_version(), args)
     return result
 
 

@@ -6,13 +6,11 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from sop_core.contract import KINDS
+from sop_core.contract import KINDS, contract_frame
 from sop_core.demo import load_demo
 from sop_core.ingest import FileToImport, empty_store, import_files
-from sop_core.mapping import MappingError
+from sop_core.mapping import MappingError, mapping_from_choices
 from sop_core.preview import preview_file
-from sop_core.contract import contract_frame
-from sop_core.mapping import mapping_from_choices
 from sop_ui import page_setup
 
 store = page_setup("Data", "📥")

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from sop_core.contract import KINDS, get_kind
-from sop_core.demo import load_demo
+from sop_core.demo import DEMO_DIR, load_demo
+from sop_core.demogen.generator import write_demo_files
 from sop_core.ingest import FileToImport, ImportOutcome, import_files
 from sop_core.mapping import ColumnMapping, MappingError, load_mapping
 from sop_core.store import Store, StoreError, default_db_path
@@ -31,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sop_core", description="S&OP dashboard data tools")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", parents=[common], help="create or migrate the database")
-    commands.add_parser("demo", parents=[common], help="replace all data with the demo company")
+    demo = commands.add_parser("demo", parents=[common], help="replace all data with the demo company")
+    demo.add_argument("--regenerate", action="store_true",
+                      help="first rewrite data/demo from the seeded generator (for developers)")
     commands.add_parser("status", parents=[common], help="tables, row counts and last imports")
     imp = commands.add_parser("import", parents=[common], help="import one file")
     imp.add_argument("kind", choices=list(KINDS), help="what the file holds")
@@ -101,6 +104,9 @@ def _run(args: argparse.Namespace, store: Store) -> int:
     if args.command == "status":
         return _status(args, store)
     if args.command == "demo":
+        if args.regenerate:
+            written = write_demo_files(DEMO_DIR)
+            print(f"Rewrote {len(written)} files in {DEMO_DIR}", file=sys.stderr)
         return _outcome(args, load_demo(store, progress=_progress))
     item = FileToImport(args.kind, args.file, _mapping(args), args.sheet)
     return _outcome(args, import_files(store, [item], progress=_progress))

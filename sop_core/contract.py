@@ -311,6 +311,6 @@ def contract_frame(kind_name: str) -> pd.DataFrame:
     kind = get_kind(kind_name)
     return pd.DataFrame(
         [{"column": c.name, "type": c.type, "required": c.required,
-          "default": "" if c.default is None else c.default,
+          "default": "" if c.default is None else f"{c.default:g}",
           "also accepted as": ", ".join(c.aliases), "meaning": c.doc} for c in kind.columns]
     )

@@ -113,7 +113,7 @@ def _write_rows(cur: duckdb.DuckDBPyConnection, staged: StagedImport, batch_id: 
         )
     finally:
         cur.unregister("_staged")
-    return staged.rows.num_rows
+    return int(staged.rows.num_rows)
 
 
 def _validate_all(

@@ -167,7 +167,7 @@ def mapping_from_choices(
 ) -> ColumnMapping:
     """The mapping the import page builds: a header chosen per column ("(none)" = aliases decide),
     extra date formats as "a, b", the two options, or the text of an uploaded mapping file."""
-    data = _parse_text(mapping_text) if mapping_text else {
+    data: dict[str, Any] = _parse_text(mapping_text) if mapping_text else {
         "columns": {name: header for name, header in choices.items() if header != "(none)"},
         "date_formats": [f.strip() for f in date_formats.split(",") if f.strip()],
     }

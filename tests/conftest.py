@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from sop_core.store import Store
+from sop_core.demo import load_demo
+from sop_core.store import DB_PATH_ENV, Store
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -40,3 +42,22 @@ def write_file(tmp_path: Path) -> WriteFile:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo loaded once per test session; tests work on copies of it."""
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with Store(path) as demo_store:
+        outcome = load_demo(demo_store)
+        assert outcome.ok, [r.lines() for r in outcome.reports]
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private copy of the demo database, made the default one ($SOP_DB_PATH)."""
+    path = tmp_path / "app.duckdb"
+    shutil.copy(demo_db_template, path)
+    monkeypatch.setenv(DB_PATH_ENV, str(path))
+    yield path

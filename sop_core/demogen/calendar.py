@@ -92,12 +92,12 @@ class WorkCalendar:
 
     def on_or_after(self, dates: np.ndarray) -> np.ndarray:
         """Each date rolled forward to a working day (a promise falling in a closure moves on)."""
-        return self.days[self.index_on_or_after(dates)]
+        return np.asarray(self.days[self.index_on_or_after(dates)])
 
     def shift(self, dates: np.ndarray, working_days: np.ndarray | int) -> np.ndarray:
         """Each date moved by a number of working days (negative = earlier)."""
         idx = self.index_on_or_after(dates) + np.asarray(working_days, dtype=np.int64)
-        return self.days[np.clip(idx, 0, len(self.days) - 1)]
+        return np.asarray(self.days[np.clip(idx, 0, len(self.days) - 1)])
 
     def month_slices(self) -> tuple[np.ndarray, np.ndarray]:
         """For each simulation month: index of its first working day and its number of them."""
@@ -106,6 +106,3 @@ class WorkCalendar:
         last = np.searchsorted(months, np.arange(SIM_MONTHS), side="right")
         return first, last - first
 
-    def count_between(self, start: np.datetime64, end: np.datetime64) -> int:
-        """Working days in [start, end)."""
-        return int(np.searchsorted(self.days, end) - np.searchsorted(self.days, start))

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sop_core.demo_calendar import SIM_MONTHS
-from sop_core.demo_catalogue import FAMILIES, SKU_PREFIX, WORKSHOPS, Family
+from sop_core.demogen.calendar import SIM_MONTHS
+from sop_core.demogen.catalogue import FAMILIES, SKU_PREFIX, WORKSHOPS, Family
 
 PRODUCT_COLUMNS: tuple[str, ...] = (
     "sku", "name", "family", "unit_cost", "unit_price", "lead_time_days", "safety_stock",
@@ -56,7 +56,7 @@ def nice_round(values: np.ndarray) -> np.ndarray:
     power = 10.0 ** np.floor(np.log10(values))
     steps = np.array([1.0, 2.0, 5.0, 10.0])
     nearest = np.abs(values[:, None] / power[:, None] - steps[None, :]).argmin(axis=1)
-    return steps[nearest] * power
+    return np.asarray(steps[nearest] * power)
 
 
 def _family_rows(family_idx: int, family: Family, rng: np.random.Generator) -> pd.DataFrame:
@@ -118,7 +118,7 @@ def _stock_parameters(rows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
     pack = nice_round(np.maximum(volume / 40.0, 1.0))
     # Presses need long runs to pay the mould change: the tail's MOQ covers many months of demand,
     # which is how a real plant ends up with overstock on slow movers.
-    cover = np.where(occurrence < 1.0, rng.uniform(2.0, 4.0, len(rows)), rng.uniform(0.6, 1.6,
+    cover = np.where(occurrence < 1.0, rng.uniform(2.0, 4.0, len(rows)), rng.uniform(0.3, 0.8,
                                                                                      len(rows)))
     moq = nice_round(np.maximum(volume * cover, pack))
     moq[rng.choice(len(rows), size=MISSING_MOQ_COUNT, replace=False)] = np.nan

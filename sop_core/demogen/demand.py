@@ -8,16 +8,15 @@ believable share of its capacity: volumes and capacity can never disagree by an 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
-from sop_core.demo_calendar import SIM_MONTHS, WorkCalendar, month_number
-from sop_core.demo_catalogue import (
+from sop_core.demogen.calendar import SIM_MONTHS, WorkCalendar, month_number
+from sop_core.demogen.catalogue import (
     FAMILIES,
     PLANT_SEASON,
     TARGET_UTILISATION,
     WORKSHOPS,
 )
-from sop_core.demo_products import Catalogue
+from sop_core.demogen.products import Catalogue
 
 PROMOTION_COUNT = 5
 PROMO_FAMILIES = ("Bouchage", "Jardin", "Kits et coffrets", "Logistique")
@@ -34,14 +33,14 @@ def _seasonality(catalogue: Catalogue) -> np.ndarray:
     months = month_number(np.arange(SIM_MONTHS)) - 1
     plant = np.asarray(PLANT_SEASON)[months]
     family = np.array([np.asarray(f.season)[months] for f in FAMILIES])[catalogue.family]
-    return plant[None, :] * family / family.mean(axis=1, keepdims=True)
+    return np.asarray(plant[None, :] * family / family.mean(axis=1, keepdims=True))
 
 
 def _trend(catalogue: Catalogue) -> np.ndarray:
     """(SKU x month) growth factor centred on the middle of the history."""
     growth = np.array([f.growth for f in FAMILIES])[catalogue.family]
     years = (np.arange(SIM_MONTHS) - SIM_MONTHS / 2) / 12.0
-    return (1.0 + growth[:, None]) ** years[None, :]
+    return np.asarray((1.0 + growth[:, None]) ** years[None, :])
 
 
 def _active_months(catalogue: Catalogue, rng: np.random.Generator) -> np.ndarray:
@@ -58,7 +57,9 @@ def _active_months(catalogue: Catalogue, rng: np.random.Generator) -> np.ndarray
 def _lifecycle_shape(catalogue: Catalogue) -> np.ndarray:
     """Ramp-up over four months after a launch; demand fading in the six months before an end."""
     months = np.arange(SIM_MONTHS)[None, :]
-    ramp = np.clip((months - catalogue.launch[:, None] + 1) / 4.0, 0.0, 1.0)
+    launched_later = catalogue.launch[:, None] > 0
+    ramp = np.where(launched_later,
+                    np.clip((months - catalogue.launch[:, None] + 1) / 4.0, 0.0, 1.0), 1.0)
     to_end = catalogue.end[:, None] - months
     fade = np.where((to_end <= 6) & (catalogue.end[:, None] < SIM_MONTHS), 0.6, 1.0)
     return ramp * fade
@@ -90,14 +91,14 @@ def demand_matrix(catalogue: Catalogue, rng: np.random.Generator) -> np.ndarray:
     for month, factor in GARDEN_LISTING_MONTHS.items():
         demand[garden, month] *= factor
     _promotions(catalogue, demand, rng)
-    return demand
+    return np.asarray(demand)
 
 
 def monthly_capacity(weekly: dict[str, float], calendar: WorkCalendar) -> np.ndarray:
     """(workshop x month) hours: weekly capacity scaled by the month's working days."""
     _, working_days = calendar.month_slices()
     per_week = np.array([weekly[w] for w in WORKSHOPS])
-    return per_week[:, None] * working_days[None, :] / 5.0
+    return np.asarray(per_week[:, None] * working_days[None, :] / 5.0)
 
 
 def workshop_hours(catalogue: Catalogue, demand: np.ndarray, hours: np.ndarray) -> np.ndarray:
@@ -119,9 +120,3 @@ def calibrate_hours_per_unit(catalogue: Catalogue, demand: np.ndarray,
     digits = 2 - np.floor(np.log10(scaled)).astype(int)
     return np.array([round(float(v), int(d)) for v, d in zip(scaled, digits, strict=True)])
 
-
-def utilisation_table(catalogue: Catalogue, demand: np.ndarray, hours: np.ndarray,
-                      capacity: np.ndarray) -> pd.DataFrame:
-    """Historic (workshop x month) load / capacity, for the report and the tests."""
-    ratio = workshop_hours(catalogue, demand, hours) / capacity
-    return pd.DataFrame(ratio, index=list(WORKSHOPS))

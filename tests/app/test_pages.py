@@ -1,0 +1,78 @@
+"""Every page runs under AppTest without an exception, on the demo and on an empty database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sop_core.store import DB_PATH_ENV, Store
+from tests.conftest import PROJECT_ROOT
+
+PAGES = sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "pages").glob("*.py"))
+TIMEOUT = 120
+
+
+def _run(script: str) -> AppTest:
+    """Start from the entry point, as a user does, then switch to `script` if it is a page."""
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.run()
+    if script != "app.py":
+        app.switch_page(script).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_there_is_a_page_per_capability() -> None:
+    names = [Path(p).stem.split("_", 1)[1] for p in PAGES]
+    assert names == ["Data", "Forecast", "Forecast_accuracy", "Service_rate", "Stock_rotation",
+                     "Production_delays", "What_if"]
+
+
+def test_home_page_shows_the_demo_figures(demo_db: Path) -> None:
+    app = _run("app.py")
+    assert app.title[0].value.startswith("S&OP")
+    metrics = {m.label: m.value for m in app.metric}
+    with Store(demo_db) as store:
+        products = store.scalar("SELECT count(*) FROM products")
+    assert metrics["Products (références)"].replace(" ", "") == str(products)
+    assert len(metrics) >= 6
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_demo(demo_db: Path, page: str) -> None:
+    app = _run(page)
+    assert app.title, f"{page} has no title"
+
+
+def test_first_start_on_an_empty_store_loads_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "fresh.duckdb"
+    monkeypatch.setenv(DB_PATH_ENV, str(path))
+    _run("app.py")
+    with Store(path) as store:
+        assert store.get_setting("data_source") == "demo" and store.row_counts()["orders"] > 1000
+
+
+def test_data_page_empties_and_resets_to_demo(demo_db: Path) -> None:
+    app = _run("pages/1_Data.py")
+    assert app.button(key="reset_empty").disabled  # nothing happens without the confirmation
+    app.checkbox(key="reset_confirm").check().run()
+    app.button(key="reset_empty").click().run()
+    assert not app.exception and "All data removed" in app.success[0].value
+    with Store(demo_db) as store:
+        assert sum(store.row_counts().values()) == 0
+    forecast = _run("pages/4_Service_rate.py")
+    assert "No orders imported yet" in forecast.info[0].value
+    app.checkbox(key="reset_confirm").check().run()
+    app.button(key="reset_demo").click().run()
+    assert not app.exception and app.success[0].value == "Demo loaded."
+    with Store(demo_db) as store:
+        assert store.row_counts()["orders"] > 1000
+
+
+def test_data_page_describes_the_contract(demo_db: Path) -> None:
+    app = _run("pages/1_Data.py")
+    app.selectbox(key="contract_kind").select("production_orders").run()
+    columns = list(app.dataframe[-1].value["column"])
+    assert columns[:3] == ["mo_id", "sku", "workshop"] and "progress_pct" in columns

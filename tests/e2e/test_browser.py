@@ -1,0 +1,110 @@
+"""A real browser (Debian's Chromium through Playwright) against `streamlit run app.py`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sop_core.store import DB_PATH_ENV
+from tests.conftest import PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+pytestmark = [
+    pytest.mark.e2e,
+    # In CI the browser test must run: a missing Chromium fails there instead of skipping.
+    pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
+                       reason="Debian's chromium is not installed (apt-get install -y chromium)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read().decode() == "ok":
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture
+def server(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
+    db = tmp_path / "e2e.duckdb"
+    shutil.copy(demo_db_template, db)
+    port = _free_port()
+    env = {**os.environ, DB_PATH_ENV: str(db)}
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false"]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+@pytest.fixture
+def page(server: str):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        tab = browser.new_page(viewport={"width": 1280, "height": 900})
+        tab.set_default_timeout(60_000)
+        yield tab
+        browser.close()
+
+
+def test_home_page_renders_title_and_kpis(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(server)
+    page.get_by_role("heading", name="S&OP — PIC/PDP").wait_for()
+    kpis = page.locator(".st-key-kpi-area [data-testid='stMetric']")
+    kpis.first.wait_for()
+    assert kpis.count() >= 6
+    assert page.locator("[data-testid='stException']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+
+
+def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "stock_bad.csv"
+    bad.write_text("date;sku;on_hand\n31/01/2026;INJ-1001;-5\n", encoding="utf-8")
+    page.goto(f"{server}/Data")
+    page.get_by_text("What does the file hold?").wait_for()
+    page.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="Stock").click()
+    page.locator("input[type='file']").first.set_input_files(str(bad))
+    page.get_by_role("button", name="Check and import").click()
+    error = page.locator("[data-testid='stAlert']").filter(has_text="refused")
+    error.wait_for()
+    table_text = page.locator("[data-testid='stDataFrame']").last.inner_text()
+    assert "stock_bad.csv" in error.inner_text()
+    assert "on_hand" in table_text or page.get_by_text("on_hand").count() > 0
+    assert page.locator("[data-testid='stException']").count() == 0

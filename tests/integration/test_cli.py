@@ -1,0 +1,64 @@
+"""`python -m sop_core`: exit codes, reports on stdout/stderr, JSON output, busy database."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sop_core.cli import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, main
+from tests.conftest import PRODUCTS_CSV, PROJECT_ROOT, WORKSHOPS_CSV, WriteFile
+
+
+def test_init_import_status_round_trip(tmp_path: Path, write_file: WriteFile,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "cli.duckdb")
+    assert main(["init", "--db", db]) == EXIT_OK
+    assert main(["import", "workshops", str(write_file("w.csv", WORKSHOPS_CSV)), "--db", db]) == EXIT_OK
+    assert main(["import", "products", str(write_file("p.csv", PRODUCTS_CSV)), "--db", db]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["status", "--db", db, "--json"]) == EXIT_OK
+    status = json.loads(capsys.readouterr().out)
+    assert status["row_counts"]["products"] == 3 and status["row_counts"]["workshops"] == 2
+    assert [r["kind"] for r in status["last_imports"]] == ["products", "workshops"]
+
+
+def test_refused_file_exits_non_zero_with_the_report(tmp_path: Path, write_file: WriteFile,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write_file("stock.csv", "date;sku;on_hand\n31/13/2026;A1;-1\n")
+    code = main(["import", "stock", str(bad), "--db", str(tmp_path / "c.duckdb"), "--json"])
+    assert code == EXIT_REFUSED
+    out = json.loads(capsys.readouterr().out)
+    assert out["ok"] is False
+    problems = {(f["code"], f["column"]) for f in out["reports"][0]["findings"]}
+    assert {("unparseable", "date"), ("out_of_range", "on_hand"), ("unknown_reference", "sku")} <= problems
+
+
+def test_bad_mapping_file_is_named(tmp_path: Path, write_file: WriteFile,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    mapping = write_file("m.yaml", "columns:\n  nope: X\n")
+    code = main(["import", "sales", str(write_file("s.csv", "a\n1\n")), "--mapping", str(mapping),
+                 "--db", str(tmp_path / "c.duckdb")])
+    assert code == EXIT_MAPPING
+    assert "m.yaml: columns.nope: sales has no column 'nope'" in capsys.readouterr().err
+
+
+def test_busy_database_is_said_clearly(tmp_path: Path) -> None:
+    db = tmp_path / "busy.duckdb"
+    env = {**os.environ, "SOP_DB_PATH": str(db)}
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
+         "sys.stdin.readline()", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        run = subprocess.run([sys.executable, "-m", "sop_core", "status"], cwd=PROJECT_ROOT, env=env,
+                             capture_output=True, text=True, timeout=120)
+    finally:
+        holder.communicate("\n", timeout=30)
+    assert run.returncode == EXIT_STORE
+    assert "is in use by process" in run.stderr and "Traceback" not in run.stderr

@@ -1,0 +1,44 @@
+"""The demo company loads through the normal importers, completely, with its fixed as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from sop_core.demo import DEMO_DIR, demo_manifest, load_demo, needs_first_load
+from sop_core.importers import validate_file
+from sop_core.store import Store
+
+
+def _csv_rows(name: str, encoding: str = "utf-8-sig") -> int:
+    return len(pd.read_csv(DEMO_DIR / name, sep=";", encoding=encoding))
+
+
+def test_demo_loads_every_row_with_its_as_of_date(tmp_path: Path) -> None:
+    with Store(tmp_path / "d.duckdb") as store:
+        assert needs_first_load(store)
+        outcome = load_demo(store)
+        assert outcome.ok and all(not r.findings for r in outcome.reports)
+        counts = store.row_counts()
+        files = demo_manifest()["files"]
+        assert isinstance(files, dict)
+        for kind, name in files.items():
+            encoding = "cp1252" if kind == "products" else "utf-8-sig"
+            assert counts[kind] == _csv_rows(name, encoding), kind
+        assert store.as_of() == dt.date(2026, 11, 2) and not needs_first_load(store)
+        version = store.data_version()
+        assert load_demo(store).ok  # a reset to demo replaces, never adds
+        assert store.row_counts() == counts and store.data_version() > version
+
+
+def test_french_xlsx_matches_the_csv(tmp_path: Path) -> None:
+    today = dt.date(2026, 11, 2)
+    known = {"workshops": ["INJECTION", "ASSEMBLAGE", "CONDITIONNEMENT", "DECOR", "CONTROLE"]}
+    from_xlsx = validate_file(DEMO_DIR / "products.xlsx", "products", known_keys=known, today=today)
+    from_csv = validate_file(DEMO_DIR / "products.csv", "products", known_keys=known, today=today)
+    assert from_xlsx.report.ok and from_xlsx.report.read_as.startswith("Excel")
+    assert from_csv.report.read_as.startswith("CSV, cp1252, decimal comma")
+    assert from_xlsx.rows is not None and from_csv.rows is not None
+    pd.testing.assert_frame_equal(from_xlsx.rows.to_pandas(), from_csv.rows.to_pandas())

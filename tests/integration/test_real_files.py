@@ -1,0 +1,72 @@
+"""Real delivery histories (../shared/data/delivery) import as orders through the shipped mappings;
+the messy rows are reported, and what is stored matches an independent pandas reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sop_core.contract import get_kind
+from sop_core.ingest import FileToImport, import_files
+from sop_core.mapping import load_mapping
+from sop_core.store import Store
+from tests.conftest import PROJECT_ROOT, SHARED_DATA, TODAY
+
+DELIVERY = SHARED_DATA / "delivery"
+MAPPINGS = PROJECT_ROOT / "data" / "mappings"
+pytestmark = pytest.mark.skipif(not DELIVERY.is_dir(), reason="../shared/data is not beside the checkout")
+
+
+def _import(store: Store, name: str, mapping: str):  # type: ignore[no-untyped-def]
+    item = FileToImport("orders", DELIVERY / name, load_mapping(MAPPINGS / mapping, get_kind("orders")))
+    outcome = import_files(store, [item], today=TODAY)
+    assert outcome.ok, outcome.reports[0].lines()
+    return outcome.reports[0]
+
+
+def _scms_expected() -> pd.DataFrame:
+    """The rows the mapping should keep, computed with pandas alone."""
+    raw = pd.read_csv(DELIVERY / "scms_delivery_history.csv", dtype=str, encoding="utf-8-sig")
+    us_date = lambda col: pd.to_datetime(raw[col], format="%m/%d/%y", errors="coerce")  # noqa: E731
+    order = us_date("PO Sent to Vendor Date").fillna(us_date("PQ First Sent to Client Date"))
+    promised = pd.to_datetime(raw["Scheduled Delivery Date"], format="%d-%b-%y")
+    delivered = pd.to_datetime(raw["Delivered to Client Date"], format="%d-%b-%y")
+    keep = order.notna() & (promised >= order) & (delivered >= order)
+    return pd.DataFrame({"line": raw["ID"], "promised": promised, "delivered": delivered})[keep]
+
+
+def test_scms_history_imports_with_messy_rows_reported(store: Store) -> None:
+    report = _import(store, "scms_delivery_history.csv", "scms_orders.yaml")
+    expected = _scms_expected()
+    assert report.rows_read == 10_324
+    assert report.rows_rejected == 10_324 - len(expected)
+    codes = {(f.code, f.column.split(" (")[-1].rstrip(")")) for f in report.errors if f.column}
+    assert ("unparseable", "order_date") in codes and ("date_order", "delivered_date") in codes
+    stored = store.query("SELECT line, promised_date, delivered_date FROM orders")
+    assert sorted(stored["line"]) == sorted(expected["line"])
+    on_time_stored = (stored["delivered_date"] <= stored["promised_date"]).mean()
+    on_time_pandas = (expected["delivered"] <= expected["promised"]).mean()
+    assert round(on_time_stored, 6) == round(on_time_pandas, 6)
+    placeholders = store.scalar("SELECT count(*) FROM products WHERE family = '(non classé)'")
+    assert placeholders == store.scalar("SELECT count(DISTINCT sku) FROM orders") > 100
+
+
+def test_dataco_sample_imports_with_derived_promised_date(store: Store) -> None:
+    report = _import(store, "dataco_supply_chain_sample.csv", "dataco_orders.yaml")
+    assert report.rows_read == 6_000 and report.rows_rejected == 0
+    raw = pd.read_csv(DELIVERY / "dataco_supply_chain_sample.csv", encoding="latin-1")
+    first = raw.iloc[0]
+    row = store.query("SELECT * FROM orders WHERE line = ?", [str(first["Order Item Id"])]).iloc[0]
+    ordered = pd.to_datetime(first["order date (DateOrders)"], format="%m/%d/%Y %H:%M").normalize()
+    assert row["order_date"] == ordered
+    assert row["promised_date"] == ordered + pd.Timedelta(days=int(first["Days for shipment (scheduled)"]))
+    late_in_file = (raw["Days for shipping (real)"] > raw["Days for shipment (scheduled)"]).mean()
+    late_stored = store.scalar("SELECT avg((delivered_date > promised_date)::INT) FROM orders")
+    assert late_stored == pytest.approx(late_in_file)
+
+
+def test_cli_shows_the_mapping_from_the_readme(tmp_path: Path) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    assert "data/mappings/scms_orders.yaml" in readme and "data/mappings/dataco_orders.yaml" in readme
