@@ -19,7 +19,7 @@ with st.container(key="kpi-area", border=True):
     row1[1].metric("Customers", overview.customers)
     row1[2].metric("Open order lines", f"{overview.open_order_lines:,}".replace(",", " "),
                    help=f"of {overview.order_lines:,} order lines imported")
-    row1[3].metric("Open production orders (OF)", overview.open_production_orders,
+    row1[3].metric("Open manufacturing orders (OF)", overview.open_production_orders,
                    help=f"{overview.workshops} workshops")
     row2 = st.columns(4)
     stock_label = f"Stock value ({overview.stock_date:%d/%m/%Y})" if overview.stock_date else "Stock value"

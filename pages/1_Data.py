@@ -64,10 +64,12 @@ with tab_import:
             outcome = import_files(
                 store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
                 progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+            bar.empty()
             report = outcome.reports[0]
             (st.success if outcome.ok else st.error)(report.summary())
             if report.findings:
-                st.dataframe(report.to_frame(), hide_index=True)
+                # A static table: a report is a few lines that must all be read, not browsed.
+                st.table(report.to_frame().set_index("severity"))
 
 with tab_history:
     st.dataframe(store.imports(limit=200), hide_index=True)
@@ -88,6 +90,7 @@ with tab_reset:
     if left.button("Reset to the demo company", disabled=not confirm, key="reset_demo"):
         bar = st.progress(0.0, text="Loading the demo…")
         outcome = load_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+        bar.empty()
         (st.success if outcome.ok else st.error)(
             "Demo loaded." if outcome.ok else "; ".join(r.summary() for r in outcome.reports))
     if right.button("Empty the database (to import my own data)", disabled=not confirm, key="reset_empty"):

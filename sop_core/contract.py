@@ -81,6 +81,17 @@ def _sku(*extra: str) -> Column:
     )
 
 
+def _workshop(required: bool) -> Column:
+    return Column("workshop", "text", required, ("atelier", "poste de charge", "work centre",
+                                                  "work center", "ressource"),
+                  doc="Workshop (atelier, work centre).")
+
+
+def _customer(required: bool) -> Column:
+    return Column("customer", "text", required, ("client", "code client", "customer", "customer id",
+                                                  "nom client", "raison sociale"))
+
+
 def _qty(name: str, required: bool, *aliases: str, doc: str = "") -> Column:
     return Column(name, "number", required, aliases, minimum=0.0, doc=doc)
 
@@ -125,8 +136,7 @@ SALES = Kind(
         Column("quantity", "number", True, ("quantité", "quantite", "qté", "qte", "qty",
                                              "quantité vendue", "quantité livrée", "volume"),
                doc="Units sold; negative (returns) are refused."),
-        Column("customer", "text", False, ("client", "code client", "customer", "customer id",
-                                            "nom client", "raison sociale")),
+        _customer(required=False),
     ),
     key=("date", "sku", "customer"),
     on_duplicate="sum",
@@ -147,8 +157,7 @@ ORDERS = Kind(
         Column("line", "text", False, ("ligne", "n° ligne", "numéro de ligne", "line number",
                                         "order line", "item line"),
                fallback="sku", doc="Line number; the SKU stands in when empty."),
-        Column("customer", "text", True, ("client", "code client", "customer", "customer id",
-                                           "nom client", "raison sociale")),
+        _customer(required=True),
         _sku(),
         _qty("quantity", True, "quantité", "quantite", "qté", "qte", "qté commandée",
              "quantité commandée", "qty", "ordered quantity", doc="Ordered quantity."),
@@ -202,8 +211,7 @@ PRODUCTION_ORDERS = Kind(
                                         "ordre", "mo", "mo number", "work order",
                                         "manufacturing order", "production order")),
         _sku(),
-        Column("workshop", "text", True, ("atelier", "poste de charge", "work centre",
-                                           "work center", "ressource")),
+        _workshop(required=True),
         _qty("quantity", True, "quantité", "quantite", "qté", "qte", "qté à fabriquer",
              "quantité lancée", "qty"),
         Column("planned_start", "date", True, ("début prévu", "date de début prévue",
@@ -235,8 +243,7 @@ WORKSHOPS = Kind(
     name="workshops",
     table="workshops",
     columns=(
-        Column("workshop", "text", True, ("atelier", "poste de charge", "work centre",
-                                           "work center", "ressource")),
+        _workshop(required=True),
         _qty("headcount", True, "effectif", "nb opérateurs", "opérateurs", "headcount"),
         _qty("hours_per_week", True, "heures par semaine", "horaire hebdo", "h/semaine",
              "hours per week"),

@@ -34,6 +34,7 @@ _COMMA_THOUSANDS = r"[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d*)?"
 _DOT_THOUSANDS = r"[+-]?[1-9]\d{0,2}(\.\d{3})+(,\d*)?"
 # Evidence for guessing a file's decimal separator. "1,234" proves nothing (French 1.234 or English
 # 1234), so three digits after a lone separator count only after a leading zero ("0,850").
+# Each must contain its separator: `importers.guess_decimal` only tries values that do.
 DECIMAL_COMMA_VALUE = r"[+-]?(\d*,(\d{1,2}|\d{4,})|0,\d+)"
 DECIMAL_DOT_VALUE = r"[+-]?(\d*\.(\d{1,2}|\d{4,})|0\.\d+)"
 

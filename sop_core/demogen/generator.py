@@ -29,7 +29,14 @@ from sop_core.demogen.calendar import DEMO_AS_OF, WorkCalendar
 from sop_core.demogen.catalogue import COMPANY, weekly_capacity_hours, workshops_frame
 from sop_core.demogen.demand import calibrate_hours_per_unit, demand_matrix, monthly_capacity
 from sop_core.demogen.open_book import open_orders
-from sop_core.demogen.orders import customer_pairs, late_pressure, order_lines, orders_frame, sales_frame, shipments_matrix
+from sop_core.demogen.orders import (
+    customer_pairs,
+    late_pressure,
+    order_lines,
+    orders_frame,
+    sales_frame,
+    shipments_matrix,
+)
 from sop_core.demogen.production import closed_orders, link_to_customer_orders, production_frame
 from sop_core.demogen.products import PRODUCT_COLUMNS, build_catalogue, products_frame
 from sop_core.demogen.stock import simulate_stock, stock_frame

@@ -104,7 +104,9 @@ def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_pa
     page.get_by_role("button", name="Check and import").click()
     error = page.locator("[data-testid='stAlert']").filter(has_text="refused")
     error.wait_for()
-    table_text = page.locator("[data-testid='stDataFrame']").last.inner_text()
+    table_text = page.locator("[data-testid='stTable']").last.inner_text()
     assert "stock_bad.csv" in error.inner_text()
-    assert "on_hand" in table_text or page.get_by_text("on_hand").count() > 0
+    assert "on_hand is negative" in table_text and "use a value of at least 0" in table_text
     assert page.locator("[data-testid='stException']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "data_bad_upload.png"), full_page=True)

@@ -3,8 +3,6 @@ the messy rows are reported, and what is stored matches an independent pandas re
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -66,7 +64,3 @@ def test_dataco_sample_imports_with_derived_promised_date(store: Store) -> None:
     late_stored = store.scalar("SELECT avg((delivered_date > promised_date)::INT) FROM orders")
     assert late_stored == pytest.approx(late_in_file)
 
-
-def test_cli_shows_the_mapping_from_the_readme(tmp_path: Path) -> None:
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    assert "data/mappings/scms_orders.yaml" in readme and "data/mappings/dataco_orders.yaml" in readme
