@@ -32,7 +32,12 @@ from sop_core.validation import (
 )
 
 RAW = "raw"
+# DuckDB's row group size. Rows handed to the store in batches of this size fill whole row groups;
+# other sizes leave a partial row group per batch, which the next checkpoint rewrites (0.35 s per
+# million rows).
+ROW_GROUP_ROWS = 122_880
 SQL_TYPES = {"text": "VARCHAR", "number": "DOUBLE", "date": "DATE"}
+TYPED_VALUES = "typed_values"  # the parsed values; the `typed` view adds the raw text of text columns
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def guess_decimal(con: duckdb.DuckDBPyConnection, kind: Kind, headers: ResolvedH
     sources = [s for c in kind.columns if c.type == "number" for s in _raw_sources(headers, c.name)]
     if not sources:
         return "."
-    values = " UNION ALL ".join(f"SELECT trim({s}) AS v FROM {RAW}" for s in sources)
+    values = " UNION ALL ".join(f"SELECT {parsing.trimmed(s)} AS v FROM {RAW}" for s in sources)
     # Each pattern needs its separator, so the regexp only runs on values that contain it: a CASE
     # skips the others (DuckDB would evaluate both sides of an AND), halving the scan.
     evidence = "count(*) FILTER (WHERE CASE WHEN contains(v, '{0}') THEN regexp_full_match(v, ?) END)"
@@ -66,111 +71,131 @@ def guess_decimal(con: duckdb.DuckDBPyConnection, kind: Kind, headers: ResolvedH
     return "," if comma > dot else "."
 
 
+# Rows sampled to tell whether a number column repeats its values enough to parse them once.
+_SAMPLE_ROWS = 10_000
+
+
+@dataclass
+class _Lookups:
+    """Tables (text -> parsed value) that `typed` joins: each distinct text is parsed only once.
+
+    A date format that does not fit costs DuckDB's strptime about 0.5 µs (it builds an error
+    message), and a dd/mm/yyyy date fails six formats before its own: about 4 s per date column of
+    a million rows when every cell is parsed. Dates and quantities repeat (a few hundred days in a
+    million order lines), so parsing the distinct texts and joining back is much faster, with the
+    same value per cell. Texts are kept untrimmed (the parsers trim) so the join needs no trim.
+    """
+
+    joins: list[str] = field(default_factory=list)
+
+    def parse_once(self, con: duckdb.DuckDBPyConnection, source: str, parsed: parsing.Sql) -> parsing.Sql:
+        """`parsed` is written over a column named `text`; returns the joined value."""
+        table = f"_parsed_{len(self.joins)}"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT text, {parsed.text} AS value "
+            f"FROM (SELECT DISTINCT {source} AS text FROM {RAW})",
+            parsed.params,
+        )
+        # DISTINCT texts: each row of the file matches at most one row, so none is repeated.
+        self.joins.append(f" LEFT JOIN {table} ON {table}.text = {RAW}.{source}")
+        return parsing.Sql(f"{table}.value")
+
+
+def _repeats(con: duckdb.DuckDBPyConnection, source: str) -> bool:
+    """True when the first rows of `source` hold few distinct texts (quantities, not amounts).
+
+    Parsing distinct texts pays off for those; a column of all-different amounts is cheaper to
+    parse cell by cell (its regexps cost less than a DISTINCT and a join over a million texts).
+    """
+    distinct, rows = first_row(
+        con, f"SELECT count(DISTINCT v), count(*) FROM (SELECT {source} AS v FROM {RAW} LIMIT {_SAMPLE_ROWS})"
+    )
+    return int(distinct) * 10 <= int(rows)
+
+
 def _parsed(
-    column: Column, sources: list[str], decimal: str, date_tables: Mapping[tuple[str, str], str]
+    con: duckdb.DuckDBPyConnection, column: Column, sources: list[str], decimal: str,
+    formats: tuple[str, ...], lookups: _Lookups,
 ) -> parsing.Sql:
     parts = []
     for source in sources:
-        if column.type == "number":
+        if column.type == "date":
+            parts.append(lookups.parse_once(con, source, parsing.date("text", formats)))
+        elif column.type == "number" and _repeats(con, source):
+            parts.append(lookups.parse_once(con, source, parsing.number("text", decimal)))
+        elif column.type == "number":
             parts.append(parsing.number(source, decimal))
-        elif column.type == "date":
-            parts.append(parsing.Sql(f"{date_tables[column.name, source]}.value"))
         else:
             parts.append(parsing.cleaned(source))
     return parsing.coalesce(parts)
 
 
 def _typed_columns(
-    kind: Kind, headers: ResolvedHeaders, decimal: str, date_tables: Mapping[tuple[str, str], str]
-) -> list[tuple[str, parsing.Sql, parsing.Sql]]:
-    """(name, parsed value, raw text) for each column the file provides, derived ones last."""
+    con: duckdb.DuckDBPyConnection, kind: Kind, headers: ResolvedHeaders, mapping: ColumnMapping,
+    decimal: str, lookups: _Lookups,
+) -> list[parsing.Sql]:
+    """`value AS name` (and `text AS name__raw` for numbers and dates) per column of the file."""
     out = []
     for column in kind.columns:
         sources = _raw_sources(headers, column.name)
         if not sources:
             continue
-        raw_text = parsing.coalesce([parsing.cleaned(s) for s in sources])
-        out.append((column.name, _parsed(column, sources, decimal, date_tables), raw_text))
-    return out
-
-
-def _parse_dates(
-    con: duckdb.DuckDBPyConnection, kind: Kind, headers: ResolvedHeaders, mapping: ColumnMapping
-) -> dict[tuple[str, str], str]:
-    """Parse each distinct text of every date source once, into a (text, value) look-up table.
-
-    A format that does not fit costs DuckDB's strptime about 0.5 µs (it builds an error message),
-    and a dd/mm/yyyy date fails six formats before its own: about 4 s per date column of a million
-    rows when every cell is parsed. Dates repeat (a few hundred days in a million order lines), so
-    parsing the distinct texts and joining back is ten times faster, with the same result per cell.
-    Returns (column, raw source) -> table name.
-    """
-    tables: dict[tuple[str, str], str] = {}
-    for column in kind.columns:
-        if column.type != "date":
-            continue
         formats = headers.formats.get(column.name, ()) + mapping.date_formats + parsing.DEFAULT_DATE_FORMATS
-        parsed = parsing.date("text", formats)
-        for source in _raw_sources(headers, column.name):
-            table = f"_dates_{len(tables)}"
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT text, {parsed.text} AS value "
-                f"FROM (SELECT DISTINCT trim({source}) AS text FROM {RAW})",
-                parsed.params,
-            )
-            tables[column.name, source] = table
-    return tables
+        value = _parsed(con, column, sources, decimal, formats, lookups)
+        out.append(parsing.Sql(f'{value.text} AS "{column.name}"', value.params))
+        if column.type != "text":  # a text column's cleaned value is its raw text: not stored twice
+            text = parsing.coalesce([parsing.cleaned(s) for s in sources])
+            out.append(parsing.Sql(f"{text.text} AS {raw(column.name)}", text.params))
+    return out
 
 
 def _build_typed(
     con: duckdb.DuckDBPyConnection, kind: Kind, headers: ResolvedHeaders, mapping: ColumnMapping,
     decimal: str,
 ) -> None:
-    date_tables = _parse_dates(con, kind, headers, mapping)
-    columns = _typed_columns(kind, headers, decimal, date_tables)
-    select = [f'{value.text} AS "{name}", {text.text} AS {raw(name)}' for name, value, text in columns]
-    params = [p for _, value, text in columns for p in value.params + text.params]
-    # Each text matches at most one row of its look-up table (DISTINCT), so no row is repeated.
-    joins = "".join(
-        f" LEFT JOIN {table} ON {table}.text = trim({RAW}.{source})"
-        for (_, source), table in date_tables.items()
-    )
+    """The `typed` view: one parsed column and its raw text per column of the kind in the file."""
+    lookups = _Lookups()
+    columns = _typed_columns(con, kind, headers, mapping, decimal, lookups)
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {TYPED} AS "
-        f"SELECT {RAW}._row, {', '.join(select) or '1 AS _none'} FROM {RAW}{joins}",
-        params,
+        f"CREATE OR REPLACE TEMP TABLE {TYPED_VALUES} AS SELECT {RAW}._row, "
+        f"{', '.join(c.text for c in columns) or '1 AS _none'} FROM {RAW}{''.join(lookups.joins)}",
+        [p for c in columns for p in c.params],
     )
     for name, days_index in headers.day_sources.items():
         _add_derived_date(con, name, mapping.derived[name].date, f"c{days_index}", decimal)
     for column in kind.columns:
         if column.fallback and headers.present(column.fallback):
             _fill_from_fallback(con, column, headers)
+    text_raws = [f'"{c.name}" AS {raw(c.name)}' for c in kind.columns
+                 if c.type == "text" and headers.present(c.name)]
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {TYPED} AS SELECT {', '.join(['*', *text_raws])} FROM {TYPED_VALUES}")
 
 
 def _fill_from_fallback(con: duckdb.DuckDBPyConnection, column: Column, headers: ResolvedHeaders) -> None:
     """An empty (or absent) `line` takes the SKU, so order lines still have a key."""
     if not headers.present(column.name):
-        con.execute(f'ALTER TABLE {TYPED} ADD COLUMN "{column.name}" {SQL_TYPES[column.type]}')
-        con.execute(f"ALTER TABLE {TYPED} ADD COLUMN {raw(column.name)} VARCHAR")
+        con.execute(f'ALTER TABLE {TYPED_VALUES} ADD COLUMN "{column.name}" {SQL_TYPES[column.type]}')
         headers.filled.add(column.name)
-    con.execute(f'UPDATE {TYPED} SET "{column.name}" = "{column.fallback}" WHERE "{column.name}" IS NULL')
+    con.execute(
+        f'UPDATE {TYPED_VALUES} SET "{column.name}" = "{column.fallback}" WHERE "{column.name}" IS NULL'
+    )
 
 
 def _add_derived_date(
     con: duckdb.DuckDBPyConnection, name: str, base: str, days_source: str, decimal: str
 ) -> None:
     days = parsing.number(f"r.{days_source}", decimal)
-    con.execute(f'ALTER TABLE {TYPED} ADD COLUMN "{name}" DATE')
-    con.execute(f"ALTER TABLE {TYPED} ADD COLUMN {raw(name)} VARCHAR")
+    con.execute(f'ALTER TABLE {TYPED_VALUES} ADD COLUMN "{name}" DATE')
+    con.execute(f"ALTER TABLE {TYPED_VALUES} ADD COLUMN {raw(name)} VARCHAR")
     con.execute(
-        f'UPDATE {TYPED} t SET "{name}" = t."{base}" + CAST(round({days.text}) AS INTEGER), '
+        f'UPDATE {TYPED_VALUES} t SET "{name}" = t."{base}" + CAST(round({days.text}) AS INTEGER), '
         f"{raw(name)} = nullif(trim(r.{days_source}), '') FROM {RAW} r WHERE r._row = t._row",
         days.params,
     )
 
 
-def _key_sql(kind: Kind, headers: ResolvedHeaders) -> str:
-    return ", ".join(f'"{k}"' if headers.present(k) else "NULL" for k in kind.key)
+def _key_columns(kind: Kind, headers: ResolvedHeaders) -> list[str]:
+    return [f'"{k}"' if headers.present(k) else "NULL" for k in kind.key]
 
 
 def _register_known_keys(con: duckdb.DuckDBPyConnection, known: Mapping[str, Collection[str]]) -> None:
@@ -203,7 +228,7 @@ def _output_rows(con: duckdb.DuckDBPyConnection, kind: Kind, headers: ResolvedHe
         )
         keys = ", ".join(f'"{k}"' for k in kind.key)
         rows = f"SELECT {summed} FROM ({rows}) GROUP BY {keys}"
-    return con.sql(rows).to_arrow_table()
+    return con.sql(rows).to_arrow_table(batch_size=ROW_GROUP_ROWS)
 
 
 def _note_summed_duplicates(
@@ -211,7 +236,7 @@ def _note_summed_duplicates(
 ) -> None:
     if kind.on_duplicate != "sum":
         return
-    key_sql = _key_sql(kind, headers)
+    key_sql = ", ".join(_key_columns(kind, headers))
     extra = first_row(con, f"SELECT count(*) - count(DISTINCT ({key_sql})) FROM {TYPED}")
     if extra[0]:
         report.add(Finding(
@@ -282,7 +307,7 @@ def validate_file(
         _build_typed(con, kind, headers, mapping, decimal)
         _register_known_keys(con, known_keys or {})
         lenient = mapping.register_unknown_skus
-        run_checks(con, build_checks(kind, headers, today, _key_sql(kind, headers), lenient), report)
+        run_checks(con, build_checks(kind, headers, today, _key_columns(kind, headers), lenient), report)
         report.rows_rejected = int(first_row(con, f"SELECT count(DISTINCT _row) FROM {BAD_ROWS}")[0])
         _with_file_headers(report, headers, raw_file.headers)
         if not report.ok:

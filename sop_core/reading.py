@@ -1,4 +1,4 @@
-"""Read a CSV, XLSX or Parquet file into a DuckDB table of text columns, untouched.
+"""Read a CSV, XLSX or Parquet file into a DuckDB view of text columns, untouched.
 
 Everything stays text here so that parsing (decimal comma, French dates) and validation happen in
 one place, `importers`, with the original value at hand for error messages. The `_row` column is
@@ -35,19 +35,6 @@ class FileReadError(ValueError):
     """The file cannot be read at all (not a table, wrong format, missing sheet...)."""
 
 
-def detect_encoding(path: Path) -> str:
-    """'utf-8' when the whole file decodes as UTF-8 (BOM or not), else 'cp1252' (Excel on Windows)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        try:
-            while chunk := handle.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8"
-
-
 def _transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
     # DuckDB reads UTF-8 and Latin-1 natively, but cp1252 differs from Latin-1 exactly where French
     # files put their euro signs and curly apostrophes, so transcode rather than misread.
@@ -59,18 +46,22 @@ def _transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
 
 
 @contextmanager
-def _utf8_csv(path: Path) -> Iterator[tuple[Path, str]]:
-    encoding = detect_encoding(path)
+def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
+    """`path` itself when UTF-8, else a UTF-8 copy in a temporary folder removed afterwards."""
     if encoding == "utf-8":
-        yield path, encoding
+        yield path
         return
     tmp_dir = Path(tempfile.mkdtemp(prefix="sop_import_"))
     try:
         target = tmp_dir / "utf8.csv"
         _transcode_to_utf8(path, encoding, target)
-        yield target, encoding
+        yield target
     finally:
         shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _not_utf8(exc: duckdb.Error) -> bool:
+    return "not utf-8 encoded" in str(exc).lower() or "invalid unicode" in str(exc).lower()
 
 
 def _header_delimiter(path: Path) -> str | None:
@@ -88,9 +79,21 @@ def _header_delimiter(path: Path) -> str | None:
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
+    """Read as UTF-8 (DuckDB checks every byte while it reads); on invalid UTF-8, as cp1252."""
     if path.stat().st_size == 0:
         raise FileReadError("the file is empty")
-    with _utf8_csv(path) as (utf8_path, encoding):
+    try:
+        _read_csv_as(con, path, table, "utf-8")
+        return "utf-8"
+    except FileReadError as exc:
+        if not isinstance(exc.__cause__, duckdb.Error) or not _not_utf8(exc.__cause__):
+            raise
+    _read_csv_as(con, path, table, "cp1252")
+    return "cp1252"
+
+
+def _read_csv_as(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str) -> None:
+    with _as_utf8(path, encoding) as utf8_path:
         # all_varchar keeps every value as typed so our parser decides what `1,5` or `01/02/24`
         # means. The header is read as the first data row so that no header text ever becomes an
         # SQL identifier.
@@ -100,7 +103,9 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
             options += ", delim = " + {";": "';'", "\t": "'\\t'", ",": "','", "|": "'|'"}[delimiter]
         try:
             _create_raw(con, table, f"read_csv(?, {options})", [str(utf8_path)], first_row=1)
-        except duckdb.Error:
+        except duckdb.Error as first_error:
+            if _not_utf8(first_error):
+                raise FileReadError("not UTF-8") from first_error
             # Ragged rows need null padding, which DuckDB only does with the serial reader.
             try:
                 _create_raw(
@@ -109,30 +114,39 @@ def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
                 )
             except duckdb.Error as exc:
                 raise FileReadError(f"not a readable CSV file ({_first_line(exc)})") from exc
-    return encoding
+
+
+def _cells(table: str) -> str:
+    """The table under the view `table`: the source's cells, in the source's order."""
+    return f"{table}_cells"
 
 
 def _create_raw(
     con: duckdb.DuckDBPyConnection, table: str, source: str, params: list[object], first_row: int
 ) -> None:
-    """`table` = `_row` (numbered from `first_row`) then the source's columns as c0, c1, ...
+    """View `table` = `_row` (numbered from `first_row`) then the source's columns as c0, c1, ...
 
-    The columns are renamed in the same pass that reads them: DESCRIBE only sniffs the source, where
-    renaming afterwards would copy the whole table a second time (0.4 s per million rows).
+    The cells are stored as read, in order (DuckDB preserves insertion order), so a row's number is
+    its `rowid` plus `first_row`: numbering with `row_number() OVER ()` would make the read run on
+    one thread (0.4 s more per million rows). Renaming columns is metadata only, where selecting
+    them under new names would need the names first, so a second sniff of the file.
     """
-    generated = [name for name, *_ in con.execute(f"DESCRIBE SELECT * FROM {source}", params).fetchall()]
-    renames = ", ".join(f'"{name}" AS c{i}' for i, name in enumerate(generated))  # DuckDB's own names
+    cells = _cells(table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {cells} AS SELECT * FROM {source}", params)
+    generated = [name for name, *_ in con.execute(f"DESCRIBE {cells}").fetchall()]
+    for i, name in enumerate(generated):  # DuckDB's own names (column0...), never a header's text
+        if name != f"c{i}":
+            con.execute(f'ALTER TABLE {cells} RENAME COLUMN "{name}" TO c{i}')
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table} AS "
-        f"SELECT row_number() OVER () + {first_row - 1} AS {ROW}, {renames} FROM {source}",
-        params,
+        f"CREATE OR REPLACE TEMP VIEW {table} AS "
+        f"SELECT rowid + {first_row} AS {ROW}, * FROM {cells}"
     )
 
 
 def _pop_header_row(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """Take row 1 (the header) out of `table` and return its cells as the headers."""
     row = first_row(con, f"SELECT * EXCLUDE ({ROW}) FROM {table} WHERE {ROW} = 1")
-    con.execute(f"DELETE FROM {table} WHERE {ROW} = 1")
+    con.execute(f"DELETE FROM {_cells(table)} WHERE rowid = 0")  # row 1; other rowids stay put
     return ["" if cell is None else str(cell).strip() for cell in row]
 
 
@@ -195,7 +209,7 @@ class RawFile:
 def read_raw(
     con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None = None
 ) -> RawFile:
-    """Load `path`'s data rows into temp table `table` (`_row`, c0, c1... all text).
+    """Load `path`'s data rows into temp view `table` (`_row`, c0, c1... all text).
 
     The description ("CSV, cp1252", "Excel, sheet 'Articles'") goes into the report so a user sees
     how the file was understood. Fully empty rows (Excel's trailing `;;;;`) are dropped.
@@ -217,8 +231,9 @@ def read_raw(
             )
         headers = _pop_header_row(con, table)
     if headers:
-        all_empty = " AND ".join(f"nullif(trim(c{i}), '') IS NULL" for i in range(len(headers)))
-        con.execute(f"DELETE FROM {table} WHERE {all_empty}")
+        # DuckDB reads an empty cell as NULL: Excel's trailing `;;;;` rows are all NULL.
+        all_empty = " AND ".join(f"c{i} IS NULL" for i in range(len(headers)))
+        con.execute(f"DELETE FROM {_cells(table)} WHERE {all_empty}")
     return RawFile(tuple(headers), description)
 
 

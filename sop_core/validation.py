@@ -92,9 +92,13 @@ def _future_checks(kind: Kind, headers: ResolvedHeaders, today: dt.date) -> list
     ]
 
 
-def _duplicate_check(kind: Kind, key_sql: str) -> Check:
+def _duplicate_check(kind: Kind, key_columns: list[str]) -> Check:
+    # The key is packed into a struct because struct equality treats NULL fields as equal, as
+    # PARTITION BY would; a GROUP BY and a hash semi-join cost half of `count(*) OVER (PARTITION BY)`.
+    key = "struct_pack(" + ", ".join(f"k{i} := {k}" for i, k in enumerate(key_columns)) + ")"
     return Check(
-        Sql(f"count(*) OVER (PARTITION BY {key_sql}) > 1"), "error", "duplicate_key",
+        Sql(f"{key} IN (SELECT {key} FROM {TYPED} GROUP BY ALL HAVING count(*) > 1)"),
+        "error", "duplicate_key",
         f"several rows share the same {' + '.join(kind.key)}",
         "keep one row per key (delete or merge the duplicates)", ", ".join(kind.key),
     )
@@ -121,42 +125,47 @@ def _reference_checks(kind: Kind, headers: ResolvedHeaders, lenient_skus: bool) 
 
 
 def build_checks(
-    kind: Kind, headers: ResolvedHeaders, today: dt.date, key_sql: str, lenient_skus: bool
+    kind: Kind, headers: ResolvedHeaders, today: dt.date, key_columns: list[str], lenient_skus: bool
 ) -> list[Check]:
-    """Every rule that applies to this file, given which columns it has."""
+    """Every rule that applies to this file, given which columns it has.
+
+    `key_columns` are the SQL of the key's columns in `typed` (NULL for one the file lacks).
+    """
     checks = [chk for c in kind.columns if headers.present(c.name) for chk in _column_checks(c)]
     checks += _date_order_checks(kind, headers)
     if kind.on_duplicate == "error":
-        checks.append(_duplicate_check(kind, key_sql))
+        checks.append(_duplicate_check(kind, key_columns))
     checks += _reference_checks(kind, headers, lenient_skus)
     checks += _future_checks(kind, headers, today)
     return checks
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, checks: list[Check], report: ImportReport) -> None:
-    """Evaluate every check in one pass; add findings; put the rows of errors in `bad_rows`."""
+    """Count every check in one pass; only the checks that fail are run again, for their rows.
+
+    A valid file (the common case) costs a single scan; nothing per row is materialised.
+    """
     con.execute(f"CREATE OR REPLACE TEMP TABLE {BAD_ROWS} (_row BIGINT)")
     if not checks:
         return
-    # Window functions (the duplicate check) cannot sit in a WHERE, so each check becomes a column.
-    columns = ", ".join(f"coalesce(({c.condition.text}), false) AS f{i}" for i, c in enumerate(checks))
-    params = [p for c in checks for p in c.condition.params]
-    con.execute(f"CREATE OR REPLACE TEMP TABLE flags AS SELECT _row, {columns} FROM {TYPED}", params)
     counts = first_row(
-        con, "SELECT " + ", ".join(f"count(*) FILTER (WHERE f{i})" for i in range(len(checks))) + " FROM flags"
+        con,
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.condition.text})" for c in checks) + f" FROM {TYPED}",
+        [p for c in checks for p in c.condition.params],
     )
-    for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
+    for check, count in zip(checks, counts, strict=True):
         if count:
-            report.add(_finding(con, check, i, int(count)))
+            report.add(_finding(con, check, int(count)))
             if check.severity == "error":
-                con.execute(f"INSERT INTO {BAD_ROWS} SELECT _row FROM flags WHERE f{i}")
+                con.execute(f"INSERT INTO {BAD_ROWS} SELECT _row FROM {TYPED} WHERE {check.condition.text}",
+                            check.condition.params)
 
 
-def _finding(con: duckdb.DuckDBPyConnection, check: Check, index: int, count: int) -> Finding:
+def _finding(con: duckdb.DuckDBPyConnection, check: Check, count: int) -> Finding:
     shown = raw(check.shown) if check.shown else "NULL"
     examples = con.execute(
-        f"SELECT t._row, {shown} FROM flags JOIN {TYPED} t USING (_row) WHERE f{index} "
-        f"ORDER BY t._row LIMIT {MAX_EXAMPLE_ROWS}"
+        f"SELECT _row, {shown} FROM {TYPED} WHERE {check.condition.text} ORDER BY _row LIMIT {MAX_EXAMPLE_ROWS}",
+        check.condition.params,
     ).fetchall()
     values = tuple(dict.fromkeys(str(v) for _, v in examples if v is not None))[:3]
     return Finding(
