@@ -115,7 +115,8 @@ def accuracy_by(
 
 def _sape(a: Floats, f: Floats) -> Floats:
     denominator = np.abs(a) + np.abs(f)
-    return np.divide(2 * np.abs(f - a), denominator, out=np.zeros_like(a), where=denominator > 0)
+    terms: Floats = np.divide(2 * np.abs(f - a), denominator, out=np.zeros_like(a), where=denominator > 0)
+    return terms
 
 
 def _safe_divide(numerator: pd.Series, denominator: pd.Series) -> pd.Series:

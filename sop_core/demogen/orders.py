@@ -147,10 +147,10 @@ def orders_frame(lines: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
     # Lines of an order that fell before the history are gone: number the rest 1..n again.
     kept["line"] = kept.groupby("order_id").cumcount() + 1
     frame = pd.DataFrame({
-        "order_id": pd.array(kept["order_id"], dtype="str"),
+        "order_id": pd.array(kept["order_id"], dtype="string"),
         "line": kept["line"].astype(np.int64),
-        "customer": pd.array([CUSTOMERS[c][0] for c in kept["customer"]], dtype="str"),
-        "sku": pd.array(catalogue.sku[kept["sku"].to_numpy()], dtype="str"),
+        "customer": pd.array([CUSTOMERS[c][0] for c in kept["customer"]], dtype="string"),
+        "sku": pd.array(catalogue.sku[kept["sku"].to_numpy()], dtype="string"),
         "quantity": kept["quantity"].astype(np.int64),
     })
     for column in ("order_date", "promised_date", "delivered_date"):

@@ -105,7 +105,7 @@ def link_to_customer_orders(frame: pd.DataFrame, orders: pd.DataFrame, sku_codes
         position = np.searchsorted(lines["order_date"].to_numpy(), np.datetime64(start, "us"),
                                    side="right") - 1
         links.append(str(lines["order_id"].iloc[position]) if position >= 0 else None)
-    return pd.Series(links, dtype="str")
+    return pd.Series(links, dtype="string")
 
 
 def number_orders(frame: pd.DataFrame, as_of: np.datetime64) -> pd.Series:
@@ -123,16 +123,16 @@ def production_frame(frame: pd.DataFrame, sku_codes: np.ndarray) -> pd.DataFrame
     """Canonical `production_orders` table from the merged closed and open orders."""
     frame = frame.assign(mo_id=number_orders(frame, np.datetime64(DEMO_AS_OF, "D")))
     out = pd.DataFrame({
-        "mo_id": pd.array(frame["mo_id"], dtype="str"),
-        "sku": pd.array(sku_codes[frame["sku"].to_numpy()], dtype="str"),
-        "workshop": pd.array([WORKSHOPS[w] for w in frame["workshop"]], dtype="str"),
+        "mo_id": pd.array(frame["mo_id"], dtype="string"),
+        "sku": pd.array(sku_codes[frame["sku"].to_numpy()], dtype="string"),
+        "workshop": pd.array([WORKSHOPS[w] for w in frame["workshop"]], dtype="string"),
         "quantity": np.round(frame["quantity"].to_numpy()).astype(np.int64),
     })
     for column in ("planned_start", "planned_end", "actual_start", "actual_end"):
         out[column] = pd.to_datetime(frame[column]).astype(DATE_DTYPE)
     for column in ("hours_required", "hours_done", "progress_pct"):
         out[column] = frame[column].astype(float)
-    out["order_id"] = pd.array(frame["order_id"], dtype="str")
+    out["order_id"] = pd.array(frame["order_id"], dtype="string")
     out["priority"] = frame["priority"].astype(np.int64)
     return out[list(PRODUCTION_COLUMNS)].sort_values("mo_id", ignore_index=True)
 

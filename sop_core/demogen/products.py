@@ -145,14 +145,14 @@ def build_catalogue(rng: np.random.Generator) -> Catalogue:
 def products_frame(catalogue: Catalogue, hours_per_unit: np.ndarray) -> pd.DataFrame:
     """The `products` table in canonical columns and dtypes (optional numbers as float/NaN)."""
     return pd.DataFrame({
-        "sku": pd.array(catalogue.sku, dtype="str"),
-        "name": pd.array(catalogue.name, dtype="str"),
-        "family": pd.array([FAMILIES[i].name for i in catalogue.family], dtype="str"),
+        "sku": pd.array(catalogue.sku, dtype="string"),
+        "name": pd.array(catalogue.name, dtype="string"),
+        "family": pd.array([FAMILIES[i].name for i in catalogue.family], dtype="string"),
         "unit_cost": catalogue.unit_cost.astype(float),
         "unit_price": catalogue.unit_price.astype(float),
         "lead_time_days": catalogue.lead_time_days.astype(np.int64),
         "safety_stock": catalogue.safety_stock.astype(float),
-        "workshop": pd.array([WORKSHOPS[i] for i in catalogue.workshop], dtype="str"),
+        "workshop": pd.array([WORKSHOPS[i] for i in catalogue.workshop], dtype="string"),
         "hours_per_unit": hours_per_unit.astype(float),
         "moq": catalogue.moq.astype(float),
     })

@@ -143,7 +143,7 @@ def stock_frame(catalogue: Catalogue, history: StockHistory) -> pd.DataFrame:
     month_end = (SIM_START_MONTH + month + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
     frame = pd.DataFrame({
         "date": pd.Series(month_end).astype(DATE_DTYPE),
-        "sku": pd.array(catalogue.sku[rows["sku"].to_numpy()], dtype="str"),
+        "sku": pd.array(catalogue.sku[rows["sku"].to_numpy()], dtype="string"),
         "on_hand": np.round(rows["on_hand"].to_numpy()).astype(np.int64),
         "unit_cost": np.round(catalogue.unit_cost[rows["sku"].to_numpy()] * cost_index(month), 3),
     })
