@@ -62,4 +62,66 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        2,
+        "forecasting: runs, values, model choices, backtests, forced models, adjustments, snapshots",
+        """
+        CREATE SEQUENCE forecast_run_seq START 1;
+        CREATE SEQUENCE adjustment_seq START 1;
+        CREATE TABLE forecast_runs (
+            run_id BIGINT PRIMARY KEY,
+            created_at TIMESTAMP NOT NULL,
+            data_version BIGINT NOT NULL,
+            as_of DATE NOT NULL,              -- history used: periods that ended before this date
+            granularity VARCHAR NOT NULL,     -- month | week
+            horizon INTEGER NOT NULL,
+            model VARCHAR NOT NULL,           -- auto, or the model forced for every SKU
+            settings_json VARCHAR,
+            series INTEGER,
+            seconds DOUBLE,
+            status VARCHAR NOT NULL           -- ok | failed
+        );
+        CREATE TABLE forecast_values (
+            run_id BIGINT NOT NULL, sku VARCHAR NOT NULL, period DATE NOT NULL, forecast DOUBLE,
+            lower_80 DOUBLE, upper_80 DOUBLE, lower_95 DOUBLE, upper_95 DOUBLE
+        );
+        CREATE TABLE forecast_choices (
+            run_id BIGINT NOT NULL, sku VARCHAR NOT NULL, model VARCHAR NOT NULL, profile VARCHAR,
+            reason VARCHAR, history_periods INTEGER
+        );
+        CREATE TABLE forecast_backtests (
+            run_id BIGINT NOT NULL, sku VARCHAR NOT NULL, model VARCHAR NOT NULL, score DOUBLE
+        );
+        CREATE TABLE forced_models (
+            level VARCHAR NOT NULL,           -- sku | family
+            key VARCHAR NOT NULL,
+            model VARCHAR NOT NULL,
+            author VARCHAR,
+            created_at TIMESTAMP NOT NULL
+        );
+        CREATE TABLE forecast_adjustments (
+            adjustment_id BIGINT PRIMARY KEY,
+            created_at TIMESTAMP NOT NULL,
+            author VARCHAR NOT NULL,
+            comment VARCHAR,
+            level VARCHAR NOT NULL,           -- sku | family
+            key VARCHAR NOT NULL,
+            granularity VARCHAR NOT NULL,
+            period DATE NOT NULL,
+            delta DOUBLE NOT NULL             -- units added to (or removed from) the statistical forecast
+        );
+        CREATE TABLE forecast_snapshots (
+            cycle VARCHAR NOT NULL,           -- YYYY-MM: the S&OP cycle that froze it
+            frozen_at TIMESTAMP NOT NULL,
+            run_id BIGINT,
+            granularity VARCHAR NOT NULL,
+            sku VARCHAR NOT NULL,
+            period DATE NOT NULL,
+            lag INTEGER NOT NULL,             -- periods between the cycle and the forecast period
+            model VARCHAR,
+            statistical DOUBLE,
+            final DOUBLE
+        );
+        """,
+    ),
 )

@@ -1,0 +1,194 @@
+"""Forecast one series: profile it, backtest the candidate models, pick one, say why.
+
+Pure: arrays in, a `SeriesForecast` out; no store, no clock. The rules (README "Forecast"):
+- no demand at all -> `zero`;
+- fewer than `MIN_HISTORY` periods -> moving average (the only thing such a history supports);
+- a level shift in the recent past (structural break) -> only the periods after it are used;
+- average interval between demands >= 1.32 (Syntetos-Boylan) -> intermittent: Croston SBA and TSB
+  join the candidates;
+- otherwise naive, moving average, ETS and Theta, plus seasonal naive with two full seasons.
+The winner has the lowest MASE over a rolling-origin backtest (up to 3 cutoffs, the real horizon
+when the history allows it); a tie goes to the simpler model (the earlier in the list).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sop_core.accuracy import seasonal_naive_mae
+from sop_core.forecast_models import Floats, Forecast, Model, SeriesContext, ets_form, get_model
+
+LEVELS = (80, 95)
+MIN_HISTORY = 6
+MIN_MODEL_HISTORY = 10  # ETS and Theta need this many periods to estimate anything
+INTERMITTENT_ADI = 1.32
+BREAK_WINDOW = 6
+
+
+@dataclass(frozen=True)
+class SeriesForecast:
+    """The chosen model's forecast with 80% and 95% intervals, and the story of the choice."""
+
+    model: str
+    reason: str
+    profile: str
+    history_used: int
+    mean: Floats
+    lower_80: Floats
+    upper_80: Floats
+    lower_95: Floats
+    upper_95: Floats
+    scores: dict[str, float] = field(default_factory=dict)  # backtest MASE per candidate
+
+
+def average_demand_interval(y: Floats) -> float:
+    """ADI: periods per non-zero demand (1 = demand every period)."""
+    nonzero = int(np.count_nonzero(y))
+    return len(y) / nonzero if nonzero else float("inf")
+
+
+def break_start(y: Floats) -> int:
+    """Index where a structural break starts (0 when none): the last `BREAK_WINDOW` periods sit
+    far outside the range of the year before them (a lost customer, a new contract)."""
+    if len(y) < 3 * BREAK_WINDOW:
+        return 0
+    recent, before = y[-BREAK_WINDOW:], y[-BREAK_WINDOW - 12 : -BREAK_WINDOW]
+    spread = max(float(np.std(before)), 0.1 * float(np.mean(before)), 1e-9)
+    shift = abs(float(np.mean(recent)) - float(np.mean(before))) / spread
+    consistent = bool(np.all(recent > before.max()) or np.all(recent < before.min()))
+    return len(y) - BREAK_WINDOW if shift > 3 and consistent else 0
+
+
+def candidates(profile: str, n: int, season: int) -> list[str]:
+    """Models worth trying, simplest first (a tie goes to the simpler one)."""
+    fitted = ["ets", "theta"] if n >= MIN_MODEL_HISTORY else []
+    if profile == "intermittent":
+        # No naive forecasts: repeating the last period (often 0) plans nothing, or a whole order.
+        return ["moving_average", *fitted, "croston_sba", "tsb"]
+    return ["naive", *(["seasonal_naive"] if n >= 2 * season else []), "moving_average", *fitted]
+
+
+def _model(name: str, context: SeriesContext, ets_fixed: Model | None) -> Model:
+    return ets_fixed if name == "ets" and ets_fixed is not None else get_model(name).build(context)
+
+
+def _scaled_error(predicted: Floats, test: Floats, train: Floats, season: int, squared: bool) -> float:
+    """MASE, or RMSSE for intermittent series: under absolute error a flat zero forecast wins
+    whenever demand is rare, which would plan no production at all."""
+    scale = seasonal_naive_mae(train, season) or float(np.mean(np.abs(train))) or 1.0
+    if squared:
+        return float(np.sqrt(np.mean((predicted - test) ** 2))) / scale
+    return float(np.mean(np.abs(predicted - test))) / scale
+
+
+def backtest(
+    name: str, y: Floats, h: int, context: SeriesContext, cutoffs: int, ets_fixed: Model | None = None,
+    squared: bool = False,
+) -> tuple[float, Floats]:
+    """Mean scaled error over rolling origins, and the absolute errors per horizon step."""
+    scores, errors = [], []
+    for end in range(len(y) - h, len(y) - h * (cutoffs + 1), -h):
+        if end < max(MIN_HISTORY, 2 * context.season if name == "seasonal_naive" else 0):
+            break
+        train, test = y[:end], y[end : end + h]
+        try:
+            predicted = _model(name, context, ets_fixed).forecast(train, len(test))["mean"]
+        except Exception:  # a model that cannot fit this history simply loses the contest
+            return float("inf"), np.full((1, h), np.nan)
+        scores.append(_scaled_error(predicted, test, train, context.season, squared))
+        errors.append(np.pad(np.abs(predicted - test), (0, h - len(test)), constant_values=np.nan))
+    if not scores:
+        return float("inf"), np.full((1, h), np.nan)
+    return float(np.mean(scores)), np.vstack(errors)
+
+
+def _intervals(out: Forecast, errors: Floats, h: int, y: Floats) -> dict[str, Floats]:
+    """Native intervals when the model has them; else empirical ones from backtest errors at the
+    same horizon step (conformal), else a spread that grows with the square root of the step."""
+    mean = out["mean"]
+    bounds = {}
+    for lv in LEVELS:
+        if f"lo-{lv}" in out:
+            bounds[lv] = (out[f"lo-{lv}"], out[f"hi-{lv}"])
+            continue
+        if np.isfinite(errors).sum(axis=0).min(initial=0) >= 2:
+            width = np.nanquantile(errors, lv / 100, axis=0)[:h]
+        else:
+            z = 1.2816 if lv == 80 else 1.96
+            width = z * float(np.std(np.diff(y)) if len(y) > 2 else np.mean(y)) * np.sqrt(np.arange(1, h + 1))
+        bounds[lv] = (mean - width, mean + width)
+    return {f"{side}_{lv}": np.maximum(bound, 0.0) for lv, (lo, hi) in bounds.items()
+            for side, bound in (("lower", lo), ("upper", hi))}
+
+
+def _finish(name: str, reason: str, profile: str, y: Floats, context: SeriesContext, h: int,
+            scores: dict[str, float], errors: Floats, ets_fixed: Model | None = None) -> SeriesForecast:
+    try:
+        out = _model(name, context, ets_fixed).forecast(y, h, level=list(LEVELS))
+    except Exception as exc:  # never crash a run for one series: fall back on the moving average
+        name, reason = "moving_average", f"{name} failed on this history ({exc}); moving average used"
+        out = get_model(name).build(context).forecast(y, h)
+    bounds = _intervals(out, errors, h, y)
+    mean = np.maximum(out["mean"], 0.0)  # demand is never negative
+    return SeriesForecast(
+        name, reason, profile, len(y), mean, np.minimum(bounds["lower_80"], mean), np.maximum(bounds["upper_80"], mean),
+        np.minimum(bounds["lower_95"], mean), np.maximum(bounds["upper_95"], mean), scores)
+
+
+def _profile(y: Floats) -> str:
+    if not np.any(y):
+        return "zero"
+    if len(y) < MIN_HISTORY:
+        return "short"
+    return "intermittent" if average_demand_interval(y) >= INTERMITTENT_ADI else "smooth"
+
+
+def forecast_series(
+    y: Floats, h: int, context: SeriesContext, cutoffs: int = 3, forced: str | None = None
+) -> SeriesForecast:
+    """Choose and fit the model for one demand series (see the module docstring for the rules)."""
+    y = np.asarray(y, dtype=float)
+    start = break_start(y)
+    note = f"; structural break: only the last {len(y) - start} periods used" if start else ""
+    y, context = y[start:], _shifted(context, start)
+    profile = _profile(y)
+    if profile == "zero":
+        return _finish("zero", "no demand in the history", profile, y, context, h, {}, np.empty((0, h)))
+    if profile == "short" or len(y) <= MIN_HISTORY:
+        return _finish("moving_average", f"only {len(y)} periods of history{note}", profile, y, context, h,
+                       {}, np.empty((0, h)))
+    if len(y) < 2 * context.season:  # too short to estimate a season: models run without one
+        context = SeriesContext(1, context.first_period, context.freq)
+    names = [forced] if forced else candidates(profile, len(y), context.season)
+    ets_fixed = _try_ets_form(y, context) if "ets" in names else None
+    squared = profile == "intermittent"
+    h_test = min(h, len(y) - MIN_HISTORY)  # the real horizon when the history allows it
+    results = {name: backtest(name, y, h_test, context, cutoffs, ets_fixed, squared) for name in names}
+    scores = {name: score for name, (score, _) in results.items()}
+    if not forced and not any(np.isfinite(list(scores.values()))):
+        return _finish("moving_average", f"{len(y)} periods: too short to compare models{note}", profile,
+                       y, context, h, {}, np.empty((0, h)))
+    best = forced or min(names, key=lambda n: (scores[n], names.index(n)))
+    metric = "RMSSE" if squared else "MASE"
+    reason = ("forced by a user" if forced else
+              f"lowest backtest {metric} ({scores[best]:.2f}) among {len(names)} {profile} candidates") + note
+    # ets_fixed holds the form AICc chose on this very history: refitting it is the final ETS fit.
+    return _finish(best, reason, profile, y, context, h, scores, results[best][1], ets_fixed)
+
+
+def _try_ets_form(y: Floats, context: SeriesContext) -> Model | None:
+    try:
+        return ets_form(y, context)
+    except Exception:  # statsforecast refuses some tiny or constant histories: ETS then sits out
+        return None
+
+
+def _shifted(context: SeriesContext, periods: int) -> SeriesContext:
+    """The context of the series without its first `periods` (after a structural break)."""
+    if not periods:
+        return context
+    first = pd.date_range(context.first_period, periods=periods + 1, freq=context.freq)[-1]
+    return SeriesContext(context.season, first, context.freq)
