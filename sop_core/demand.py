@@ -25,8 +25,10 @@ def period_start(day: dt.date, granularity: str) -> dt.date:
 
 
 def next_period(period: dt.date, granularity: str, steps: int = 1) -> dt.date:
-    stamp = pd.Timestamp(period) + (pd.DateOffset(months=steps) if granularity == "month" else pd.Timedelta(weeks=steps))
-    return stamp.date()
+    if granularity == "week":
+        return period + dt.timedelta(weeks=steps)
+    months = period.year * 12 + period.month - 1 + steps
+    return dt.date(months // 12, months % 12 + 1, 1)
 
 
 def check_granularity(granularity: str) -> None:

@@ -95,13 +95,12 @@ class ProphetModel:
             model.add_country_holidays(country_name="FR")
         model.fit(pd.DataFrame({"ds": dates[: len(y)], "y": y}))
         future = pd.DataFrame({"ds": dates[len(y):]})
-        out: Forecast = {}
+        out: Forecast = {"mean": model.predict(future)["yhat"].to_numpy(float)}
         for lv in level or []:
             model.interval_width = lv / 100  # read at predict time: one fit serves every level
             predicted = model.predict(future)
             out[f"lo-{lv}"] = predicted["yhat_lower"].to_numpy(float)
             out[f"hi-{lv}"] = predicted["yhat_upper"].to_numpy(float)
-        out["mean"] = model.predict(future)["yhat"].to_numpy(float) if not level else predicted["yhat"].to_numpy(float)
         return out
 
 

@@ -50,16 +50,25 @@ def average_demand_interval(y: Floats) -> float:
     return len(y) / nonzero if nonzero else float("inf")
 
 
-def break_start(y: Floats) -> int:
-    """Index where a structural break starts (0 when none): the last `BREAK_WINDOW` periods sit
-    far outside the range of the year before them (a lost customer, a new contract)."""
-    if len(y) < 3 * BREAK_WINDOW:
-        return 0
-    recent, before = y[-BREAK_WINDOW:], y[-BREAK_WINDOW - 12 : -BREAK_WINDOW]
+def _shifted_level(recent: Floats, before: Floats) -> bool:
+    """A step, not a slope: the new level lies outside the old range, far from the old mean, and
+    the jump at the boundary dwarfs the usual period-to-period change (a trend moves by steps)."""
     spread = max(float(np.std(before)), 0.1 * float(np.mean(before)), 1e-9)
     shift = abs(float(np.mean(recent)) - float(np.mean(before))) / spread
-    consistent = bool(np.all(recent > before.max()) or np.all(recent < before.min()))
-    return len(y) - BREAK_WINDOW if shift > 3 and consistent else 0
+    outside = bool(np.all(recent > before.max()) or np.all(recent < before.min()))
+    jump = abs(float(np.mean(recent[:3])) - float(np.mean(before[-3:])))
+    usual = max(float(np.mean(np.abs(np.diff(before)))), 1e-9)
+    return shift > 3 and outside and jump > 4 * usual
+
+
+def break_start(y: Floats) -> int:
+    """Index where a structural break starts (0 when none): at least the last `BREAK_WINDOW`
+    periods all sit outside the range of the 12 before them (a lost customer, a new contract).
+    The earliest such start wins, so every period of the new regime is kept."""
+    for length in range(len(y) - 12, BREAK_WINDOW - 1, -1):
+        if _shifted_level(y[-length:], y[-length - 12 : -length]):
+            return len(y) - length
+    return 0
 
 
 def candidates(profile: str, n: int, season: int) -> list[str]:

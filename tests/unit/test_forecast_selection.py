@@ -1,0 +1,92 @@
+"""The forecaster on series whose right answer is known, and on a real one with Prophet."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sop_core.accuracy import mase
+from sop_core.forecast_models import SeriesContext, get_model
+from sop_core.selection import average_demand_interval, break_start, forecast_series
+from tests.conftest import SHARED_DATA
+
+MONTHLY = SeriesContext(12, pd.Timestamp("2023-01-01"), "MS")
+PATTERN = np.array([10, 12, 15, 20, 30, 45, 50, 40, 25, 18, 12, 9], dtype=float)
+
+
+def test_naive_and_seasonal_naive_exact_values() -> None:
+    y = np.r_[PATTERN, PATTERN + 1]
+    assert get_model("naive").build(MONTHLY).forecast(y, 3)["mean"].tolist() == [10.0, 10.0, 10.0]
+    seasonal = get_model("seasonal_naive").build(MONTHLY).forecast(y, 13)["mean"]
+    assert seasonal.tolist() == [*(PATTERN + 1).tolist(), 11.0]
+
+
+def test_pure_seasonality_is_recognised() -> None:
+    result = forecast_series(np.tile(PATTERN, 3), 12, MONTHLY)
+    assert result.profile == "smooth" and result.model in {"seasonal_naive", "ets"}
+    np.testing.assert_allclose(result.mean, PATTERN, atol=0.5)
+    assert result.scores["seasonal_naive"] == pytest.approx(0.0, abs=1e-9)
+    assert result.scores["naive"] > 1 and "lowest backtest MASE" in result.reason
+
+
+def test_pure_trend_is_extrapolated() -> None:
+    y = 100 + 5 * np.arange(36, dtype=float)
+    result = forecast_series(y, 6, MONTHLY)
+    assert result.model in {"ets", "theta"}
+    np.testing.assert_allclose(result.mean, 100 + 5 * np.arange(36, 42), rtol=0.02)
+
+
+def test_intermittent_demand_gets_an_intermittent_method() -> None:
+    rng = np.random.default_rng(7)
+    y = np.where(rng.random(36) < 0.3, rng.integers(5, 15, 36), 0).astype(float)
+    assert average_demand_interval(y) >= 1.32
+    result = forecast_series(y, 6, MONTHLY)
+    assert result.profile == "intermittent" and result.model != "naive"
+    assert {"croston_sba", "tsb"} <= set(result.scores) and "RMSSE" in result.reason
+    assert 0 < result.mean[0] < y.max()  # a rate, not zero and not a whole order
+
+
+@pytest.mark.parametrize(
+    ("y", "model", "profile"),
+    [(np.zeros(24), "zero", "zero"), (np.array([5.0, 7, 6]), "moving_average", "short"),
+     (np.array([]), "zero", "zero")],
+)
+def test_fallbacks_never_crash(y: np.ndarray, model: str, profile: str) -> None:
+    result = forecast_series(y, 4, MONTHLY)
+    assert (result.model, result.profile) == (model, profile) and len(result.mean) == 4
+
+
+def test_structural_break_uses_the_recent_level() -> None:
+    y = np.r_[np.full(30, 100.0) + np.tile([1, -1], 15), np.full(8, 20.0) + np.tile([1, -1], 4)]
+    assert break_start(y) == 30  # the first period at the new level
+    result = forecast_series(y, 3, MONTHLY)
+    assert "structural break" in result.reason and abs(result.mean[0] - 20) < 3
+
+
+def test_intervals_are_ordered_and_non_negative() -> None:
+    rng = np.random.default_rng(3)
+    result = forecast_series(np.tile(PATTERN, 3) + rng.normal(0, 2, 36), 12, MONTHLY)
+    assert np.all(result.lower_95 <= result.lower_80) and np.all(result.lower_80 <= result.mean)
+    assert np.all(result.mean <= result.upper_80) and np.all(result.upper_80 <= result.upper_95)
+    assert np.all(result.lower_95 >= 0)
+
+
+def test_forced_model_is_used() -> None:
+    result = forecast_series(np.tile(PATTERN, 3), 6, MONTHLY, forced="naive")
+    assert result.model == "naive" and result.reason.startswith("forced")
+
+
+@pytest.mark.slow
+def test_prophet_on_a_real_series() -> None:
+    path = SHARED_DATA / "forecasting" / "single" / "Airline.csv"
+    if not path.exists():
+        pytest.skip("../shared/data is not beside the checkout")
+    y = pd.read_csv(path)["Passengers"].to_numpy(float)
+    train, test = y[:-12], y[-12:]
+    context = SeriesContext(12, pd.Timestamp("1949-01-01"), "MS")
+    out = get_model("prophet").build(context).forecast(train, 12, level=[80, 95])
+    assert np.all(out["lo-95"] <= out["lo-80"]) and np.all(out["lo-80"] <= out["mean"])
+    assert np.all(out["mean"] <= out["hi-80"])
+    naive_score = mase(test, np.repeat(train[-1], 12), train, 12)
+    assert mase(test, out["mean"], train, 12) < naive_score  # a seasonal series: Prophet beats naive
