@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from sop_core.demo import demo_manifest, load_demo, needs_first_load
+from sop_core.forecasting import ForecastSettings, run_forecast
 from sop_core.store import Store, StoreError, default_db_path
 
 T = TypeVar("T")
@@ -41,16 +42,16 @@ def as_of() -> dt.date:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _cached(func_path: str, db_path: str, version: int, args: tuple[Any, ...]) -> Any:
+def _cached(func_path: str, db_path: str, version: tuple[int, ...], args: tuple[Any, ...]) -> Any:
     module, name = func_path.split(":")
     func = getattr(importlib.import_module(module), name)
     return func(get_store(), *args)
 
 
 def compute(func: Callable[..., T], *args: Any) -> T:
-    """`func(store, *args)`, cached until the data changes."""
+    """`func(store, *args)`, cached until the data, a forecast run or an adjustment changes."""
     store = get_store()
-    result: T = _cached(f"{func.__module__}:{func.__qualname__}", str(store.path), store.data_version(), args)
+    result: T = _cached(f"{func.__module__}:{func.__qualname__}", str(store.path), store.state_version(), args)
     return result
 
 
@@ -94,6 +95,15 @@ def require_data(store: Store, *tables: str) -> None:
         st.info(f"No {', '.join(missing)} imported yet. Import them on the Data page.")
         st.page_link("pages/1_Data.py", label="Go to the Data page", icon="📥")
         st.stop()
+
+
+def run_forecast_with_progress(granularity: str = "month") -> int:
+    """Forecast every SKU now, with a progress bar; the pages then read the stored run."""
+    bar = st.progress(0.0, text="Forecasting…")
+    run_id = run_forecast(get_store(), ForecastSettings(granularity=granularity), as_of(),
+                          progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+    bar.empty()
+    return run_id
 
 
 def not_built_yet(what: str, coming: list[str]) -> None:

@@ -84,6 +84,15 @@ def _model(name: str, context: SeriesContext, ets_fixed: Model | None) -> Model:
     return ets_fixed if name == "ets" and ets_fixed is not None else get_model(name).build(context)
 
 
+def backtest_horizon(n: int, h: int, season: int, cutoffs: int) -> int:
+    """The real horizon when the history allows `cutoffs` origins that each keep two full seasons
+    of training (so seasonal models can compete); shorter otherwise, down to one period. With 36
+    months and an 18-month horizon, 18-month tests would leave one origin trained on 18 months:
+    no season to learn, and the choice would ignore e.g. the August shutdown."""
+    min_train = 2 * season if n >= 2 * season + cutoffs else MIN_HISTORY
+    return max(1, min(h, (n - min_train) // cutoffs))
+
+
 def _scaled_error(predicted: Floats, test: Floats, train: Floats, season: int, squared: bool) -> float:
     """MASE, or RMSSE for intermittent series: under absolute error a flat zero forecast wins
     whenever demand is rare, which would plan no production at all."""
@@ -174,7 +183,7 @@ def forecast_series(
     names = [forced] if forced else candidates(profile, len(y), context.season)
     ets_fixed = _try_ets_form(y, context) if "ets" in names else None
     squared = profile == "intermittent"
-    h_test = min(h, len(y) - MIN_HISTORY)  # the real horizon when the history allows it
+    h_test = backtest_horizon(len(y), h, context.season, cutoffs)
     results = {name: backtest(name, y, h_test, context, cutoffs, ets_fixed, squared) for name in names}
     scores = {name: score for name, (score, _) in results.items()}
     if not forced and not any(np.isfinite(list(scores.values()))):

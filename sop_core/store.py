@@ -129,6 +129,17 @@ class Store:
             "SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('ok', 'reset')"
         ))
 
+    def state_version(self) -> tuple[int, int, int, int]:
+        """What cached results depend on: the data, the forecast runs, the consensus adjustments
+        and the frozen cycles. Any change to one of them changes this tuple."""
+        row = self.row(
+            "SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('ok', 'reset')), "
+            "(SELECT coalesce(max(run_id), 0) FROM forecast_runs), "
+            "(SELECT count(*) + coalesce(max(adjustment_id), 0) FROM forecast_adjustments), "
+            "(SELECT count(*) FROM forecast_snapshots) + (SELECT count(*) FROM forced_models)"
+        )
+        return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
     def table(self, kind: str) -> pd.DataFrame:
         """The stored rows of one kind (without the audit column)."""
         return self.query(f"SELECT * EXCLUDE (batch_id) FROM {KINDS[kind].table}")
