@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from sop_core.demo import demo_manifest, load_demo, needs_first_load
+from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
 from sop_core.forecasting import ForecastSettings, run_forecast
 from sop_core.store import Store, StoreError, default_db_path
 
@@ -56,8 +56,8 @@ def compute(func: Callable[..., T], *args: Any) -> T:
 
 
 def _load_demo_with_progress(store: Store) -> None:
-    bar = st.progress(0.0, text="First start: loading the demo company…")
-    outcome = load_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+    bar = st.progress(0.0, text="First start: loading the demo company and forecasting it…")
+    outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
     bar.empty()
     if not outcome.ok:
         st.error("The demo data could not be loaded: " + "; ".join(

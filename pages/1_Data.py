@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from sop_core.contract import KINDS, contract_frame
-from sop_core.demo import load_demo
+from sop_core.demo import prepare_demo
 from sop_core.ingest import FileToImport, empty_store, import_files
 from sop_core.mapping import MappingError, mapping_from_choices
 from sop_core.preview import preview_file
@@ -89,7 +89,7 @@ with tab_reset:
     left, right = st.columns(2)
     if left.button("Reset to the demo company", disabled=not confirm, key="reset_demo"):
         bar = st.progress(0.0, text="Loading the demo…")
-        outcome = load_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+        outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
         bar.empty()
         (st.success if outcome.ok else st.error)(
             "Demo loaded." if outcome.ok else "; ".join(r.summary() for r in outcome.reports))

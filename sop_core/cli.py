@@ -1,12 +1,14 @@
 """Command line: `python -m sop_core COMMAND`, for scripts and cron imports from an ERP.
 
-Exit codes: 0 success, 1 file refused (the report says why), 2 bad usage, 3 database busy or
-broken, 4 unreadable mapping file.
+Exit codes: 0 success, 1 file refused (the report says why), 2 bad usage (including a bad value
+such as a malformed cycle or an unknown SKU), 3 database busy or broken, 4 unreadable mapping
+file, 5 nothing to work on (no forecast run yet: run `forecast` first).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -14,14 +16,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from sop_core.contract import KINDS, get_kind
-from sop_core.demo import DEMO_DIR, load_demo
+from sop_core.demand import GRANULARITIES
+from sop_core.demo import DEMO_DIR, SNAPSHOTS_FILE, load_demo, prepare_demo
 from sop_core.demogen.generator import write_demo_files
 from sop_core.ingest import FileToImport, ImportOutcome, import_files
 from sop_core.mapping import ColumnMapping, MappingError, load_mapping
 from sop_core.store import Store, StoreError, default_db_path
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_MAPPING = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_MAPPING, EXIT_NO_RUN = 0, 1, 2, 3, 4, 5
+EXPORT_COLUMNS = ["sku", "period", "model", "forecast", "lower_80", "upper_80"]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -45,7 +51,50 @@ def _parser() -> argparse.ArgumentParser:
                      help="import the valid rows and report the others instead of refusing the file")
     imp.add_argument("--ignore-extra-columns", action="store_true",
                      help="ignore columns that are not part of the data contract")
+    _forecast_parsers(commands, common)
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, not {text!r}") from None
+
+
+def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
+    """forecast, freeze, accuracy and export: the forecasting side of the CLI."""
+    granularity = argparse.ArgumentParser(add_help=False)
+    granularity.add_argument("--granularity", choices=list(GRANULARITIES), default="month")
+    fc = commands.add_parser("forecast", parents=[common, granularity], help="forecast every SKU and store the run")
+    fc.add_argument("--horizon", type=_positive, help="periods ahead (default: 18 months or 26 weeks)")
+    # Checked by ForecastSettings, not by `choices`: listing the models would import statsforecast
+    # (seconds) for every command, cron imports included.
+    fc.add_argument("--model", default="auto",
+                    help="auto (chosen per SKU by backtest) or one model for every SKU (naive, ets, theta...)")
+    fc.add_argument("--jobs", type=_positive, default=2, help="worker processes (used from 300 SKUs)")
+    fc.add_argument("--as-of", type=_date,
+                    help="use the history before this date's period (default: the data's as-of date, else today)")
+    freeze = commands.add_parser("freeze", parents=[common, granularity],
+                                 help="freeze a run's final forecast as an S&OP cycle")
+    freeze.add_argument("--cycle", required=True, help="the cycle month, YYYY-MM")
+    freeze.add_argument("--run", type=int, help="run id (default: the latest run)")
+    accuracy = commands.add_parser("accuracy", parents=[common, granularity],
+                                   help="accuracy of the frozen cycles (overall, by lag, FVA...)")
+    accuracy.add_argument("--as-of", type=_date,
+                          help="count the periods complete before this date (default: the data's as-of date)")
+    export = commands.add_parser("export", parents=[common, granularity], help="export the final forecasts")
+    export.add_argument("what", choices=["forecasts"])
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--output", type=Path, required=True, help="file to write")
+    export.add_argument("--run", type=int, help="run id (default: the latest run)")
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -96,7 +145,140 @@ def _status(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+# The forecasting modules import statsforecast (seconds): the handlers below import them when run.
+
+
+def _forecast(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.forecasting import ForecastSettings, run_forecast
+
+    settings = ForecastSettings(granularity=args.granularity, horizon=args.horizon, model=args.model, jobs=args.jobs)
+    as_of = args.as_of or store.as_of() or dt.date.today()
+    run_id = run_forecast(store, settings, as_of, progress=_progress)
+    run = store.row("SELECT series, seconds FROM forecast_runs WHERE run_id = ?", [run_id])
+    models = store.query(
+        "SELECT model, count(*) AS skus FROM forecast_choices WHERE run_id = ? "
+        "GROUP BY model ORDER BY skus DESC, model",
+        [run_id],
+    )
+    chosen = {str(m): int(n) for m, n in zip(models["model"], models["skus"], strict=True)}
+    data = {"run_id": run_id, "as_of": as_of, "granularity": settings.granularity, "horizon": settings.periods,
+            "series": run[0], "seconds": round(float(run[1]), 1), "models": chosen}
+    text = [f"Run {run_id}: {run[0]} SKUs, {settings.periods} {settings.granularity}s from {as_of}, "
+            f"{float(run[1]):.1f} s. Models chosen:"]
+    text += [f"  {model:<16} {count:>5} SKUs" for model, count in chosen.items()]
+    _emit(args, data, "\n".join(text))
+    return EXIT_OK
+
+
+def _freeze(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.consensus import MissingRunError
+    from sop_core.cycles import cycle_start, freeze_cycle
+    from sop_core.forecasting import latest_run
+
+    cycle_start(args.cycle)  # a malformed cycle is the first thing to say, run or no run
+    run_id = args.run if args.run is not None else latest_run(store, args.granularity)
+    if run_id is None:
+        raise MissingRunError(f"There is no {args.granularity} forecast run to freeze: run `forecast` first.")
+    rows = freeze_cycle(store, args.cycle, run_id, args.granularity)
+    _emit(args, {"cycle": args.cycle, "run_id": run_id, "rows": rows},
+          f"Cycle {args.cycle} frozen from run {run_id}: {rows} rows.")
+    return EXIT_OK
+
+
+def _records(value: Any) -> Any:
+    """A report table as JSON-friendly records (dates as ISO text, NaN as null)."""
+    if not isinstance(value, pd.DataFrame):
+        return value
+    frame = value.copy()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
+    return json.loads(frame.to_json(orient="records", force_ascii=False))
+
+
+def _accuracy(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.cycles import accuracy_report
+
+    report = accuracy_report(store, args.granularity, args.as_of)
+    data = {name: _records(table) for name, table in report.items()}
+    if not report["rows"]:
+        text = "No frozen forecast covers a completed period yet: freeze cycles with `freeze --cycle`."
+    else:
+        overall = report["overall"].iloc[0]
+        text = "\n".join(
+            [f"{report['rows']} frozen forecasts measured: WAPE {overall['wape']:.1%}, bias {overall['bias_pct']:+.1%}"]
+            + [f"  lag {r.lag}: WAPE {r.wape:.1%}, bias {r.bias_pct:+.1%} ({r.n} rows)"
+               for r in report["by_lag"].itertuples()]
+        )
+    _emit(args, data, text)
+    return EXIT_OK
+
+
+def export_frame(store: Store, run_id: int) -> pd.DataFrame:
+    """The export's columns: forecast is the final (consensus) forecast; period is ISO text."""
+    from sop_core.consensus import final_forecast
+
+    rows = final_forecast(store, run_id)
+    return pd.DataFrame({
+        "sku": rows["sku"], "period": rows["period"].dt.strftime("%Y-%m-%d"), "model": rows["model"],
+        "forecast": rows["final"], "lower_80": rows["lower_80"], "upper_80": rows["upper_80"],
+    })[EXPORT_COLUMNS]
+
+
+def _export(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.consensus import MissingRunError, run_granularity
+    from sop_core.forecasting import latest_run
+
+    run_id = args.run if args.run is not None else latest_run(store, args.granularity)
+    if run_id is None:
+        raise MissingRunError(f"There is no {args.granularity} forecast run to export: run `forecast` first.")
+    if run_granularity(store, run_id) != args.granularity:
+        raise ValueError(f"Run {run_id} is not a {args.granularity} forecast.")
+    frame = export_frame(store, run_id)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    if args.format == "csv":
+        frame.to_csv(args.output, index=False)
+    else:
+        frame.to_excel(args.output, index=False, sheet_name="forecasts")
+    _emit(args, {"run_id": run_id, "rows": len(frame), "output": str(args.output)},
+          f"Wrote {len(frame)} rows of run {run_id} to {args.output}.")
+    return EXIT_OK
+
+
+FORECAST_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export}
+
+
+def _run_forecast_command(args: argparse.Namespace, store: Store) -> int:
+    """Our own validation errors become a message and an exit code, not a traceback."""
+    from sop_core.consensus import MissingRunError
+
+    try:
+        return FORECAST_COMMANDS[args.command](args, store)
+    except MissingRunError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_NO_RUN
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _regenerate_demo(store: Store) -> None:
+    """Rewrite data/demo: the generator's files, then the past cycles really forecast and frozen."""
+    from sop_core.demo_cycles import build_demo_snapshots, past_cycles, write_demo_snapshots
+
+    written = write_demo_files(DEMO_DIR)
+    (DEMO_DIR / SNAPSHOTS_FILE).unlink(missing_ok=True)
+    if not load_demo(store, progress=_progress).ok:
+        raise StoreError("the regenerated demo files do not import; see the report above")
+    as_of = store.as_of() or dt.date.today()
+    build_demo_snapshots(store, past_cycles(as_of), progress=_progress)
+    rows = write_demo_snapshots(store, DEMO_DIR / SNAPSHOTS_FILE)
+    print(f"Rewrote {len(written)} files and {rows} frozen forecast rows in {DEMO_DIR}", file=sys.stderr)
+
+
 def _run(args: argparse.Namespace, store: Store) -> int:
+    if args.command in FORECAST_COMMANDS:
+        return _run_forecast_command(args, store)
     if args.command == "init":
         _emit(args, {"database": str(store.path), "schema_version": store.schema_version()},
               f"Database {store.path} ready (schema v{store.schema_version()}).")
@@ -105,9 +287,8 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return _status(args, store)
     if args.command == "demo":
         if args.regenerate:
-            written = write_demo_files(DEMO_DIR)
-            print(f"Rewrote {len(written)} files in {DEMO_DIR}", file=sys.stderr)
-        return _outcome(args, load_demo(store, progress=_progress))
+            _regenerate_demo(store)
+        return _outcome(args, prepare_demo(store, progress=_progress))
     item = FileToImport(args.kind, args.file, _mapping(args), args.sheet)
     return _outcome(args, import_files(store, [item], progress=_progress))
 

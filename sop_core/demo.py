@@ -11,6 +11,7 @@ from sop_core.store import PROJECT_ROOT, Store
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 MANIFEST = "demo.json"
+SNAPSHOTS_FILE = "forecast_snapshots.csv"
 
 
 def demo_manifest(demo_dir: Path = DEMO_DIR) -> dict[str, object]:
@@ -26,12 +27,30 @@ def demo_files(demo_dir: Path = DEMO_DIR) -> list[FileToImport]:
 
 
 def load_demo(store: Store, demo_dir: Path = DEMO_DIR, progress: Progress | None = None) -> ImportOutcome:
-    """Replace all data with the demo company, in one transaction, with its fixed as-of date."""
+    """Replace all data with the demo company, in one transaction, with its fixed as-of date,
+    then its frozen past S&OP cycles (real forecasts made at each cycle, shipped as a file)."""
     as_of = str(demo_manifest(demo_dir)["as_of"])
-    return import_files(
+    outcome = import_files(
         store, demo_files(demo_dir), today=dt.date.fromisoformat(as_of), clear_first=True,
         settings={"as_of": as_of, "data_source": "demo"}, progress=progress,
     )
+    snapshots = demo_dir / SNAPSHOTS_FILE
+    if outcome.ok and snapshots.is_file():
+        with store.transaction() as cur:
+            cur.execute("INSERT INTO forecast_snapshots SELECT * FROM read_csv(?, header = true)", [str(snapshots)])
+    return outcome
+
+
+def prepare_demo(store: Store, progress: Progress | None = None) -> ImportOutcome:
+    """The demo as a user first sees it: its data, its past cycles, and today's forecast."""
+    report = progress or (lambda _f, _t: None)
+    outcome = load_demo(store, progress=lambda f, text: report(f * 0.4, text))
+    if outcome.ok:
+        from sop_core.forecasting import ForecastSettings, run_forecast  # slow import: statsforecast
+
+        run_forecast(store, ForecastSettings(), store.as_of() or dt.date.today(),
+                     progress=lambda f, text: report(0.4 + f * 0.6, text))
+    return outcome
 
 
 def needs_first_load(store: Store) -> bool:

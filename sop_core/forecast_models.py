@@ -23,7 +23,6 @@ from statsforecast.models import (
     CrostonSBA,
     Naive,
     SeasonalNaive,
-    WindowAverage,
 )
 
 Floats = NDArray[np.float64]
@@ -65,6 +64,18 @@ class _StatsForecastModel:
             warnings.simplefilter("ignore")  # convergence chatter on short series
             out = self.model.forecast(y=y, h=h, level=level if self.native_intervals else None)
         return {key: np.asarray(value, dtype=float) for key, value in out.items()}
+
+
+class MovingAverage:
+    """Mean of the last `window` periods (of all of them when the history is shorter): the one
+    forecast a two-month-old SKU supports. No native intervals."""
+
+    def __init__(self, window: int = 3) -> None:
+        self.window = window
+
+    def forecast(self, y: Floats, h: int, level: list[int] | None = None) -> Forecast:
+        recent = y[-self.window :]
+        return {"mean": np.full(h, float(np.mean(recent)) if len(recent) else 0.0)}
 
 
 class ZeroModel:
@@ -112,8 +123,7 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec("naive", "Naive (last value)", _sf(lambda c: Naive(), True), True),
     ModelSpec("seasonal_naive", "Seasonal naive (same period last year)",
               _sf(lambda c: SeasonalNaive(season_length=c.season), True), True, seasonal=True),
-    ModelSpec("moving_average", "Moving average (last 3 periods)",
-              _sf(lambda c: WindowAverage(window_size=3), False), False),
+    ModelSpec("moving_average", "Moving average (last 3 periods)", lambda c: MovingAverage(3), False),
     ModelSpec("ets", "Exponential smoothing (ETS, automatic)",
               _sf(lambda c: AutoETS(season_length=c.season), True), True),
     # ETS refitted in the form `ets` chose on the whole history (see `ets_form`): 15x cheaper than

@@ -134,10 +134,15 @@ def _validate_all(
     return staged_all
 
 
+# Computed from the data: meaningless once the data they came from is gone.
+DERIVED_TABLES = ("forecast_values", "forecast_choices", "forecast_backtests", "forecast_runs",
+                  "forecast_snapshots", "forecast_adjustments", "forced_models")
+
+
 def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: str) -> None:
-    """Empty every data table (audit kept) and forget the data's as-of date."""
-    for kind in KINDS.values():
-        cur.execute(f"DELETE FROM {kind.table}")
+    """Empty every data table and what was computed from it (audit kept); forget the as-of date."""
+    for table in (*(kind.table for kind in KINDS.values()), *DERIVED_TABLES):
+        cur.execute(f"DELETE FROM {table}")
     cur.execute("DELETE FROM settings WHERE key = 'as_of'")
     _record(cur, ImportReport("(all data cleared)", "all"), "", "reset", 0, started, why)
 
@@ -195,7 +200,7 @@ def import_files(
     staged_all = _validate_all(store, files, today, report_progress, start_empty=clear_first)
     reports = [s.report for s in staged_all]
     for report, checksum in zip(reports, checksums, strict=True):
-        if checksum:
+        if checksum and not clear_first:  # a full reload replaces everything: repeats are expected
             _note_repeat(store, report, checksum)
     if not all(s.report.ok for s in staged_all):
         _record_outside(store, reports, checksums, "refused", started)

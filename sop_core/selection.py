@@ -136,7 +136,10 @@ def _intervals(out: Forecast, errors: Floats, h: int, y: Floats) -> dict[str, Fl
             width = np.nanquantile(errors, lv / 100, axis=0)[:h]
         else:
             z = 1.2816 if lv == 80 else 1.96
-            width = z * float(np.std(np.diff(y)) if len(y) > 2 else np.mean(y)) * np.sqrt(np.arange(1, h + 1))
+            # Little history, little knowledge: at least a quarter of the level either side.
+            spread = max(float(np.std(np.diff(y))) if len(y) > 2 else 0.0, float(np.std(y)) if len(y) else 0.0,
+                         0.25 * abs(float(np.mean(y))) if len(y) else 0.0)
+            width = z * spread * np.sqrt(np.arange(1, h + 1))
         bounds[lv] = (mean - width, mean + width)
     return {f"{side}_{lv}": np.maximum(bound, 0.0) for lv, (lo, hi) in bounds.items()
             for side, bound in (("lower", lo), ("upper", hi))}
@@ -175,6 +178,9 @@ def forecast_series(
     profile = _profile(y)
     if profile == "zero":
         return _finish("zero", "no demand in the history", profile, y, context, h, {}, np.empty((0, h)))
+    if forced and len(y) <= MIN_HISTORY:  # too short to backtest: the user's model, as asked
+        return _finish(forced, f"forced by a user ({len(y)} periods of history){note}", profile, y, context, h,
+                       {}, np.empty((0, h)))
     if profile == "short" or len(y) <= MIN_HISTORY:
         return _finish("moving_average", f"only {len(y)} periods of history{note}", profile, y, context, h,
                        {}, np.empty((0, h)))

@@ -76,3 +76,23 @@ def test_data_page_describes_the_contract(demo_db: Path) -> None:
     app.selectbox(key="contract_kind").select("production_orders").run()
     columns = list(app.dataframe[-1].value["column"])
     assert columns[:3] == ["mo_id", "sku", "workshop"] and "progress_pct" in columns
+
+
+def test_forecast_page_runs_a_forecast_and_shows_the_model(demo_db: Path) -> None:
+    app = _run("pages/2_Forecast.py")
+    assert "No forecast has been computed yet." in [i.value for i in app.info]
+    app.button(key="run_forecast").click().run()
+    assert not app.exception
+    app.radio(key="fc_level").set_value("sku").run()
+    story = [m.value for m in app.markdown if m.value.startswith("**Model:")]
+    assert story and "backtest" in story[0] or "history" in story[0]
+    with Store(demo_db) as store:
+        assert store.scalar("SELECT count(DISTINCT sku) FROM forecast_values") == store.row_counts()["products"]
+
+
+def test_accuracy_page_shows_the_frozen_cycles(demo_db: Path) -> None:
+    app = _run("pages/3_Forecast_accuracy.py")
+    labels = [m.label for m in app.metric]
+    assert "Accuracy (1 − WAPE)" in labels and "Value added by the statistics" in labels
+    accuracy = next(m.value for m in app.metric if m.label == "Accuracy (1 − WAPE)")
+    assert accuracy.endswith("%") and 0 < float(accuracy.rstrip("%")) < 100

@@ -42,3 +42,15 @@ def test_french_xlsx_matches_the_csv(tmp_path: Path) -> None:
     assert from_csv.report.read_as.startswith("CSV, cp1252, decimal comma")
     assert from_xlsx.rows is not None and from_csv.rows is not None
     pd.testing.assert_frame_equal(from_xlsx.rows.to_pandas(), from_csv.rows.to_pandas())
+
+
+def test_demo_ships_real_frozen_cycles(tmp_path: Path) -> None:
+    """The shipped snapshots are what the forecaster froze at each past cycle: six cycles before
+    the as-of date, every SKU, lags 0-5, and a model chosen for each row."""
+    with Store(tmp_path / "d.duckdb") as store:
+        assert load_demo(store).ok
+        cycles = store.query("SELECT cycle, count(DISTINCT sku) AS skus, max(lag) AS lags "
+                             "FROM forecast_snapshots GROUP BY cycle ORDER BY cycle")
+        assert cycles["cycle"].tolist() == ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+        assert (cycles["skus"] == store.row_counts()["products"]).all() and (cycles["lags"] == 5).all()
+        assert store.scalar("SELECT count(*) FROM forecast_snapshots WHERE model IS NULL") == 0
