@@ -85,7 +85,7 @@ def test_forecast_page_runs_a_forecast_and_shows_the_model(demo_db: Path) -> Non
     assert not app.exception
     app.radio(key="fc_level").set_value("sku").run()
     story = [m.value for m in app.markdown if m.value.startswith("**Model:")]
-    assert story and "backtest" in story[0] or "history" in story[0]
+    assert story and ("backtest" in story[0] or "history" in story[0])
     with Store(demo_db) as store:
         assert store.scalar("SELECT count(DISTINCT sku) FROM forecast_values") == store.row_counts()["products"]
 
