@@ -86,8 +86,12 @@ def test_forecast_page_runs_a_forecast_and_shows_the_model(demo_db: Path) -> Non
     app.radio(key="fc_level").set_value("sku").run()
     story = [m.value for m in app.markdown if m.value.startswith("**Model:")]
     assert story and ("backtest" in story[0] or "history" in story[0])
+    app.selectbox(key="fc_force").select("naive")
+    app.button(key="fc_force_submit").click().run()
+    assert not app.exception
     with Store(demo_db) as store:
         assert store.scalar("SELECT count(DISTINCT sku) FROM forecast_values") == store.row_counts()["products"]
+        assert store.query("SELECT level, model FROM forced_models").values.tolist() == [["sku", "naive"]]
 
 
 def test_accuracy_page_shows_the_frozen_cycles(demo_db: Path) -> None:
