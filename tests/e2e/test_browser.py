@@ -110,3 +110,16 @@ def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_pa
     assert page.locator("[data-testid='stException']").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "data_bad_upload.png"), full_page=True)
+
+
+def test_forecast_page_runs_and_draws_the_chart(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/Forecast")
+    page.get_by_text("Recompute the forecast (all SKUs)").wait_for()
+    page.get_by_role("button", name="Run the forecast now").click()
+    page.get_by_text("Models chosen across the SKUs").wait_for(timeout=120_000)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.wait_for()
+    assert chart.bounding_box()["height"] > 200
+    assert page.locator("[data-testid='stException']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "forecast.png"), full_page=True)
