@@ -12,14 +12,21 @@ import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
+from sop_core.demand import next_period
 from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
+from sop_core.exports import csv_bytes, xlsx_bytes
+from sop_core.filters import KpiFilters, filter_choices
 from sop_core.forecasting import ForecastSettings, run_forecast
 from sop_core.store import Store, StoreError, default_db_path
 
 T = TypeVar("T")
 APP_TITLE = "S&OP — PIC/PDP"
+STATUS_COLORS = {"green": "#2e7d32", "orange": "#ef6c00", "red": "#c62828"}
+PERIOD_CHOICES = {"Last 3 months": 3, "Last 6 months": 6, "Last 12 months": 12, "Last 24 months": 24,
+                  "Last 36 months": 36, "All history": None}
 
 
 @st.cache_resource(show_spinner=False)
@@ -110,3 +117,62 @@ def not_built_yet(what: str, coming: list[str]) -> None:
     """Say plainly that a capability is not there yet, and what it will show."""
     st.info(f"{what} is not built yet. It will show:")
     st.markdown("\n".join(f"- {item}" for item in coming))
+
+
+def _kept(key: str, default: Any) -> None:
+    """Give widget `key` the value it had on any page this session. Streamlit forgets a widget's
+    state on pages that do not draw it, so the value is mirrored under a key of our own."""
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(f"kept:{key}", default)
+
+
+def _keep(key: str) -> None:
+    st.session_state[f"kept:{key}"] = st.session_state[key]
+
+
+def kpi_filters(store: Store, customers: bool = True) -> KpiFilters:
+    """The sidebar filters shared by the KPI pages (period, families, customers); a choice made on
+    one page holds on the others."""
+    choices = compute(filter_choices)
+    with st.sidebar:
+        st.subheader("Filters")
+        _kept("filter_period", "Last 12 months")
+        st.selectbox("Period", list(PERIOD_CHOICES), key="filter_period", on_change=_keep, args=("filter_period",))
+        _kept("filter_families", [])
+        st.multiselect("Families", choices["families"], key="filter_families", on_change=_keep,
+                       args=("filter_families",), placeholder="All families")
+        if customers:
+            _kept("filter_customers", [])
+            st.multiselect("Customers", choices["customers"], key="filter_customers", on_change=_keep,
+                           args=("filter_customers",), placeholder="All customers")
+    months = PERIOD_CHOICES[st.session_state["filter_period"]]
+    today = as_of()
+    start = None if months is None else next_period(today.replace(day=1), "month", -months)
+    # Choices that vanished with a new import are dropped rather than filtering on nothing.
+    families = tuple(f for f in st.session_state["filter_families"] if f in choices["families"])
+    chosen = tuple(c for c in st.session_state.get("filter_customers", []) if c in choices["customers"])
+    return KpiFilters(start=start, end=today - dt.timedelta(days=1), families=families,
+                      customers=chosen if customers else ())
+
+
+def downloads(frame: pd.DataFrame, name: str) -> None:
+    """CSV (as French Excel reads it) and .xlsx buttons for one table; files are built on click."""
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("⬇ CSV", lambda: csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"csv_{name}", on_click="ignore")
+    right.download_button("⬇ Excel", lambda: xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"xlsx_{name}", on_click="ignore")
+
+
+RATE_COLUMNS = ("on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif")
+MONEY_COLUMNS = ("late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value")
+
+
+def rate_columns() -> dict[str, Any]:
+    """Column formats for KPI tables: fractions shown as percentages, values in euros."""
+    config: dict[str, Any] = {name: st.column_config.NumberColumn(format="percent") for name in RATE_COLUMNS}
+    config.update({name: st.column_config.NumberColumn(format="euro") for name in MONEY_COLUMNS})
+    config.update(promised_date=st.column_config.DateColumn(format="DD/MM/YYYY"),
+                  delivered_date=st.column_config.DateColumn(format="DD/MM/YYYY"))
+    return config

@@ -174,6 +174,10 @@ ORDERS = Kind(
         _qty("delivered_quantity", False, "quantité livrée", "qté livrée", "qte livree",
              "delivered quantity", "shipped quantity",
              doc="Empty means the whole quantity once delivered_date is set."),
+        Column("status", "text", False, ("statut", "état", "etat", "statut ligne", "état ligne",
+                                          "line status", "order status"),
+               doc="Line status; a cancelled line (annulé, annulée, cancelled) is left out of the "
+                   "service rate. Other values are kept for reference."),
     ),
     key=("order_id", "line"),
     on_duplicate="error",

@@ -124,4 +124,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        3,
+        "orders: line status (cancelled lines leave the service rate)",
+        """
+        ALTER TABLE orders ADD COLUMN status VARCHAR;
+        """,
+    ),
 )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sop_core.filters import KpiFilters, filter_choices
+from sop_core.service import service_summary
 from sop_core.store import DB_PATH_ENV, Store
 from tests.conftest import PROJECT_ROOT
 
@@ -100,3 +104,31 @@ def test_accuracy_page_shows_the_frozen_cycles(demo_db: Path) -> None:
     assert "Accuracy (1 − WAPE)" in labels and "Value added by the statistics" in labels
     accuracy = next(m.value for m in app.metric if m.label == "Accuracy (1 − WAPE)")
     assert accuracy.endswith("%") and 0 < float(accuracy.rstrip("%")) < 100
+
+
+def _metric(app: AppTest, label: str) -> str:
+    return str(next(m.value for m in app.metric if m.label == label))
+
+
+def test_service_page_figures_follow_the_filters_and_the_target(demo_db: Path) -> None:
+    app = _run("pages/4_Service_rate.py")
+    with Store(demo_db) as store:
+        families = filter_choices(store)["families"]
+        year = KpiFilters(start=dt.date(2025, 11, 1), end=store.as_of() - dt.timedelta(days=1))
+        expected = service_summary(store, store.as_of(), year)
+        one_family = service_summary(store, store.as_of(), replace(year, families=(families[0],)))
+    assert _metric(app, "OTIF (lines)") == f"{expected['otif']:.1%}"  # default period: the last 12 months
+    app.multiselect(key="filter_families").select(families[0]).run()
+    assert _metric(app, "OTIF (lines)") == f"{one_family['otif']:.1%}"
+    app.selectbox(key="service_dimension").select("sku").run()
+    assert not app.exception and app.subheader[0].value == "By sku"
+    app.number_input(key="service_target").set_value(80.0)
+    app.button(key="FormSubmitter:service_target-Save the target").click().run()
+    assert not app.exception
+    with Store(demo_db) as store:
+        assert store.get_setting("service.target") == "0.8"
+    # The family chosen here still filters the next page.
+    app.switch_page("pages/5_Stock_rotation.py").run()
+    app.switch_page("pages/4_Service_rate.py").run()
+    assert app.multiselect(key="filter_families").value == [families[0]]
+    assert _metric(app, "OTIF (lines)") == f"{one_family['otif']:.1%}"

@@ -9,6 +9,7 @@ import pytest
 from sop_core.contract import get_kind
 from sop_core.ingest import FileToImport, import_files
 from sop_core.mapping import load_mapping
+from sop_core.service import service_summary
 from sop_core.store import Store
 from tests.conftest import PROJECT_ROOT, SHARED_DATA, TODAY
 
@@ -32,7 +33,9 @@ def _scms_expected() -> pd.DataFrame:
     promised = pd.to_datetime(raw["Scheduled Delivery Date"], format="%d-%b-%y")
     delivered = pd.to_datetime(raw["Delivered to Client Date"], format="%d-%b-%y")
     keep = order.notna() & (promised >= order) & (delivered >= order)
-    return pd.DataFrame({"line": raw["ID"], "promised": promised, "delivered": delivered})[keep]
+    quantity = pd.to_numeric(raw["Line Item Quantity"])
+    return pd.DataFrame({"line": raw["ID"], "promised": promised, "delivered": delivered,
+                         "quantity": quantity})[keep]
 
 
 def test_scms_history_imports_with_messy_rows_reported(store: Store) -> None:
@@ -49,6 +52,20 @@ def test_scms_history_imports_with_messy_rows_reported(store: Store) -> None:
     assert round(on_time_stored, 6) == round(on_time_pandas, 6)
     placeholders = store.scalar("SELECT count(*) FROM products WHERE family = '(non classé)'")
     assert placeholders == store.scalar("SELECT count(DISTINCT sku) FROM orders") > 100
+
+
+def test_scms_service_rate_matches_an_independent_pandas_computation(store: Store) -> None:
+    _import(store, "scms_delivery_history.csv", "scms_orders.yaml")
+    expected = _scms_expected()
+    as_of = (max(expected["promised"].max(), expected["delivered"].max()) + pd.Timedelta(days=1)).date()
+    summary = service_summary(store, as_of)
+    on_time = expected["delivered"] <= expected["promised"]
+    assert summary["lines"] == len(expected) > 8_000
+    assert round(summary["on_time"], 4) == round(on_time.mean(), 4)  # the issue asks "to the decimal"
+    assert summary["on_time"] == pytest.approx(on_time.mean(), abs=1e-12)
+    fill = (expected["quantity"] * on_time).sum() / expected["quantity"].sum()  # every SCMS line ships in full
+    assert summary["fill_rate"] == pytest.approx(fill, abs=1e-12)
+    print(f"SCMS on-time rate: product {summary['on_time']:.4%}, pandas {on_time.mean():.4%}")
 
 
 def test_dataco_sample_imports_with_derived_promised_date(store: Store) -> None:
