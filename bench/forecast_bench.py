@@ -1,6 +1,6 @@
 """Forecast benchmark: the product's automatic forecaster vs Prophet, seasonal naive and an ensemble.
 
-    python bench/forecast_bench.py [--sets m1,tourism,m4w] [--limit N] [--jobs 2] [--prophet-limit N]
+    python bench/forecast_bench.py [--sets m1,tourism,m4w] [--limit N] [--jobs 2]
 
 On the train part of each real set (M1 monthly h=18, Tourism monthly h=24, M4 weekly h=13; synthetic
 dates from 2000-01) it forecasts the official horizon with:
@@ -164,21 +164,19 @@ def verdict(name: str, rows: dict[str, dict[str, float]], monthly: bool) -> str:
     return f"VERDICT {name}: {ok}"
 
 
-def run_set(name: str, series: list[Series], pool: mp.pool.Pool, prophet_limit: int | None) -> None:
+def run_set(name: str, series: list[Series], pool: mp.pool.Pool) -> None:
     rows: dict[str, dict[str, float]] = {}
+    forecasts: dict[str, list[Floats]] = {}
     chosen: Counter[str] = Counter()
     for method in METHODS:
-        subset = series[:prophet_limit] if method == "prophet" and prophet_limit else series
         start = time.perf_counter()
-        out = pool.map(_task, [(method, s) for s in subset], chunksize=1)
+        out = pool.map(_task, [(method, s) for s in series], chunksize=1)
         wall = time.perf_counter() - start
-        rows[method] = {**score(subset, [f for f, _, _ in out]), "ms": 1000 * wall / len(subset),
-                        "n": len(subset), "failed": sum(failed for _, _, failed in out)}
+        forecasts[method] = [f for f, _, _ in out]
+        rows[method] = {**score(series, forecasts[method]), "ms": 1000 * wall / len(series),
+                        "n": len(series), "failed": sum(failed for _, _, failed in out)}
         if method == "auto":
             chosen.update(model for _, model, _ in out)
-            if prophet_limit and prophet_limit < len(series):  # auto on Prophet's subset, to compare like with like
-                rows["auto@sub"] = score(series[:prophet_limit], [f for f, _, _ in out[:prophet_limit]])
-                rows["auto@sub"].update(ms=rows["auto"]["ms"], n=prophet_limit, failed=0)
     h = len(series[0].test)
     print(f"\n=== {name}: {len(series)} series, h={h}, jobs={pool._processes} ===")  # type: ignore[attr-defined]
     print(f"{'method':<10}{'n':>6}{'sMAPE %':>10}{'MASE':>9}{'WAPE %':>9}{'ms/series':>11}{'failed':>8}")
@@ -186,13 +184,13 @@ def run_set(name: str, series: list[Series], pool: mp.pool.Pool, prophet_limit: 
         print(f"{method:<10}{r['n']:>6.0f}{r['smape']:>10.2f}{r['mase']:>9.3f}{r['wape']:>9.2f}"
               f"{r['ms']:>11.1f}{r['failed']:>8.0f}")
     print("auto chose: " + ", ".join(f"{m} {c}" for m, c in chosen.most_common()))
-    rivals = rows if not prophet_limit or prophet_limit >= len(series) else {
-        k: v for k, v in rows.items() if k != "prophet"}
-    monthly = series[0].context.freq == "MS"
-    print(verdict(name, rivals, monthly))
-    if rivals is not rows:  # Prophet was run on a prefix: judge auto against it on that same prefix
-        print(verdict(f"{name} (first {prophet_limit}, vs prophet)",
-                      {"auto": rows["auto@sub"], "prophet": rows["prophet"]}, monthly))
+    volume = np.array([np.abs(s.test).sum() for s in series])
+    big = int(np.argmax(volume))  # WAPE weighs series by volume: say how much one series decides it
+    rest = [i for i in range(len(series)) if i != big]
+    print(f"largest series {series[big].sid}: {volume[big] / volume.sum():.0%} of the test volume; WAPE % without it: "
+          + ", ".join(f"{m} {score([series[i] for i in rest], [f[i] for i in rest])['wape']:.2f}"
+                      for m, f in forecasts.items()))
+    print(verdict(name, rows, monthly=series[0].context.freq == "MS"))
 
 
 def main() -> None:
@@ -200,7 +198,6 @@ def main() -> None:
     parser.add_argument("--sets", default="m1,tourism,m4w")
     parser.add_argument("--limit", type=int, default=None, help="first N series of each set")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--prophet-limit", type=int, default=None, help="Prophet on the first N series only")
     args = parser.parse_args()
     _silence()
     data = {name: load(name, args.limit) for name in args.sets.split(",")}
@@ -211,7 +208,7 @@ def main() -> None:
         pool.map(_ping, range(args.jobs))  # returns once every worker has warmed up
         print(f"workers warmed up in {time.perf_counter() - start:.1f} s")
         for name, series in data.items():
-            run_set(name, series, pool, args.prophet_limit)
+            run_set(name, series, pool)
     print(f"\ntotal {time.perf_counter() - start:.0f} s")
 
 

@@ -6,26 +6,51 @@ Pure: arrays in, a `SeriesForecast` out; no store, no clock. The rules (README "
 - a level shift in the recent past (structural break) -> only the periods after it are used;
 - average interval between demands >= 1.32 (Syntetos-Boylan) -> intermittent: Croston SBA and TSB
   join the candidates;
-- otherwise naive, moving average, ETS and Theta, plus seasonal naive with two full seasons.
-The winner has the lowest MASE over a rolling-origin backtest (up to 3 cutoffs, the real horizon
-when the history allows it); a tie goes to the simpler model (the earlier in the list).
+- otherwise naive, moving average, ETS and Theta, plus seasonal naive with two full seasons, and
+  the combination (mean) of ETS, Theta and seasonal naive;
+- at most the last `MAX_HISTORY_SEASONS` seasons are used (10 years of months or of weeks).
+The score is the MASE over a rolling-origin backtest (up to 3 cutoffs, the real horizon when the
+history allows it). The combination wins unless a single model scores clearly lower (below
+`COMBINATION_EDGE` times its score): the mean of several models is more accurate than the one that
+looked best on three backtest windows (the "forecast combination puzzle"; on the M1, Tourism and M4
+weekly sets, see bench/RESULTS.md). Among single models a tie goes to the simpler one.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+from statsforecast.models import AutoTheta
 
 from sop_core.accuracy import seasonal_naive_mae
-from sop_core.forecast_models import Floats, Forecast, Model, SeriesContext, ets_form, get_model
+from sop_core.forecast_models import (
+    Floats,
+    Forecast,
+    Model,
+    SeriesContext,
+    _StatsForecastModel,
+    ets_form,
+    get_model,
+)
 
 LEVELS = (80, 95)
 MIN_HISTORY = 6
 MIN_MODEL_HISTORY = 10  # ETS and Theta need this many periods to estimate anything
 INTERMITTENT_ADI = 1.32
 BREAK_WINDOW = 6
+MAX_ETS_SEASON = 24  # statsforecast fits no seasonal ETS above 24 periods (weekly data: ETS runs non-seasonal)
+COMBINATION = "combination"
+COMBINED = ("ets", "theta", "seasonal_naive")
+# A single model must score below 0.8 x the combination's backtest MASE to be preferred: three windows
+# are too few to trust a smaller gap (any edge from 0.6 to 0.85 gives about the same accuracy).
+COMBINATION_EDGE = 0.8
+# Older demand describes another market, and the cost of every fit grows with the history (25-year
+# Tourism series: MASE 1.453 -> 1.425 and 2.2x faster with the cap; 8 seasons is too few).
+MAX_HISTORY_SEASONS = 10
 
 
 @dataclass(frozen=True)
@@ -64,10 +89,19 @@ def _shifted_level(recent: Floats, before: Floats) -> bool:
 def break_start(y: Floats) -> int:
     """Index where a structural break starts (0 when none): at least the last `BREAK_WINDOW`
     periods all sit outside the range of the 12 before them (a lost customer, a new contract).
-    The earliest such start wins, so every period of the new regime is kept."""
-    for length in range(len(y) - 12, BREAK_WINDOW - 1, -1):
-        if _shifted_level(y[-length:], y[-length - 12 : -length]):
-            return len(y) - length
+    The earliest such start wins, so every period of the new regime is kept. Vectorised first
+    pass: only the starts whose whole tail lies outside the range of the 12 periods before them
+    (a condition of `_shifted_level`) are examined in full."""
+    y = np.asarray(y, dtype=float)
+    if len(y) < 12 + BREAK_WINDOW:
+        return 0
+    before = sliding_window_view(y[:-BREAK_WINDOW], 12)  # row i: the 12 periods before start i + 12
+    tail_min = np.minimum.accumulate(y[::-1])[::-1][12 : len(y) - BREAK_WINDOW + 1]
+    tail_max = np.maximum.accumulate(y[::-1])[::-1][12 : len(y) - BREAK_WINDOW + 1]
+    outside = (tail_min > before.max(axis=1)) | (tail_max < before.min(axis=1))
+    for start in np.flatnonzero(outside) + 12:
+        if _shifted_level(y[start:], y[start - 12 : start]):
+            return int(start)
     return 0
 
 
@@ -80,8 +114,14 @@ def candidates(profile: str, n: int, season: int) -> list[str]:
     return ["naive", *(["seasonal_naive"] if n >= 2 * season else []), "moving_average", *fitted]
 
 
-def _model(name: str, context: SeriesContext, ets_fixed: Model | None) -> Model:
-    return ets_fixed if name == "ets" and ets_fixed is not None else get_model(name).build(context)
+def theta_form(y: Floats, context: SeriesContext) -> Model:
+    """Theta in the variant (STM, OTM, DSTM, DOTM) AutoTheta selects on `y`, to refit cheaply."""
+    variant = AutoTheta(season_length=context.season).fit(y).model_["modeltype"]
+    return _StatsForecastModel(AutoTheta(season_length=context.season, model=variant), native_intervals=True)
+
+
+def _model(name: str, context: SeriesContext, fixed: dict[str, Model]) -> Model:
+    return fixed[name] if name in fixed else get_model(name).build(context)
 
 
 def backtest_horizon(n: int, h: int, season: int, cutoffs: int) -> int:
@@ -102,25 +142,40 @@ def _scaled_error(predicted: Floats, test: Floats, train: Floats, season: int, s
     return float(np.mean(np.abs(predicted - test))) / scale
 
 
-def backtest(
-    name: str, y: Floats, h: int, context: SeriesContext, cutoffs: int, ets_fixed: Model | None = None,
-    squared: bool = False,
-) -> tuple[float, Floats]:
-    """Mean scaled error over rolling origins, and the absolute errors per horizon step."""
-    scores, errors = [], []
+Runs = list[tuple[int, Floats]]  # (end of the training part, prediction) per rolling origin
+
+
+def _runs(name: str, y: Floats, h: int, context: SeriesContext, cutoffs: int, fixed: dict[str, Model]) -> Runs | None:
+    """The predictions at each rolling origin, latest first; None when the model cannot fit."""
+    runs = []
     for end in range(len(y) - h, len(y) - h * (cutoffs + 1), -h):
         if end < max(MIN_HISTORY, 2 * context.season if name == "seasonal_naive" else 0):
             break
-        train, test = y[:end], y[end : end + h]
         try:
-            predicted = _model(name, context, ets_fixed).forecast(train, len(test))["mean"]
+            runs.append((end, _model(name, context, fixed).forecast(y[:end], len(y[end : end + h]))["mean"]))
         except Exception:  # a model that cannot fit this history simply loses the contest
-            return float("inf"), np.full((1, h), np.nan)
-        scores.append(_scaled_error(predicted, test, train, context.season, squared))
-        errors.append(np.pad(np.abs(predicted - test), (0, h - len(test)), constant_values=np.nan))
-    if not scores:
+            return None
+    return runs
+
+
+def _score(runs: Runs | None, y: Floats, h: int, season: int, squared: bool) -> tuple[float, Floats]:
+    """Mean scaled error over the origins, and the absolute errors per horizon step."""
+    if not runs:
         return float("inf"), np.full((1, h), np.nan)
+    tests = [y[end : end + h] for end, _ in runs]
+    scores = [_scaled_error(p, t, y[:end], season, squared) for (end, p), t in zip(runs, tests, strict=True)]
+    errors = [np.pad(np.abs(p - t), (0, h - len(t)), constant_values=np.nan)
+              for (_, p), t in zip(runs, tests, strict=True)]
     return float(np.mean(scores)), np.vstack(errors)
+
+
+def _combined_runs(runs: dict[str, Runs | None]) -> Runs | None:
+    """The mean of the members' predictions at the origins they all reached."""
+    members = [member for name in COMBINED if (member := runs.get(name))]
+    if len(members) < 2:
+        return None
+    common = min(len(member) for member in members)  # seasonal naive may stop an origin earlier
+    return [(members[0][i][0], np.mean([member[i][1] for member in members], axis=0)) for i in range(common)]
 
 
 def _intervals(out: Forecast, errors: Floats, h: int, y: Floats) -> dict[str, Floats]:
@@ -145,10 +200,22 @@ def _intervals(out: Forecast, errors: Floats, h: int, y: Floats) -> dict[str, Fl
             for side, bound in (("lower", lo), ("upper", hi))}
 
 
+def _combined_forecast(members: list[str], y: Floats, h: int, context: SeriesContext,
+                       fixed: dict[str, Model]) -> Forecast:
+    """Mean of the members' forecasts and of their interval bounds (all have native intervals)."""
+    outs = [_model(name, context, fixed).forecast(y, h, level=list(LEVELS)) for name in members]
+    return {key: np.mean([out[key] for out in outs], axis=0) for key in outs[0]}
+
+
 def _finish(name: str, reason: str, profile: str, y: Floats, context: SeriesContext, h: int,
-            scores: dict[str, float], errors: Floats, ets_fixed: Model | None = None) -> SeriesForecast:
+            scores: dict[str, float], errors: Floats, fixed: dict[str, Model] | None = None,
+            members: list[str] | None = None) -> SeriesForecast:
+    fixed = fixed or {}
     try:
-        out = _model(name, context, ets_fixed).forecast(y, h, level=list(LEVELS))
+        if members:
+            out = _combined_forecast(members, y, h, context, fixed)
+        else:
+            out = _model(name, context, fixed).forecast(y, h, level=list(LEVELS))
     except Exception as exc:  # never crash a run for one series: fall back on the moving average
         name, reason = "moving_average", f"{name} failed on this history ({exc}); moving average used"
         out = get_model(name).build(context).forecast(y, h)
@@ -174,6 +241,9 @@ def forecast_series(
     y = np.asarray(y, dtype=float)
     start = break_start(y)
     note = f"; structural break: only the last {len(y) - start} periods used" if start else ""
+    longest = MAX_HISTORY_SEASONS * context.season if context.season > 1 else len(y)
+    if len(y) - start > longest:
+        start, note = len(y) - longest, f"; only the last {longest} periods ({MAX_HISTORY_SEASONS} seasons) used"
     y, context = y[start:], _shifted(context, start)
     profile = _profile(y)
     if profile == "zero":
@@ -187,10 +257,11 @@ def forecast_series(
     if len(y) < 2 * context.season:  # too short to estimate a season: models run without one
         context = SeriesContext(1, context.first_period, context.freq)
     names = [forced] if forced else candidates(profile, len(y), context.season)
-    ets_fixed = _try_ets_form(y, context) if "ets" in names else None
+    fixed = _fixed_forms(names, y, context)
     squared = profile == "intermittent"
     h_test = backtest_horizon(len(y), h, context.season, cutoffs)
-    results = {name: backtest(name, y, h_test, context, cutoffs, ets_fixed, squared) for name in names}
+    runs = {name: _runs(name, y, h_test, context, cutoffs, fixed) for name in names}
+    results = {name: _score(runs[name], y, h_test, context.season, squared) for name in names}
     scores = {name: score for name, (score, _) in results.items()}
     if not forced and not any(np.isfinite(list(scores.values()))):
         return _finish("moving_average", f"{len(y)} periods: too short to compare models{note}", profile,
@@ -199,15 +270,33 @@ def forecast_series(
     metric = "RMSSE" if squared else "MASE"
     reason = ("forced by a user" if forced else
               f"lowest backtest {metric} ({scores[best]:.2f}) among {len(names)} {profile} candidates") + note
-    # ets_fixed holds the form AICc chose on this very history: refitting it is the final ETS fit.
-    return _finish(best, reason, profile, y, context, h, scores, results[best][1], ets_fixed)
+    combined = None if forced or profile != "smooth" else _combined_runs(runs)
+    if combined:
+        results[COMBINATION] = _score(combined, y, h_test, context.season, squared)
+        scores[COMBINATION] = results[COMBINATION][0]
+        if not scores[best] < COMBINATION_EDGE * scores[COMBINATION]:
+            members = [name for name in COMBINED if runs.get(name)]
+            reason = (f"mean of {', '.join(members)}: backtest MASE {scores[COMBINATION]:.2f}, no single model "
+                      f"clearly better (best: {best} {scores[best]:.2f})") + note
+            return _finish(COMBINATION, reason, profile, y, context, h, scores, results[COMBINATION][1], fixed,
+                           members)
+    return _finish(best, reason, profile, y, context, h, scores, results[best][1], fixed)
 
 
-def _try_ets_form(y: Floats, context: SeriesContext) -> Model | None:
-    try:
-        return ets_form(y, context)
-    except Exception:  # statsforecast refuses some tiny or constant histories: ETS then sits out
-        return None
+def _fixed_forms(names: list[str], y: Floats, context: SeriesContext) -> dict[str, Model]:
+    """ETS's form (AICc) and Theta's variant (MSE), chosen once on the whole history and refitted at
+    each backtest origin: several times cheaper than searching again. A model statsforecast refuses
+    on this history (tiny, constant) is left to fail in the backtest and sit out."""
+    fixed: dict[str, Model] = {}
+    if "ets" in names:
+        ets_context = context if context.season <= MAX_ETS_SEASON else SeriesContext(1, context.first_period,
+                                                                                      context.freq)
+        with contextlib.suppress(Exception):
+            fixed["ets"] = ets_form(y, ets_context)
+    if "theta" in names:
+        with contextlib.suppress(Exception):
+            fixed["theta"] = theta_form(y, context)
+    return fixed
 
 
 def _shifted(context: SeriesContext, periods: int) -> SeriesContext:

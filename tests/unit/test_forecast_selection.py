@@ -5,10 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sop_core.accuracy import mase
 from sop_core.forecast_models import SeriesContext, get_model
-from sop_core.selection import average_demand_interval, break_start, forecast_series
+from sop_core.selection import (
+    BREAK_WINDOW,
+    COMBINATION_EDGE,
+    MAX_HISTORY_SEASONS,
+    _shifted_level,
+    average_demand_interval,
+    break_start,
+    forecast_series,
+)
 from tests.conftest import SHARED_DATA
 
 MONTHLY = SeriesContext(12, pd.Timestamp("2023-01-01"), "MS")
@@ -90,3 +100,35 @@ def test_prophet_on_a_real_series() -> None:
     assert np.all(out["mean"] <= out["hi-80"])
     naive_score = mase(test, np.repeat(train[-1], 12), train, 12)
     assert mase(test, out["mean"], train, 12) < naive_score  # a seasonal series: Prophet beats naive
+
+
+def _noisy_seasonal(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.tile(PATTERN, n // 12 + 1)[:n] * (1 + 0.01 * np.arange(n)) + rng.normal(0, 10, n)
+
+
+def test_noisy_seasonal_demand_gets_the_combination_of_its_members() -> None:
+    y = _noisy_seasonal(60, 0)
+    result = forecast_series(y, 12, MONTHLY)
+    assert result.model == "combination" and result.reason.startswith("mean of ets, theta, seasonal_naive")
+    members = [forecast_series(y, 12, MONTHLY, forced=name) for name in ("ets", "theta", "seasonal_naive")]
+    np.testing.assert_allclose(result.mean, np.mean([m.mean for m in members], axis=0), rtol=1e-9)
+    assert np.all(result.lower_80 <= result.mean) and np.all(result.mean <= result.upper_80)
+    best_single = min(score for name, score in result.scores.items() if name != "combination")
+    assert best_single < result.scores["combination"]  # ETS looked better on three windows...
+    assert best_single >= COMBINATION_EDGE * result.scores["combination"]  # ...but not clearly enough
+
+
+def test_only_the_last_ten_seasons_are_used() -> None:
+    y = _noisy_seasonal(12 * 14, 5)
+    result = forecast_series(y, 12, MONTHLY)
+    assert result.history_used == 12 * MAX_HISTORY_SEASONS and "(10 seasons) used" in result.reason
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 30), min_size=0, max_size=60))
+def test_vectorised_break_search_matches_the_plain_loop(values: list[int]) -> None:
+    y = np.asarray(values, dtype=float)
+    plain = next((start for start in range(12, len(y) - BREAK_WINDOW + 1)
+                  if _shifted_level(y[start:], y[start - 12 : start])), 0)
+    assert break_start(y) == plain
