@@ -120,10 +120,10 @@ def not_built_yet(what: str, coming: list[str]) -> None:
 
 
 def _kept(key: str, default: Any) -> None:
-    """Give widget `key` the value it had on any page this session. Streamlit forgets a widget's
-    state on pages that do not draw it, so the value is mirrored under a key of our own."""
-    if key not in st.session_state:
-        st.session_state[key] = st.session_state.get(f"kept:{key}", default)
+    """Give widget `key` the value it had on any page this session. Streamlit keeps a widget's
+    state per page (and forgets it on pages that do not draw it), so the value is mirrored under a
+    key of our own and handed back to the widget on every run."""
+    st.session_state[key] = st.session_state.get(f"kept:{key}", default)
 
 
 def _keep(key: str) -> None:
@@ -155,12 +155,14 @@ def kpi_filters(store: Store, customers: bool = True) -> KpiFilters:
                       customers=chosen if customers else ())
 
 
-def downloads(frame: pd.DataFrame, name: str) -> None:
-    """CSV (as French Excel reads it) and .xlsx buttons for one table; files are built on click."""
+def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """CSV (as French Excel reads it) and .xlsx buttons for one table, or for a function giving it
+    (then computed only on click); files are built on click, without rerunning the page."""
+    frame = table if callable(table) else lambda: table
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("⬇ CSV", lambda: csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
+    left.download_button("⬇ CSV", lambda: csv_bytes(frame()), file_name=f"{name}.csv", mime="text/csv",
                          key=f"csv_{name}", on_click="ignore")
-    right.download_button("⬇ Excel", lambda: xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
+    right.download_button("⬇ Excel", lambda: xlsx_bytes(frame(), name), file_name=f"{name}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key=f"xlsx_{name}", on_click="ignore")
 

@@ -4,14 +4,7 @@ import altair as alt
 import streamlit as st
 
 from sop_core.preferences import load_preferences, save_preferences
-from sop_core.service import (
-    ServiceSettings,
-    customers_most_hurt,
-    delay_distribution,
-    late_lines,
-    service_by,
-    service_summary,
-)
+from sop_core.service import ServiceSettings, late_lines, service_report
 from sop_ui import STATUS_COLORS, as_of, compute, downloads, kpi_filters, page_setup, rate_columns, require_data
 
 store = page_setup("Service rate", "🚚")
@@ -28,7 +21,8 @@ with st.sidebar.expander(f"Target: OTIF {settings.target:.0%}"), st.form("servic
         st.rerun()
 
 today = as_of()
-summary = compute(service_summary, today, filters, settings)
+report = compute(service_report, today, filters, settings)
+summary = report.summary
 if not summary["lines"]:
     st.info("No order line was due in this period for these filters. Widen the period or clear the filters.")
     st.stop()
@@ -44,7 +38,7 @@ tiles[4].metric("OTIF (orders)", f"{summary['orders_otif']:.1%}", help=f"{summar
 tiles[5].metric("Average delay of late lines", f"{summary['avg_days_late'] or 0:.1f} days",
                 help=f"{summary['late_lines']:,} late lines, {summary['open_late_lines']:,} still open")
 
-by_month = compute(service_by, today, "month", filters, settings)
+by_month = report.by["month"]
 trend = by_month.melt("key", ["otif", "on_time", "in_full", "fill_rate"], "rate", "value")
 target_rule = alt.Chart().mark_rule(strokeDash=[6, 4], color=STATUS_COLORS["green"]).encode(
     y=alt.datum(settings.target))
@@ -57,7 +51,7 @@ st.altair_chart(alt.layer(alt.Chart(trend).mark_line(point=True).encode(
 
 left, right = st.columns(2)
 dimension = left.selectbox("Break down by", ["customer", "family", "sku"], key="service_dimension")
-breakdown = compute(service_by, today, dimension, filters, settings)
+breakdown = report.by[dimension]
 worst = breakdown.nsmallest(25, "otif")
 left.altair_chart(alt.Chart(worst).mark_bar().encode(
     x=alt.X("otif:Q", axis=alt.Axis(format="%"), title="OTIF"), y=alt.Y("key:N", sort="x", title=None),
@@ -65,7 +59,7 @@ left.altair_chart(alt.Chart(worst).mark_bar().encode(
                     legend=None),
     tooltip=["key:N", alt.Tooltip("otif:Q", format=".1%"), "lines:Q", "late_lines:Q"],
 ).properties(title=f"Lowest OTIF by {dimension} (25 worst)", height=max(200, 18 * len(worst))), width="stretch")
-distribution = compute(delay_distribution, today, filters)
+distribution = report.distribution
 right.altair_chart(alt.Chart(distribution.melt("bucket", ["delivered_lines", "open_lines"], "state", "lines"))
                    .mark_bar().encode(
     x=alt.X("bucket:N", sort=list(distribution["bucket"]), title="Days late"), y=alt.Y("lines:Q", title="Lines"),
@@ -76,9 +70,10 @@ st.subheader(f"By {dimension}")
 st.dataframe(breakdown, hide_index=True, column_config=rate_columns(), key="service_breakdown")
 downloads(breakdown, f"service_by_{dimension}")
 st.subheader("Customers most hurt")
-st.dataframe(compute(customers_most_hurt, today, filters, settings), hide_index=True, column_config=rate_columns())
+st.dataframe(report.customers_most_hurt(), hide_index=True, column_config=rate_columns())
 st.subheader("Late lines")
-late = compute(late_lines, today, filters)
-st.caption(f"{len(late):,} lines delivered after their promised date or still open past it, worst first.")
+late = report.worst_late_lines
+st.caption(f"{summary['late_lines']:,} lines delivered after their promised date or still open past it; "
+           f"the {len(late):,} latest are shown, the downloads hold them all.")
 st.dataframe(late, hide_index=True, column_config=rate_columns())
-downloads(late, "late_lines")
+downloads(lambda: compute(late_lines, today, filters), "late_lines")

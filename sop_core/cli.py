@@ -95,6 +95,11 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--output", type=Path, required=True, help="file to write")
     export.add_argument("--run", type=int, help="run id (default: the latest run)")
+    kpis = commands.add_parser("kpis", parents=[common], help="service rate and stock KPIs (use --json for scripts)")
+    kpis.add_argument("--as-of", type=_date, help="judge as of this day (default: the data's as-of date, else today)")
+    kpis.add_argument("--months", type=_positive, default=12, help="period: the last N months (default 12)")
+    kpis.add_argument("--family", action="append", default=[], help="only this family (repeat for several)")
+    kpis.add_argument("--customer", action="append", default=[], help="only this customer, for the service rate")
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -245,15 +250,47 @@ def _export(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
-FORECAST_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export}
 
 
-def _run_forecast_command(args: argparse.Namespace, store: Store) -> int:
+def _kpis(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.demand import next_period
+    from sop_core.filters import KpiFilters
+    from sop_core.preferences import load_preferences
+    from sop_core.service import ServiceSettings, service_report
+    from sop_core.stock import StockSettings, stock_summary, turnover
+
+    as_of = args.as_of or store.as_of() or dt.date.today()
+    filters = KpiFilters(start=next_period(as_of.replace(day=1), "month", -args.months),
+                         end=as_of - dt.timedelta(days=1), families=tuple(args.family), customers=tuple(args.customer))
+    target = load_preferences(store, ServiceSettings, "service")
+    service = service_report(store, as_of, filters, target)
+    stock_filters = replace(filters, customers=())  # stock belongs to no customer
+    stock = stock_summary(store, as_of, stock_filters, load_preferences(store, StockSettings, "stock"))
+    data = {"as_of": as_of, "period": {"start": filters.start, "end": filters.end}, "families": args.family,
+            "customers": args.customer, "service": {**service.summary, "target": target.target},
+            "service_by_month": _records(service.by["month"]), "service_by_family": _records(service.by["family"]),
+            "stock": stock, "stock_by_family": _records(turnover(store, as_of, stock_filters, by="family"))}
+    summary = service.summary
+    text = [f"As of {as_of:%d/%m/%Y}, {summary['lines']:,} order lines due in the last {args.months} months:"]
+    if summary["lines"]:
+        text.append(f"  OTIF {summary['otif']:.1%} (target {target.target:.0%}, {summary['status']}), on time "
+                    f"{summary['on_time']:.1%}, in full {summary['in_full']:.1%}, fill rate {summary['fill_rate']:.1%}")
+    text.append("Stock: " + ", ".join(f"{name} {value:,.2f}" if isinstance(value, float) else f"{name} {value}"
+                                      for name, value in stock.items()))
+    _emit(args, data, "\n".join(text))
+    return EXIT_OK
+
+
+COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
+                    "kpis": _kpis}
+
+
+def _run_computation(args: argparse.Namespace, store: Store) -> int:
     """Our own validation errors become a message and an exit code, not a traceback."""
     from sop_core.consensus import MissingRunError
 
     try:
-        return FORECAST_COMMANDS[args.command](args, store)
+        return COMPUTE_COMMANDS[args.command](args, store)
     except MissingRunError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return EXIT_NO_RUN
@@ -277,8 +314,8 @@ def _regenerate_demo(store: Store) -> None:
 
 
 def _run(args: argparse.Namespace, store: Store) -> int:
-    if args.command in FORECAST_COMMANDS:
-        return _run_forecast_command(args, store)
+    if args.command in COMPUTE_COMMANDS:
+        return _run_computation(args, store)
     if args.command == "init":
         _emit(args, {"database": str(store.path), "schema_version": store.schema_version()},
               f"Database {store.path} ready (schema v{store.schema_version()}).")

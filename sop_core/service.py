@@ -26,16 +26,15 @@ import pandas as pd
 from sop_core.filters import NO_FILTERS, KpiFilters
 from sop_core.store import Store
 
-Dimension = Literal["total", "month", "customer", "family", "sku"]
+DIMENSIONS = ("month", "customer", "family", "sku")
 Status = Literal["green", "orange", "red"]
 # Status values meaning "cancelled", compared after lower-casing and stripping accents.
 CANCELLED = ("annule", "annulee", "annulation", "cancelled", "canceled", "cancel")
 # Buckets of days late for the distribution: (label, lowest, highest) in days, inclusive.
 DELAY_BUCKETS = (("on time", 0, 0), ("1-2 days", 1, 2), ("3-7 days", 3, 7), ("8-14 days", 8, 14),
                  ("15-30 days", 15, 30), ("over 30 days", 31, None))
-# Order-level rates exist for dimensions an order belongs to as a whole (not family or SKU).
-_ORDER_LEVEL = {"total": "'total'", "month": "month", "customer": "customer"}
-_LINE_KEYS = {"total": "'total'", "month": "month", "customer": "customer", "family": "family", "sku": "sku"}
+# GROUPING(month, customer, family, sku, days_late) of each grouping set: a bit is 1 where a column is not grouped.
+_MASKS = {"total": 31, "month": 15, "customer": 23, "family": 27, "sku": 29, "days_late": 30}
 
 
 @dataclass(frozen=True)
@@ -65,11 +64,12 @@ DEFAULT_TARGET = ServiceSettings()
 
 
 def _judged_lines_sql(filters: KpiFilters) -> tuple[str, list[Any]]:
-    """The measured lines with their verdicts; parameter 1 is the as-of date."""
+    """The measured lines with their verdicts; parameter `$1` is the as-of date."""
     where, params = filters.where(date="o.promised_date", family="p.family", customer="o.customer")
+    where = _numbered(where)
     cancelled = ", ".join(f"'{value}'" for value in CANCELLED)  # code constants, not user text
     sql = f"""
-        lines AS (
+        WITH lines AS (
             SELECT o.order_id, o.line, o.customer, o.sku, coalesce(p.family, '(none)') AS family,
                    coalesce(p.unit_price, 0) AS unit_price, o.quantity, o.promised_date,
                    date_trunc('month', o.promised_date)::DATE AS month,
@@ -79,121 +79,162 @@ def _judged_lines_sql(filters: KpiFilters) -> tuple[str, list[Any]]:
             FROM orders o LEFT JOIN products p USING (sku)
             WHERE o.promised_date < $1 AND o.quantity > 0
               AND coalesce(lower(strip_accents(trim(o.status))), '') NOT IN ({cancelled}) {where}
-        ), judged AS (
-            SELECT *, coalesce(delivered <= promised_date, false) AS on_time,
-                   delivered_qty >= quantity AS in_full,
-                   greatest(datediff('day', promised_date, coalesce(delivered, $1)), 0) AS days_late,
-                   delivered IS NULL AS open,
-                   CASE WHEN delivered <= promised_date THEN least(delivered_qty, quantity) ELSE 0 END
-                       AS on_time_qty
-            FROM lines
-        )"""
+        )
+        SELECT *, coalesce(delivered <= promised_date, false) AS on_time,
+               delivered_qty >= quantity AS in_full,
+               greatest(datediff('day', promised_date, coalesce(delivered, $1)), 0) AS days_late,
+               delivered IS NULL AS open,
+               CASE WHEN delivered <= promised_date THEN least(delivered_qty, quantity) ELSE 0 END AS on_time_qty
+        FROM lines"""
     return sql, params
 
 
-def _numbered(sql: str, params: list[Any]) -> tuple[str, list[Any]]:
+def _numbered(sql: str) -> str:
     """Turn the filters' `?` into `$2, $3...` so the as-of date can stay `$1` everywhere."""
     parts = sql.split("?")
-    out = parts[0] + "".join(f"${i + 2}{part}" for i, part in enumerate(parts[1:]))
-    return out, params
+    return parts[0] + "".join(f"${i + 2}{part}" for i, part in enumerate(parts[1:]))
 
 
-def _query(store: Store, as_of: dt.date, filters: KpiFilters, body: str) -> pd.DataFrame:
-    cte, params = _numbered(*_judged_lines_sql(filters))
-    return store.query(f"WITH {cte} {body}", [as_of, *params])
+# Every breakdown in one pass: GROUPING SETS, each row tagged by the dimension it belongs to. Only
+# sums and counts run in SQL (fewer aggregates, and the rates follow in `_rates`). A line is late
+# exactly when days_late > 0, so the delay of late lines is days_late_sum / late_lines.
+_GROUPED = (*DIMENSIONS, "days_late")
+_LINE_RATES = f"""
+    SELECT CASE {" ".join(f"WHEN GROUPING({', '.join(_GROUPED)}) = {mask} THEN '{name}'"
+                          for name, mask in _MASKS.items())} END AS dimension,
+           {", ".join(_GROUPED)},
+           count(*)::BIGINT AS lines, count_if(on_time)::BIGINT AS on_time_lines,
+           count_if(in_full)::BIGINT AS in_full_lines, count_if(on_time AND in_full)::BIGINT AS otif_lines,
+           count_if(open)::BIGINT AS open_late_lines, sum(quantity) AS ordered_qty,
+           sum(on_time_qty) AS on_time_qty, sum(days_late) AS days_late_sum,
+           sum((quantity - on_time_qty) * unit_price) AS late_value
+    FROM judged GROUP BY GROUPING SETS ((), {", ".join(f"({d})" for d in _GROUPED)})"""
+_ORDER_RATES = """
+    , per_order AS (
+        SELECT order_id, customer, max(month) AS month, bool_and(on_time) AS on_time,
+               bool_and(on_time AND in_full) AS otif
+        FROM judged GROUP BY order_id, customer
+    )
+    SELECT CASE GROUPING(month, customer) WHEN 3 THEN 'total' WHEN 1 THEN 'month' ELSE 'customer' END
+               AS dimension, month, customer, count(*)::BIGINT AS orders,
+           count_if(on_time)::BIGINT AS orders_on_time_n, count_if(otif)::BIGINT AS orders_otif_n
+    FROM per_order GROUP BY GROUPING SETS ((), (month), (customer))"""
+_LATE_LINES = """
+    SELECT order_id, line, customer, sku, family, quantity, promised_date, delivered AS delivered_date,
+           delivered_qty, open, days_late, in_full, (quantity - on_time_qty) * unit_price AS missing_value
+    FROM judged WHERE NOT on_time
+    ORDER BY days_late DESC, missing_value DESC, order_id, line"""
+LATE_LINES_SHOWN = 1000  # the report keeps the worst ones; `late_lines` gives them all (downloads)
 
 
-def service_by(
-    store: Store, as_of: dt.date, dimension: Dimension = "total", filters: KpiFilters = NO_FILTERS,
-    settings: ServiceSettings = DEFAULT_TARGET,
-) -> pd.DataFrame:
-    """One row per key of `dimension` (month, customer, family, SKU, or one 'total' row).
+@dataclass(frozen=True)
+class ServiceReport:
+    """Everything the Service rate page shows, from three queries over `orders`.
 
-    Columns: key, lines, on_time_lines, in_full_lines, otif_lines, late_lines, open_late_lines,
-    ordered_qty, on_time_qty, on_time, in_full, otif, fill_rate, avg_days_late (late lines only),
-    late_value (ordered minus on-time quantity, at selling price), orders, orders_on_time,
-    orders_otif (order-level, NULL by family or SKU), status (of the line OTIF against the target).
+    `by[dimension]` (total, month, customer, family, sku): one row per key with columns key, lines,
+    on_time_lines, in_full_lines, otif_lines, late_lines, open_late_lines, ordered_qty, on_time_qty,
+    on_time, in_full, otif, fill_rate, avg_days_late (late lines only), late_value (ordered minus
+    on-time quantity, at selling price), orders, orders_on_time, orders_otif (order level: NULL by
+    family or SKU, an order having no single one), status (of the line OTIF against the target).
+    `distribution`: bucket, delivered_lines, open_lines (`DELAY_BUCKETS`, all present, in order).
+    `worst_late_lines`: the `LATE_LINES_SHOWN` latest lines (see `late_lines`).
     """
-    key = _LINE_KEYS[dimension]
-    order_key = _ORDER_LEVEL.get(dimension)
-    orders_cte = f"""
-        , per_order AS (
-            SELECT order_id, customer, max(month) AS month, bool_and(on_time) AS on_time,
-                   bool_and(on_time AND in_full) AS otif
-            FROM judged GROUP BY order_id, customer
-        ), order_rates AS (
-            SELECT {order_key} AS key, count(*)::BIGINT AS orders, avg(on_time::INT) AS orders_on_time,
-                   avg(otif::INT) AS orders_otif
-            FROM per_order GROUP BY ALL
-        )""" if order_key else ""
-    frame = _query(store, as_of, filters, f"""
-        {orders_cte}
-        , line_rates AS (
-            SELECT {key} AS key, count(*)::BIGINT AS lines, count_if(on_time)::BIGINT AS on_time_lines,
-                   count_if(in_full)::BIGINT AS in_full_lines, count_if(on_time AND in_full)::BIGINT AS otif_lines,
-                   count_if(NOT on_time)::BIGINT AS late_lines, count_if(open)::BIGINT AS open_late_lines,
-                   sum(quantity) AS ordered_qty, sum(on_time_qty) AS on_time_qty,
-                   avg(on_time::INT) AS on_time, avg(in_full::INT) AS in_full,
-                   avg((on_time AND in_full)::INT) AS otif, sum(on_time_qty) / sum(quantity) AS fill_rate,
-                   avg(days_late) FILTER (WHERE days_late > 0) AS avg_days_late,
-                   sum((quantity - on_time_qty) * unit_price) AS late_value
-            FROM judged GROUP BY ALL
-        )
-        SELECT l.*, {"o.orders, o.orders_on_time, o.orders_otif" if order_key else
-                     "NULL::BIGINT AS orders, NULL::DOUBLE AS orders_on_time, NULL::DOUBLE AS orders_otif"}
-        FROM line_rates l {"LEFT JOIN order_rates o USING (key)" if order_key else ""}
-        ORDER BY l.key""")
+
+    by: dict[str, pd.DataFrame]
+    distribution: pd.DataFrame
+    worst_late_lines: pd.DataFrame
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        """The total row as a dict. Without any measured line the counts are 0 and the rates None
+        (a rate of nothing is not 0%)."""
+        total = self.by["total"]
+        if total.empty or not total["lines"].iloc[0]:
+            return {name: (0 if name.endswith(("lines", "qty")) or name == "orders" else None)
+                    for name in total.columns.drop("key")}
+        row = total.iloc[0].drop("key").to_dict()
+        return {name: (None if pd.isna(value) else value) for name, value in row.items()}
+
+    def customers_most_hurt(self, limit: int = 10) -> pd.DataFrame:
+        """The customers with the most value not delivered on time, then the lowest OTIF."""
+        frame = self.by["customer"]
+        frame = frame[frame["late_lines"] > 0]
+        return frame.sort_values(["late_value", "otif"], ascending=[False, True]).head(limit).reset_index(drop=True)
+
+
+def _judged(store: Store, as_of: dt.date, filters: KpiFilters, body: str) -> pd.DataFrame:
+    """`body` run after `WITH judged AS (...)`. Re-judging the lines in each query is cheaper than
+    materialising them: DuckDB scans and joins 500,000 lines faster than it writes a table of them."""
+    sql, params = _judged_lines_sql(filters)
+    return store.query(f"WITH judged AS ({sql}) {body}", [as_of, *params])
+
+
+def service_report(
+    store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS, settings: ServiceSettings = DEFAULT_TARGET
+) -> ServiceReport:
+    """Line rates of every breakdown and the delay distribution (one query), order rates (one),
+    and the worst late lines (one)."""
+    lines = _judged(store, as_of, filters, _LINE_RATES)
+    orders = _judged(store, as_of, filters, _ORDER_RATES)
+    worst = _judged(store, as_of, filters, f"{_LATE_LINES} LIMIT {LATE_LINES_SHOWN}")
+    by = {name: _breakdown(lines, orders, name, settings) for name in ("total", *DIMENSIONS)}
+    return ServiceReport(by, _bucketed(lines[lines["dimension"] == "days_late"]), worst)
+
+
+def late_lines(store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS) -> pd.DataFrame:
+    """Every line not delivered on time, worst first: order_id, line, customer, sku, family,
+    quantity, promised_date, delivered_date, delivered_qty, open, days_late, in_full, missing_value
+    (quantity not delivered on time, at selling price)."""
+    return _judged(store, as_of, filters, _LATE_LINES)
+
+
+def _rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rates from the counts and sums; a rate over no line or no order stays empty (NaN)."""
+    lines = frame["lines"].where(frame["lines"] > 0)
+    late = frame["lines"] - frame["on_time_lines"]
+    orders = frame["orders"].where(frame["orders"] > 0)
+    return frame.assign(
+        late_lines=late, on_time=frame["on_time_lines"] / lines, in_full=frame["in_full_lines"] / lines,
+        otif=frame["otif_lines"] / lines,
+        fill_rate=frame["on_time_qty"] / frame["ordered_qty"].where(frame["ordered_qty"] > 0),
+        avg_days_late=frame["days_late_sum"] / late.where(late > 0),
+        orders_on_time=frame["orders_on_time_n"] / orders, orders_otif=frame["orders_otif_n"] / orders,
+    )
+
+
+_COLUMNS = ["key", "lines", "on_time_lines", "in_full_lines", "otif_lines", "late_lines", "open_late_lines",
+            "ordered_qty", "on_time_qty", "on_time", "in_full", "otif", "fill_rate", "avg_days_late", "late_value",
+            "orders", "orders_on_time", "orders_otif"]
+
+
+def _breakdown(lines: pd.DataFrame, orders: pd.DataFrame, dimension: str, settings: ServiceSettings) -> pd.DataFrame:
+    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
+        part = frame[frame["dimension"] == dimension]
+        key = part[dimension] if dimension != "total" else pd.Series("total", index=part.index, dtype=object)
+        return part.drop(columns=[c for c in ("dimension", *_GROUPED) if c in part]).assign(key=key)
+
+    order_counts = keyed(orders) if dimension in ("total", "month", "customer") else pd.DataFrame(
+        {"key": pd.Series(dtype=object), "orders": pd.Series(dtype="Int64"),
+         "orders_on_time_n": pd.Series(dtype=float), "orders_otif_n": pd.Series(dtype=float)})
+    frame = _rates(keyed(lines).merge(order_counts, on="key", how="left"))[_COLUMNS]
+    frame = frame.sort_values("key").reset_index(drop=True)
     frame["status"] = frame["otif"].map(settings.status)
     return frame
+
+
+def _bucketed(per_day: pd.DataFrame) -> pd.DataFrame:
+    """Lines per bucket of days late, delivered and still open apart."""
+    delivered, still_open = per_day["lines"] - per_day["open_late_lines"], per_day["open_late_lines"]
+    rows = []
+    for label, low, high in DELAY_BUCKETS:
+        inside = per_day["days_late"].between(low, high if high is not None else float("inf"))
+        rows.append({"bucket": label, "delivered_lines": int(delivered[inside].sum()),
+                     "open_lines": int(still_open[inside].sum())})
+    return pd.DataFrame(rows)
 
 
 def service_summary(
     store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS, settings: ServiceSettings = DEFAULT_TARGET
 ) -> dict[str, Any]:
-    """The headline figures: the one 'total' row of `service_by` as a dict. Without any measured
-    line the counts are 0 and the rates None (a rate of nothing is not 0%)."""
-    frame = service_by(store, as_of, "total", filters, settings)
-    row = frame.iloc[0].drop("key").to_dict() if len(frame) else {}
-    if not row.get("lines"):
-        return {name: (0 if name.endswith(("lines", "qty")) or name == "orders" else None)
-                for name in frame.columns.drop("key")}
-    return {name: (None if pd.isna(value) else value) for name, value in row.items()}
-
-
-def late_lines(store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS) -> pd.DataFrame:
-    """The lines not delivered on time, worst first: the drill-down the meeting asks for.
-
-    Columns: order_id, line, customer, sku, family, quantity, promised_date, delivered_date,
-    delivered_qty, open, days_late, in_full, missing_value (quantity not delivered on time, at
-    selling price)."""
-    return _query(store, as_of, filters, """
-        SELECT order_id, line, customer, sku, family, quantity, promised_date,
-               delivered AS delivered_date, delivered_qty, open, days_late, in_full,
-               (quantity - on_time_qty) * unit_price AS missing_value
-        FROM judged WHERE NOT on_time
-        ORDER BY days_late DESC, missing_value DESC, order_id, line""")
-
-
-def delay_distribution(store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS) -> pd.DataFrame:
-    """Lines per bucket of days late (`DELAY_BUCKETS`), delivered and still open apart.
-
-    Columns: bucket, delivered_lines, open_lines; every bucket present, in order."""
-    counts = _query(store, as_of, filters, """
-        SELECT days_late, count_if(NOT open)::BIGINT AS delivered_lines, count_if(open)::BIGINT AS open_lines
-        FROM judged GROUP BY days_late""")
-    rows = []
-    for label, low, high in DELAY_BUCKETS:
-        inside = (counts["days_late"] >= low) & (counts["days_late"] <= (high if high is not None else 10**9))
-        rows.append({"bucket": label, "delivered_lines": int(counts.loc[inside, "delivered_lines"].sum()),
-                     "open_lines": int(counts.loc[inside, "open_lines"].sum())})
-    return pd.DataFrame(rows)
-
-
-def customers_most_hurt(
-    store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS,
-    settings: ServiceSettings = DEFAULT_TARGET, limit: int = 10,
-) -> pd.DataFrame:
-    """The customers with the most value not delivered on time, then the lowest OTIF."""
-    frame = service_by(store, as_of, "customer", filters, settings)
-    frame = frame[frame["late_lines"] > 0]
-    return frame.sort_values(["late_value", "otif"], ascending=[False, True]).head(limit).reset_index(drop=True)
+    """The headline figures only (`ServiceReport.summary`), for the CLI and the home page."""
+    return service_report(store, as_of, filters, settings).summary

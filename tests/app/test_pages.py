@@ -10,7 +10,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sop_core.filters import KpiFilters, filter_choices
+from sop_core.preferences import load_preferences
 from sop_core.service import service_summary
+from sop_core.stock import StockSettings, sku_stock
 from sop_core.store import DB_PATH_ENV, Store
 from tests.conftest import PROJECT_ROOT
 
@@ -132,3 +134,23 @@ def test_service_page_figures_follow_the_filters_and_the_target(demo_db: Path) -
     app.switch_page("pages/4_Service_rate.py").run()
     assert app.multiselect(key="filter_families").value == [families[0]]
     assert _metric(app, "OTIF (lines)") == f"{one_family['otif']:.1%}"
+
+
+def test_stock_page_figures_policy_and_status_filter(demo_db: Path) -> None:
+    app = _run("pages/5_Stock_rotation.py")
+    with Store(demo_db) as store:
+        skus = sku_stock(store, store.as_of())
+    assert _metric(app, "Stock value (at cost)") == f"{skus['value'].sum():,.0f} €"
+    shown = app.dataframe[0].value
+    assert set(shown["status"]) <= {"dead", "slow", "overstock", "understock"} and len(shown) < len(skus)
+    app.multiselect(key="stock_status").set_value(["ok"]).run()
+    assert set(app.dataframe[0].value["status"]) == {"ok"}
+    app.number_input(key="stock_cover").set_value(60.0)
+    app.number_input(key="stock_order_cost").set_value(80.0)
+    app.number_input(key="stock_holding").set_value(20.0)
+    app.button(key="FormSubmitter:stock_policy-Save the policy").click().run()
+    assert not app.exception
+    with Store(demo_db) as store:
+        saved = load_preferences(store, StockSettings, "stock")
+    assert (saved.target_cover_days, saved.order_cost, saved.holding_rate) == (60.0, 80.0, 0.2)
+    assert app.dataframe[0].value["eoq"].notna().any()  # Wilson's EOQ appears once both costs are known

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -11,6 +12,10 @@ from pathlib import Path
 import pytest
 
 from sop_core.cli import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, main
+from sop_core.filters import KpiFilters
+from sop_core.service import service_report
+from sop_core.stock import stock_summary
+from sop_core.store import Store
 from tests.conftest import PRODUCTS_CSV, PROJECT_ROOT, WORKSHOPS_CSV, WriteFile
 
 
@@ -62,3 +67,24 @@ def test_busy_database_is_said_clearly(tmp_path: Path) -> None:
         holder.communicate("\n", timeout=30)
     assert run.returncode == EXIT_STORE
     assert "is in use by process" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_kpis_json_matches_the_core_functions(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["kpis", "--json", "--as-of", "2026-10-01", "--months", "6", "--family", "Bouchage"]) == EXIT_OK
+    out = json.loads(capsys.readouterr().out)
+    filters = KpiFilters(dt.date(2026, 4, 1), dt.date(2026, 9, 30), families=("Bouchage",))
+    with Store(demo_db) as store:
+        service = service_report(store, dt.date(2026, 10, 1), filters).summary
+        stock = stock_summary(store, dt.date(2026, 10, 1), filters)
+    assert out["as_of"] == "2026-10-01" and out["period"] == {"start": "2026-04-01", "end": "2026-09-30"}
+    assert out["service"]["lines"] == service["lines"] > 0
+    assert out["service"]["otif"] == pytest.approx(service["otif"])
+    assert [row["key"] for row in out["service_by_family"]] == ["Bouchage"]
+    assert len(out["service_by_month"]) == 6
+    assert out["stock"] == pytest.approx(stock)
+
+
+def test_kpis_refuses_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["kpis", "--as-of", "01/10/2026"])
+    assert exit_info.value.code == 2 and "expected a date YYYY-MM-DD" in capsys.readouterr().err

@@ -9,14 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sop_core.filters import KpiFilters
-from sop_core.service import (
-    ServiceSettings,
-    customers_most_hurt,
-    delay_distribution,
-    late_lines,
-    service_by,
-    service_summary,
-)
+from sop_core.service import ServiceSettings, late_lines, service_report, service_summary
 from sop_core.store import Store
 
 AS_OF = dt.date(2026, 3, 10)
@@ -68,13 +61,14 @@ def test_summary_matches_the_hand_computation(book: Store) -> None:
 
 
 def test_rates_by_month_customer_and_family(book: Store) -> None:
-    month = service_by(book, AS_OF, "month").set_index("key")
+    report = service_report(book, AS_OF)
+    month = report.by["month"].set_index("key")
     assert list(month["lines"]) == [3, 3]
     assert list(month["on_time"]) == pytest.approx([2 / 3, 1 / 3])
     assert list(month["orders"]) == [2, 3]  # O1, O2 in February; O3, O4, O8 in March
-    customer = service_by(book, AS_OF, "customer").set_index("key")
+    customer = report.by["customer"].set_index("key")
     assert list(customer["on_time"]) == pytest.approx([1 / 3, 2 / 3])  # C1, C2
-    family = service_by(book, AS_OF, "family").set_index("key")
+    family = report.by["family"].set_index("key")
     assert family.loc["F1", "on_time"] == pytest.approx(3 / 4) and family.loc["F2", "on_time"] == 0
     assert family["orders"].isna().all()  # an order has no single family
 
@@ -87,17 +81,19 @@ def test_filters_restrict_the_lines(book: Store) -> None:
 
 
 def test_late_lines_worst_first_and_distribution(book: Store) -> None:
-    late = late_lines(book, AS_OF)
+    report = service_report(book, AS_OF)
+    late = report.worst_late_lines
     assert list(zip(late["order_id"], late["days_late"], strict=True)) == [("O3", 9), ("O4", 5), ("O1", 3)]
     assert list(late["open"]) == [True, True, False]
-    dist = delay_distribution(book, AS_OF).set_index("bucket")
+    assert late.equals(late_lines(book, AS_OF))  # the report's worst lines are the full list's head
+    dist = report.distribution.set_index("bucket")
     assert dist.loc["on time"].tolist() == [3, 0]
     assert dist.loc["3-7 days"].tolist() == [1, 1] and dist.loc["8-14 days"].tolist() == [0, 1]
     assert dist.sum().tolist() == [4, 2]
 
 
 def test_customers_most_hurt_by_value_late(book: Store) -> None:
-    hurt = customers_most_hurt(book, AS_OF)
+    hurt = service_report(book, AS_OF).customers_most_hurt()
     assert list(hurt["key"]) == ["C1", "C2"]  # C1: 40 + 80 late; C2: 40 + 10
     assert list(hurt["late_value"]) == pytest.approx([120, 50])
 
@@ -106,7 +102,8 @@ def test_empty_book_gives_zero_lines(store: Store) -> None:
     empty = service_summary(store, AS_OF)
     assert (empty["lines"], empty["late_lines"], empty["orders"]) == (0, 0, 0)
     assert empty["otif"] is None and empty["fill_rate"] is None and empty["status"] is None
-    assert late_lines(store, AS_OF).empty and delay_distribution(store, AS_OF)["delivered_lines"].sum() == 0
+    report = service_report(store, AS_OF)
+    assert report.worst_late_lines.empty and report.distribution["delivered_lines"].sum() == 0
 
 
 @pytest.mark.parametrize(("rate", "status"), [(0.95, "green"), (1.0, "green"), (0.92, "orange"),
@@ -144,10 +141,17 @@ def _book(lines: list[tuple[int, int, int | None, float]], parts: int = 1) -> li
 @given(st.lists(_line, min_size=1, max_size=12))
 def test_rates_stay_between_0_and_1(store: Store, lines: list[tuple[int, int, int | None, float]]) -> None:
     _fill(store, _book(lines))
-    frame = service_by(store, AS_OF, "customer")
+    report = service_report(store, AS_OF)
+    frame = report.by["customer"]
     for column in ("on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif"):
         assert frame[column].between(0, 1).all(), column
     assert (frame["otif_lines"] <= frame[["on_time_lines", "in_full_lines"]].min(axis=1)).all()
+    total = report.summary
+    for dimension in ("month", "customer", "family", "sku"):  # every breakdown adds up to the total
+        for column in ("lines", "late_lines", "ordered_qty"):
+            assert report.by[dimension][column].sum() == pytest.approx(total[column]), (dimension, column)
+    assert report.by["month"]["orders"].sum() == total["orders"] == report.by["customer"]["orders"].sum()
+    assert report.distribution[["delivered_lines", "open_lines"]].to_numpy().sum() == total["lines"]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
