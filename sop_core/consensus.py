@@ -156,15 +156,16 @@ def forced_model_list(store: Store) -> pd.DataFrame:
 
 
 # One query: the run's values, SKU deltas summed, family deltas spread by statistical share.
-# Negative statistical values (possible from some models) weigh nothing in the spread.
-_FINAL_SQL = """
+# Negative statistical values (possible from some models) weigh nothing in the spread. Public so
+# that other queries (stock coverage) read the final forecast inside DuckDB, run id bound as $run_id.
+FINAL_FORECAST_SQL = """
 WITH run AS (
-    SELECT granularity FROM forecast_runs WHERE run_id = $1
+    SELECT granularity FROM forecast_runs WHERE run_id = $run_id
 ), v AS (
     SELECT fv.sku, p.family, fv.period, fv.forecast AS statistical,
            fv.lower_80, fv.upper_80, fv.lower_95, fv.upper_95
     FROM forecast_values fv LEFT JOIN products p USING (sku)
-    WHERE fv.run_id = $1
+    WHERE fv.run_id = $run_id
 ), adj AS (
     SELECT a.* FROM forecast_adjustments a, run WHERE a.granularity = run.granularity
 ), sku_adj AS (
@@ -188,7 +189,7 @@ SELECT a.sku, a.family, a.period, a.statistical, a.adjustment,
        greatest(coalesce(a.statistical, 0) + a.adjustment, 0) AS final,
        a.lower_80, a.upper_80, a.lower_95, a.upper_95, c.model
 FROM adjusted a
-LEFT JOIN forecast_choices c ON c.run_id = $1 AND c.sku = a.sku
+LEFT JOIN forecast_choices c ON c.run_id = $run_id AND c.sku = a.sku
 ORDER BY a.sku, a.period
 """
 
@@ -203,7 +204,8 @@ def final_forecast(store: Store, run_id: int) -> pd.DataFrame:
     plan, not the model's error).
     """
     run_granularity(store, run_id)
-    frame = store.query(_FINAL_SQL, [run_id])
+    with store.cursor() as cur:
+        frame = cur.execute(FINAL_FORECAST_SQL, {"run_id": run_id}).df()
     frame["period"] = pd.to_datetime(frame["period"])
     return frame[FINAL_COLUMNS]
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from sop_core.consensus import final_forecast
+from sop_core.consensus import FINAL_FORECAST_SQL
 from sop_core.demand import demand_source, next_period
 from sop_core.filters import NO_FILTERS, KpiFilters
 from sop_core.forecasting import latest_run
@@ -148,12 +148,9 @@ def _window(store: Store, source: str, as_of: dt.date, months: int, stock: bool,
     return start, max(start, end)
 
 
-def _query(store: Store, sql: str, params: dict[str, Any],
-           views: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
-    """Run a query with named parameters on its own cursor, data frames registered as views for it."""
+def _query(store: Store, sql: str, params: dict[str, Any]) -> pd.DataFrame:
+    """Run a query with named parameters on its own cursor (`Store.query` binds by position)."""
     with store.cursor() as cur:
-        for name, frame in (views or {}).items():
-            cur.register(name, frame)
         return cur.execute(sql, params).df()
 
 
@@ -298,11 +295,22 @@ stats AS (  -- mean and population variance over the window's n months, empty mo
     FROM monthly, (SELECT nullif(date_diff('month', $ws::DATE, $we::DATE), 0) AS n) GROUP BY sku, n
 ),
 last_demand AS (SELECT sku, max(day) AS day FROM demand WHERE day <= $as_of AND quantity > 0 GROUP BY sku),
+forecast_month AS (  -- the latest monthly run's final forecast from as_of's month on, as daily rates
+    SELECT sku, period, datediff('day', $as_of::DATE, greatest(period, $as_of::DATE))::DOUBLE AS offset_days,
+           datediff('day', greatest(period, $as_of::DATE), period + INTERVAL 1 MONTH)::DOUBLE AS days,
+           final / datediff('day', period, period + INTERVAL 1 MONTH) AS rate, rate * days AS need
+    FROM ({final_forecast}) WHERE period >= date_trunc('month', $as_of::DATE)
+),
+_forecast AS (  -- before: units consumed in the earlier months (the current month counts from as_of)
+    SELECT sku, offset_days, days, rate,
+           sum(need) OVER (PARTITION BY sku ORDER BY period ROWS UNBOUNDED PRECEDING) - need AS before
+    FROM forecast_month
+),
 forecast_cover AS (  -- the last month that starts with stock left is the one where it runs out (or the last)
-    SELECT f.sku::VARCHAR AS sku,
+    SELECT f.sku,
            coalesce(arg_max(f.offset_days + least((o.on_hand - f.before) / nullif(f.rate, 0), f.days), f.offset_days)
                     FILTER (WHERE f.before < o.on_hand), 0) AS coverage
-    FROM _forecast f LEFT JOIN on_hand o ON o.sku = f.sku::VARCHAR
+    FROM _forecast f LEFT JOIN on_hand o ON o.sku = f.sku
     GROUP BY f.sku
 ),
 base AS (
@@ -354,35 +362,11 @@ FROM ranked
 ORDER BY sku
 """
 
-WALK_COLUMNS = ("offset_days", "days", "rate", "before")
 SKU_COLUMNS = [
     "sku", "name", "family", "on_hand", "unit_cost", "value", "avg_monthly_demand", "demand_std", "demand_cv",
     "annual_value", "abc", "xyz", "last_demand", "months_without_demand", "coverage_days", "coverage_source",
     "status", "safety_stock", "suggested_safety_stock", "reorder_point", "eoq", "moq",
 ]
-
-
-def _forecast_months(store: Store, as_of: dt.date) -> pd.DataFrame:
-    """The latest monthly run's final forecast (consensus included) from `as_of`'s month on, ready
-    for the coverage walk: one row per SKU and month with offset_days (days from `as_of` to the
-    first day counted: the current month counts from `as_of`), days (days counted), rate (final /
-    days in the month, units a day) and before (units consumed in the earlier months).
-    Empty without a run. Vectorised: one cumulative sum per SKU, no loop.
-    """
-    run_id = latest_run(store, "month")
-    if run_id is None:
-        return pd.DataFrame({"sku": pd.Series(dtype=str), **{c: pd.Series(dtype=float) for c in WALK_COLUMNS}})
-    forecast = final_forecast(store, run_id)  # sorted by SKU and period
-    forecast = forecast[forecast["period"] >= pd.Timestamp(as_of.replace(day=1))]
-    period = forecast["period"]
-    first = period.clip(lower=pd.Timestamp(as_of))
-    days = (period + pd.offsets.MonthBegin(1) - first).dt.days.astype(float)
-    rate = forecast["final"] / period.dt.days_in_month
-    need = rate * days
-    return pd.DataFrame({
-        "sku": forecast["sku"], "offset_days": (first - pd.Timestamp(as_of)).dt.days.astype(float),
-        "days": days, "rate": rate, "before": need.groupby(forecast["sku"], sort=False).cumsum() - need,
-    })
 
 
 def _settings_params(settings: StockSettings) -> dict[str, Any]:
@@ -414,9 +398,10 @@ def sku_stock(store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS,
     start, end = _window(store, source, as_of, settings.history_months, stock=False)
     family, family_params = _family(filters)
     demand, demand_params = _demand(source, filters)
-    sql = _SKU_SQL.format(family=family, demand=demand)
-    params = {"as_of": as_of, "ws": start, "we": end, **_settings_params(settings), **family_params, **demand_params}
-    frame = _query(store, sql, params, {"_forecast": _forecast_months(store, as_of)})
+    sql = _SKU_SQL.format(family=family, demand=demand, final_forecast=FINAL_FORECAST_SQL)
+    params = {"as_of": as_of, "ws": start, "we": end, "run_id": latest_run(store, "month"),
+              **_settings_params(settings), **family_params, **demand_params}
+    frame = _query(store, sql, params)
     frame["last_demand"] = pd.to_datetime(frame["last_demand"])
     return frame[SKU_COLUMNS]
 
