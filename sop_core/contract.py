@@ -287,6 +287,10 @@ WORKSHOPS = Kind(
         Column("subcontract_max_hours_per_week", "number", False,
                ("capacité sous-traitance", "heures sous-traitance max",
                 "subcontract max hours per week"), default=0.0, minimum=0.0),
+        Column("tolerance_days", "number", False, ("tolérance", "tolerance", "tolérance (jours)",
+                                                    "tolérance retard", "delay tolerance"),
+               default=2.0, minimum=0.0, maximum=60.0,
+               doc="Working days an OF may end after its planned end and still be orange, not red."),
     ),
     key=("workshop",),
     on_duplicate="error",
@@ -305,6 +309,17 @@ DERIVED_DEFAULTS: dict[str, dict[str, tuple[str, float]]] = {
         "subcontract_cost_per_hour": ("regular_cost_per_hour", 1.8),
     }
 }
+
+
+# Order-line status values meaning "cancelled", compared after lower-casing and stripping accents.
+CANCELLED = ("annule", "annulee", "annulation", "cancelled", "canceled", "cancel")
+
+
+def not_cancelled(status_column: str) -> str:
+    """SQL condition: the order line whose status is in `status_column` is not cancelled (a
+    cancelled line is neither demand nor a delivery to judge)."""
+    values = ", ".join(f"'{value}'" for value in CANCELLED)  # code constants, not user text
+    return f"coalesce(lower(strip_accents(trim({status_column}))), '') NOT IN ({values})"
 
 
 def get_kind(name: str) -> Kind:

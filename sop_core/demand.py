@@ -1,9 +1,10 @@
 """Demand history per SKU and period, from the store, in SQL.
 
 Demand is what was sold (`sales`); a store without sales history falls back on what customers
-ordered (`orders`, by order date). Only complete periods count: the period holding the as-of date
-is still running, so the history stops at the one before. Each SKU's series runs from its first
-demand to that last complete period, with the empty periods as zeros (they are demand too).
+ordered (`orders`, by order date, cancelled lines left out). Only complete periods count: the
+period holding the as-of date is still running, so the history stops at the one before. Each
+SKU's series runs from its first demand to that last complete period, with the empty periods as
+zeros (they are demand too).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import datetime as dt
 
 import pandas as pd
 
+from sop_core.contract import not_cancelled
 from sop_core.store import Store
 
 GRANULARITIES = {"month": ("month", "1 month", 12, "MS"), "week": ("week", "1 week", 52, "W-MON")}
@@ -52,12 +54,12 @@ def demand_history(store: Store, granularity: str, as_of: dt.date) -> pd.DataFra
     current = period_start(as_of, granularity)
     last = next_period(current, granularity, -1)
     source = demand_source(store)
-    day, qty = ("date", "quantity") if source == "sales" else ("order_date", "quantity")
+    day, live = ("date", "true") if source == "sales" else ("order_date", not_cancelled("status"))
     return store.query(
         f"""
         WITH demand AS (
-            SELECT sku, date_trunc('{unit}', {day})::DATE AS period, sum({qty}) AS quantity
-            FROM {source} WHERE {day} < ? GROUP BY ALL
+            SELECT sku, date_trunc('{unit}', {day})::DATE AS period, sum(quantity) AS quantity
+            FROM {source} WHERE {day} < ? AND {live} GROUP BY ALL
         ), spans AS (
             SELECT sku, min(period) AS first FROM demand GROUP BY sku
         ), grid AS (

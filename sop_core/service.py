@@ -23,13 +23,12 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from sop_core.contract import not_cancelled
 from sop_core.filters import NO_FILTERS, KpiFilters
 from sop_core.store import Store
 
 DIMENSIONS = ("month", "customer", "family", "sku")
 Status = Literal["green", "orange", "red"]
-# Status values meaning "cancelled", compared after lower-casing and stripping accents.
-CANCELLED = ("annule", "annulee", "annulation", "cancelled", "canceled", "cancel")
 # Buckets of days late for the distribution: (label, lowest, highest) in days, inclusive.
 DELAY_BUCKETS = (("on time", 0, 0), ("1-2 days", 1, 2), ("3-7 days", 3, 7), ("8-14 days", 8, 14),
                  ("15-30 days", 15, 30), ("over 30 days", 31, None))
@@ -67,7 +66,6 @@ def _judged_lines_sql(filters: KpiFilters) -> tuple[str, list[Any]]:
     """The measured lines with their verdicts; parameter `$1` is the as-of date."""
     where, params = filters.where(date="o.promised_date", family="p.family", customer="o.customer")
     where = _numbered(where)
-    cancelled = ", ".join(f"'{value}'" for value in CANCELLED)  # code constants, not user text
     sql = f"""
         WITH lines AS (
             SELECT o.order_id, o.line, o.customer, o.sku, coalesce(p.family, '(none)') AS family,
@@ -78,7 +76,7 @@ def _judged_lines_sql(filters: KpiFilters) -> tuple[str, list[Any]]:
                         ELSE 0 END AS delivered_qty
             FROM orders o LEFT JOIN products p USING (sku)
             WHERE o.promised_date < $1 AND o.quantity > 0
-              AND coalesce(lower(strip_accents(trim(o.status))), '') NOT IN ({cancelled}) {where}
+              AND {not_cancelled("o.status")} {where}
         )
         SELECT *, coalesce(delivered <= promised_date, false) AS on_time,
                delivered_qty >= quantity AS in_full,

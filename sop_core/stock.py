@@ -32,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from sop_core.consensus import FINAL_FORECAST_SQL
+from sop_core.contract import not_cancelled
 from sop_core.demand import demand_source, next_period
 from sop_core.filters import NO_FILTERS, KpiFilters
 from sop_core.forecasting import latest_run
@@ -120,7 +121,8 @@ def _family(filters: KpiFilters) -> tuple[str, dict[str, Any]]:
 def _demand(source: str, filters: KpiFilters) -> tuple[str, dict[str, Any]]:
     """The demand rows (sku, day, quantity) of `source` as a subquery, filtered by customer."""
     where, params = _named(*filters.where(customer="customer"), "customer")
-    return f"SELECT sku, {DEMAND_DAY[source]} AS day, quantity FROM {source} WHERE true{where}", params
+    live = f" AND {not_cancelled('status')}" if source == "orders" else ""
+    return f"SELECT sku, {DEMAND_DAY[source]} AS day, quantity FROM {source} WHERE true{live}{where}", params
 
 
 def _data_start(store: Store, source: str, stock: bool) -> dt.date | None:

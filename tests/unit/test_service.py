@@ -8,8 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sop_core.demand import demand_history
 from sop_core.filters import KpiFilters
 from sop_core.service import ServiceSettings, late_lines, service_report, service_summary
+from sop_core.stock import sku_stock
 from sop_core.store import Store
 
 AS_OF = dt.date(2026, 3, 10)
@@ -167,3 +169,11 @@ def test_splitting_an_order_into_lines_keeps_its_otif(
     for name in ("orders", "orders_on_time", "orders_otif", "on_time", "otif"):
         assert split[name] == pytest.approx(whole[name]), name
     assert split["fill_rate"] == pytest.approx(whole["fill_rate"])
+
+
+def test_cancelled_lines_are_no_demand(book: Store) -> None:
+    """Without sales, demand comes from orders: the cancelled O6 line (9 units of P2) is not in it."""
+    history = demand_history(book, "month", AS_OF)
+    assert history.loc[history["sku"] == "P2", "quantity"].sum() == 20 + 5  # O1/2 and O3; O6 cancelled, O7 empty
+    skus = sku_stock(book, AS_OF).set_index("sku")
+    assert skus.loc["P2", "avg_monthly_demand"] == pytest.approx(25 / 2)  # January and February complete
