@@ -167,6 +167,15 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
                           key=f"xlsx_{name}", on_click="ignore")
 
 
+def euros(value: float) -> str:
+    """Money short enough for a tile read from the back of the room: 4.32 M€, 42.8 k€, 950 €."""
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.2f} M€"
+    if abs(value) >= 1e4:
+        return f"{value / 1e3:,.1f} k€"
+    return f"{value:,.0f} €"
+
+
 RATE_COLUMNS = ("on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif")
 MONEY_COLUMNS = ("late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value")
 

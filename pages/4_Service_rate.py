@@ -29,8 +29,8 @@ if not summary["lines"]:
 st.caption(f"{summary['lines']:,} order lines due before {today:%d/%m/%Y}; open lines past their promised date "
            "count as late. Definitions: see the README.")
 tiles = st.columns(6)
-tiles[0].metric("OTIF (lines)", f"{summary['otif']:.1%}", f"{summary['otif'] - settings.target:+.1%} vs target",
-                delta_color="normal" if summary["otif"] >= settings.target else "inverse")
+tiles[0].metric("OTIF (lines)", f"{summary['otif']:.1%}",
+                f"{100 * (summary['otif'] - settings.target):+.1f} pts vs target {settings.target:.0%}")
 tiles[1].metric("On time (lines)", f"{summary['on_time']:.1%}")
 tiles[2].metric("In full (lines)", f"{summary['in_full']:.1%}")
 tiles[3].metric("Fill rate (quantity)", f"{summary['fill_rate']:.1%}")
@@ -39,7 +39,8 @@ tiles[5].metric("Average delay of late lines", f"{summary['avg_days_late'] or 0:
                 help=f"{summary['late_lines']:,} late lines, {summary['open_late_lines']:,} still open")
 
 by_month = report.by["month"]
-trend = by_month.melt("key", ["otif", "on_time", "in_full", "fill_rate"], "rate", "value")
+RATE_NAMES = {"otif": "OTIF", "on_time": "On time", "in_full": "In full", "fill_rate": "Fill rate"}
+trend = by_month.rename(columns=RATE_NAMES).melt("key", list(RATE_NAMES.values()), "rate", "value")
 target_rule = alt.Chart().mark_rule(strokeDash=[6, 4], color=STATUS_COLORS["green"]).encode(
     y=alt.datum(settings.target))
 st.altair_chart(alt.layer(alt.Chart(trend).mark_line(point=True).encode(
@@ -59,18 +60,21 @@ left.altair_chart(alt.Chart(worst).mark_bar().encode(
                     legend=None),
     tooltip=["key:N", alt.Tooltip("otif:Q", format=".1%"), "lines:Q", "late_lines:Q"],
 ).properties(title=f"Lowest OTIF by {dimension} (25 worst)", height=max(200, 18 * len(worst))), width="stretch")
-distribution = report.distribution
-right.altair_chart(alt.Chart(distribution.melt("bucket", ["delivered_lines", "open_lines"], "state", "lines"))
+distribution = report.distribution[report.distribution["bucket"] != "on time"].rename(
+    columns={"delivered_lines": "delivered late", "open_lines": "still open"})
+right.altair_chart(alt.Chart(distribution.melt("bucket", ["delivered late", "still open"], "state", "lines"))
                    .mark_bar().encode(
     x=alt.X("bucket:N", sort=list(distribution["bucket"]), title="Days late"), y=alt.Y("lines:Q", title="Lines"),
     color=alt.Color("state:N", title=None, legend=alt.Legend(orient="top")), tooltip=["bucket", "state", "lines"],
-).properties(title="Distribution of days late", height=300), width="stretch")
+).properties(title="Late lines by days late", height=300), width="stretch")
 
 st.subheader(f"By {dimension}")
 st.dataframe(breakdown, hide_index=True, column_config=rate_columns(), key="service_breakdown")
 downloads(breakdown, f"service_by_{dimension}")
 st.subheader("Customers most hurt")
-st.dataframe(report.customers_most_hurt(), hide_index=True, column_config=rate_columns())
+hurt = report.customers_most_hurt()
+st.dataframe(hurt, hide_index=True, column_config=rate_columns())
+downloads(hurt, "customers_most_hurt")
 st.subheader("Late lines")
 late = report.worst_late_lines
 st.caption(f"{summary['late_lines']:,} lines delivered after their promised date or still open past it; "

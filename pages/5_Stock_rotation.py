@@ -15,7 +15,7 @@ from sop_core.stock import (
     turnover,
     turnover_trend,
 )
-from sop_ui import as_of, compute, downloads, kpi_filters, page_setup, rate_columns, require_data
+from sop_ui import as_of, compute, downloads, euros, kpi_filters, page_setup, rate_columns, require_data
 
 STATUS_ORDER = ["dead", "slow", "overstock", "understock", "ok"]
 STATUS_PALETTE = ["#6d4c41", "#8d6e63", "#ef6c00", "#c62828", "#2e7d32"]
@@ -47,15 +47,17 @@ whole_history = replace(filters, start=None, end=None)  # turnover: the last com
 skus = compute(sku_stock, today, filters, settings)
 summary = summarise(skus, compute(turnover, today, whole_history, "total", settings.history_months), settings)
 tiles = st.columns(6)
-tiles[0].metric("Stock value (at cost)", f"{summary['total_value']:,.0f} €")
-tiles[1].metric(f"Turnover ({settings.history_months} months)",
-                "—" if summary["turnover"] is None else f"{summary['turnover']:.1f}×")
+tiles[0].metric("Stock value (at cost)", euros(summary["total_value"]))
+turns = summary["turnover"]
+tiles[1].metric("Turnover", "—" if turns is None else f"{turns:.1f}×",
+                help=f"cost of goods sold over the last {settings.history_months} months / average stock value")
 days = summary["days_of_inventory"]
 tiles[2].metric("Days of inventory", "—" if days is None else f"{days:.0f}")
-tiles[3].metric("Dead stock", f"{summary['dead_stock_value']:,.0f} €",
+tiles[3].metric("Dead stock", euros(summary["dead_stock_value"]),
                 help=f"no demand for {settings.dead_months} months")
-tiles[4].metric("Overstock (beyond the limit)", f"{summary['overstock_value']:,.0f} €")
-tiles[5].metric("SKUs under their need", f"{summary['understock_skus']}")
+tiles[4].metric("Overstock", euros(summary["overstock_value"]),
+                help=f"value beyond {settings.over_ratio:g} x the target of {settings.target_cover_days:g} days")
+tiles[5].metric("Understocked SKUs", f"{summary['understock_skus']}")
 
 left, right = st.columns(2)
 value = compute(inventory_value, today, filters, "family")

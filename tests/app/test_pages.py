@@ -14,6 +14,7 @@ from sop_core.preferences import load_preferences
 from sop_core.service import service_summary
 from sop_core.stock import StockSettings, sku_stock
 from sop_core.store import DB_PATH_ENV, Store
+from sop_ui import euros
 from tests.conftest import PROJECT_ROOT
 
 PAGES = sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "pages").glob("*.py"))
@@ -140,7 +141,7 @@ def test_stock_page_figures_policy_and_status_filter(demo_db: Path) -> None:
     app = _run("pages/5_Stock_rotation.py")
     with Store(demo_db) as store:
         skus = sku_stock(store, store.as_of())
-    assert _metric(app, "Stock value (at cost)") == f"{skus['value'].sum():,.0f} €"
+    assert _metric(app, "Stock value (at cost)") == euros(skus["value"].sum())
     shown = app.dataframe[0].value
     assert set(shown["status"]) <= {"dead", "slow", "overstock", "understock"} and len(shown) < len(skus)
     app.multiselect(key="stock_status").set_value(["ok"]).run()

@@ -123,3 +123,16 @@ def test_forecast_page_runs_and_draws_the_chart(page, server: str) -> None:  # t
     assert page.locator("[data-testid='stException']").count() == 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "forecast.png"), full_page=True)
+
+
+@pytest.mark.parametrize(("path", "tile"),
+                         [("Service_rate", "OTIF (lines)"), ("Stock_rotation", "Stock value (at cost)")])
+def test_kpi_pages_draw_tiles_and_charts(page, server: str, path: str, tile: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{server}/{path}")
+    page.locator("[data-testid='stMetric']").filter(has_text=tile).wait_for(timeout=60_000)
+    charts = page.locator("[data-testid='stVegaLiteChart']")
+    charts.first.wait_for()
+    assert charts.count() >= 3 and charts.first.bounding_box()["height"] > 200
+    assert page.locator("[data-testid='stException']").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{path.lower()}.png"), full_page=True)
