@@ -35,6 +35,7 @@ TARGET_LOAD: dict[str, tuple[float, ...]] = {
     "CONTROLE": (79, 86, 74, 77, 68, 65, 64, 63, 0, 36, 24, 14),
 }
 LINK_SHARE = 0.4  # open orders made for an identified customer order
+LINK_SLACK_DAYS = 3  # an order planned to end this much after the promise is still the one made for it
 FIT_ITERATIONS = 80
 MIN_HOURS = 8.0
 
@@ -142,24 +143,32 @@ def _spread_choice(eligible: np.ndarray, weight: np.ndarray, count: int,
     return np.concatenate([first, rest])
 
 
-def _pick_skus(workshop: int, count: int, catalogue: Catalogue, hours_per_unit: np.ndarray,
+def _pick_skus(workshop: int, ends: np.ndarray, catalogue: Catalogue, hours_per_unit: np.ndarray,
                open_lines: pd.DataFrame, rng: np.random.Generator,
                ) -> tuple[np.ndarray, list[str | None], np.ndarray]:
-    """A SKU of the workshop for each order; some are made for an open customer order line."""
+    """A SKU of the workshop for each order (planned to end on `ends`); some are made for an open
+    customer order line, one promised no earlier than the order's planned end (minus a small slack):
+    the planner launches an order for a line it can serve."""
+    count = len(ends)
     eligible = np.flatnonzero((catalogue.workshop == workshop) & (catalogue.end == SIM_MONTHS))
     weight = (catalogue.base_volume * catalogue.occurrence * hours_per_unit)[eligible]
     lines = open_lines[np.isin(open_lines["sku_index"], eligible)].sort_values(
         ["promised_date", "order_id"], ignore_index=True)
+    promised = lines["promised_date"].to_numpy().astype("datetime64[D]")
     skus = _spread_choice(eligible, weight, count, rng)
     links: list[str | None] = [None] * count
     priority = rng.choice([2, 3], size=count, p=[0.2, 0.8])
     soon = np.datetime64(DEMO_AS_OF, "D") + np.timedelta64(7, "D")
-    linked = np.flatnonzero(rng.uniform(size=count) < LINK_SHARE)[: len(lines)]
-    for i, pick in zip(linked, rng.choice(len(lines), size=len(linked), replace=False),
-                       strict=True):
-        line = lines.iloc[int(pick)]
-        skus[i], links[i] = line["sku_index"], str(line["order_id"])
-        priority[i] = 1 if np.datetime64(line["promised_date"], "D") < soon else 2
+    free = np.ones(len(lines), dtype=bool)
+    linked = np.flatnonzero(rng.uniform(size=count) < LINK_SHARE)
+    for i in linked[np.argsort(ends[linked], kind="stable")]:  # the order that ends first chooses first
+        servable = np.flatnonzero(free & (promised + np.timedelta64(LINK_SLACK_DAYS, "D") >= ends[i]))
+        if not len(servable):
+            continue
+        pick = int(rng.choice(servable[:5]))  # one of the next lines promised after it
+        free[pick] = False
+        skus[i], links[i] = lines["sku_index"].iloc[pick], str(lines["order_id"].iloc[pick])
+        priority[i] = 1 if promised[pick] < soon else 2
     return skus, links, priority
 
 
@@ -200,7 +209,7 @@ def open_orders(catalogue: Catalogue, orders: pd.DataFrame, hours_per_unit: np.n
     for w, shop in enumerate(WORKSHOPS):
         target = np.array(TARGET_LOAD[shop]) / 100.0 * capacity[shop]
         windows = _windows(OPEN_BOOK[shop], target, calendar, rng)
-        skus, links, priority = _pick_skus(w, len(windows), catalogue, hours_per_unit,
+        skus, links, priority = _pick_skus(w, windows["planned_end"].to_numpy(), catalogue, hours_per_unit,
                                            open_lines, rng)
         parts.append(windows.assign(remaining=_fit_hours(windows, target, rng), sku=skus,
                                     workshop=w, order_id=links, priority=priority))
