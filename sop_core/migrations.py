@@ -131,4 +131,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE orders ADD COLUMN status VARCHAR;
         """,
     ),
+    (
+        4,
+        "workshops: delay tolerance in working days (orange up to it, red beyond)",
+        """
+        ALTER TABLE workshops ADD COLUMN tolerance_days DOUBLE;
+        """,
+    ),
 )
