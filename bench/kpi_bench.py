@@ -33,6 +33,7 @@ from sop_core.stock import (
     inventory_value,
     sku_stock,
     summarise,
+    total_turnover,
     turnover,
     turnover_trend,
 )
@@ -98,11 +99,10 @@ def stock_set(store: Store, as_of: dt.date, filters: KpiFilters) -> None:
     settings = StockSettings(order_cost=80.0, holding_rate=0.2)
     whole_history = replace(filters, start=None, end=None)
     skus = sku_stock(store, as_of, filters, settings)
-    summarise(skus, turnover(store, as_of, whole_history, "total"), settings)
+    summarise(skus, total_turnover(turnover(store, as_of, whole_history, by="family")), settings)
     inventory_value(store, as_of, filters, by="family")
     turnover_trend(store, as_of, filters)
     abc_xyz_matrix(skus)
-    turnover(store, as_of, whole_history, by="family")
 
 
 # One aggregate pass over each table a set reads, touching every column it reads.

@@ -12,6 +12,7 @@ from sop_core.stock import (
     inventory_value,
     sku_stock,
     summarise,
+    total_turnover,
     turnover,
     turnover_trend,
 )
@@ -45,7 +46,8 @@ with st.sidebar.expander("Stock policy"), st.form("stock_policy"):
 today = as_of()
 whole_history = replace(filters, start=None, end=None)  # turnover: the last complete months, whatever the period
 skus = compute(sku_stock, today, filters, settings)
-summary = summarise(skus, compute(turnover, today, whole_history, "total", settings.history_months), settings)
+by_family = compute(turnover, today, whole_history, "family", settings.history_months)
+summary = summarise(skus, total_turnover(by_family), settings)
 tiles = st.columns(6)
 tiles[0].metric("Stock value (at cost)", euros(summary["total_value"]))
 turns = summary["turnover"]
@@ -96,6 +98,5 @@ shown = skus[skus["status"].isin(status)] if status else skus
 st.dataframe(shown, hide_index=True, column_config=rate_columns(), key="stock_skus")
 downloads(shown, "stock_per_sku")
 st.subheader("Turnover by family")
-by_family = compute(turnover, today, whole_history, "family", settings.history_months)
 st.dataframe(by_family, hide_index=True, column_config=rate_columns())
 downloads(by_family, "turnover_by_family")

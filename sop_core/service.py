@@ -32,8 +32,8 @@ Status = Literal["green", "orange", "red"]
 # Buckets of days late for the distribution: (label, lowest, highest) in days, inclusive.
 DELAY_BUCKETS = (("on time", 0, 0), ("1-2 days", 1, 2), ("3-7 days", 3, 7), ("8-14 days", 8, 14),
                  ("15-30 days", 15, 30), ("over 30 days", 31, None))
-# GROUPING(month, customer, family, sku, days_late) of each grouping set: a bit is 1 where a column is not grouped.
-_MASKS = {"total": 31, "month": 15, "customer": 23, "family": 27, "sku": 29, "days_late": 30}
+# GROUPING(month, customer, sku, days_late) of each grouping set: a bit is 1 where a column is not grouped.
+_MASKS = {"month": 7, "customer": 11, "sku": 13, "days_late": 14}
 
 
 @dataclass(frozen=True)
@@ -93,20 +93,23 @@ def _numbered(sql: str) -> str:
     return parts[0] + "".join(f"${i + 2}{part}" for i, part in enumerate(parts[1:]))
 
 
-# Every breakdown in one pass: GROUPING SETS, each row tagged by the dimension it belongs to. Only
-# sums and counts run in SQL (fewer aggregates, and the rates follow in `_rates`). A line is late
-# exactly when days_late > 0, so the delay of late lines is days_late_sum / late_lines.
-_GROUPED = (*DIMENSIONS, "days_late")
+# Every breakdown in one pass: GROUPING SETS, each row tagged by the dimension it belongs to. The
+# family and total rows are sums of the SKU rows (a SKU has one family), made in pandas: two
+# grouping sets fewer. Only sums and counts run in SQL (the rates follow in `_rates`). A line is
+# late exactly when days_late > 0, so the delay of late lines is days_late_sum / late_lines.
+_GROUPED = ("month", "customer", "sku", "days_late")
+_SUMS = ["lines", "on_time_lines", "in_full_lines", "otif_lines", "open_late_lines", "ordered_qty",
+         "on_time_qty", "days_late_sum", "late_value"]
 _LINE_RATES = f"""
     SELECT CASE {" ".join(f"WHEN GROUPING({', '.join(_GROUPED)}) = {mask} THEN '{name}'"
                           for name, mask in _MASKS.items())} END AS dimension,
-           {", ".join(_GROUPED)},
+           {", ".join(_GROUPED)}, any_value(family) AS sku_family,
            count(*)::BIGINT AS lines, count_if(on_time)::BIGINT AS on_time_lines,
            count_if(in_full)::BIGINT AS in_full_lines, count_if(on_time AND in_full)::BIGINT AS otif_lines,
            count_if(open)::BIGINT AS open_late_lines, sum(quantity) AS ordered_qty,
            sum(on_time_qty) AS on_time_qty, sum(days_late) AS days_late_sum,
            sum((quantity - on_time_qty) * unit_price) AS late_value
-    FROM judged GROUP BY GROUPING SETS ((), {", ".join(f"({d})" for d in _GROUPED)})"""
+    FROM judged GROUP BY GROUPING SETS ({", ".join(f"({d})" for d in _GROUPED)})"""
 _ORDER_RATES = """
     , per_order AS (
         SELECT order_id, customer, max(month) AS month, bool_and(on_time) AS on_time,
@@ -172,11 +175,20 @@ def service_report(
 ) -> ServiceReport:
     """Line rates of every breakdown and the delay distribution (one query), order rates (one),
     and the worst late lines (one)."""
-    lines = _judged(store, as_of, filters, _LINE_RATES)
+    lines = _with_family_and_total(_judged(store, as_of, filters, _LINE_RATES))
     orders = _judged(store, as_of, filters, _ORDER_RATES)
     worst = _judged(store, as_of, filters, f"{_LATE_LINES} LIMIT {LATE_LINES_SHOWN}")
     by = {name: _breakdown(lines, orders, name, settings) for name in ("total", *DIMENSIONS)}
     return ServiceReport(by, _bucketed(lines[lines["dimension"] == "days_late"]), worst)
+
+
+def _with_family_and_total(lines: pd.DataFrame) -> pd.DataFrame:
+    """Add the family rows and the total row, summed from the SKU rows."""
+    skus = lines[lines["dimension"] == "sku"]
+    family = skus.groupby("sku_family", as_index=False)[_SUMS].sum().rename(columns={"sku_family": "family"})
+    total = pd.DataFrame([skus[_SUMS].sum()])  # zeros when no line is measured
+    return pd.concat([lines, family.assign(dimension="family"), total.assign(dimension="total")],
+                     ignore_index=True)
 
 
 def late_lines(store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS) -> pd.DataFrame:
@@ -209,7 +221,8 @@ def _breakdown(lines: pd.DataFrame, orders: pd.DataFrame, dimension: str, settin
     def keyed(frame: pd.DataFrame) -> pd.DataFrame:
         part = frame[frame["dimension"] == dimension]
         key = part[dimension] if dimension != "total" else pd.Series("total", index=part.index, dtype=object)
-        return part.drop(columns=[c for c in ("dimension", *_GROUPED) if c in part]).assign(key=key)
+        return part.drop(columns=[c for c in ("dimension", "sku_family", "family", *_GROUPED) if c in part]
+                         ).assign(key=key)
 
     order_counts = keyed(orders) if dimension in ("total", "month", "customer") else pd.DataFrame(
         {"key": pd.Series(dtype=object), "orders": pd.Series(dtype="Int64"),

@@ -222,6 +222,17 @@ def turnover(store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS, by:
     return _query(store, sql, {"ws": start, "we": end, **family_params, **demand_params})
 
 
+def total_turnover(by_family: pd.DataFrame) -> pd.DataFrame:
+    """The total row of `turnover` from its family rows (sums of COGS and of average values: every
+    family is averaged over the same snapshot dates), for a page that already has the families."""
+    cogs, value = by_family["cogs"].sum(), by_family["average_stock_value"].sum()
+    days = by_family["window_days"].iloc[0] if len(by_family) else float("nan")
+    return pd.DataFrame([{"key": "total", "cogs": cogs, "average_stock_value": value,
+                          "turnover": cogs / value if value else float("nan"),
+                          "days_of_inventory": days * value / cogs if cogs else float("nan"),
+                          "window_days": days}])
+
+
 # Rolling turnover: per month, the trailing window's COGS and mean snapshot value (window functions).
 _TREND_SQL = """
 WITH prod AS (SELECT p.sku, p.unit_cost FROM products p WHERE true{family}),

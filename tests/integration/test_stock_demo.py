@@ -12,6 +12,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sop_core import stock
@@ -123,3 +124,11 @@ def test_without_a_forecast_coverage_comes_from_recent_demand(demo_db: Path) -> 
         expected = skus.loc[sold, "on_hand"].clip(lower=0) * stock.DAYS_PER_MONTH / skus.loc[sold, "avg_monthly_demand"]
         assert skus.loc[sold, "coverage_days"].to_numpy() == pytest.approx(expected.to_numpy())
         assert math.isfinite(stock.stock_summary(demo, _as_of(demo))["total_value"] or math.nan)
+
+
+def test_total_turnover_from_the_families_equals_the_total_query(demo_db: Path) -> None:
+    with Store(demo_db) as store:
+        as_of = store.as_of()
+        direct = stock.turnover(store, as_of, by="total")
+        derived = stock.total_turnover(stock.turnover(store, as_of, by="family"))
+    pd.testing.assert_frame_equal(derived, direct, check_dtype=False)
