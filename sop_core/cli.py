@@ -100,6 +100,11 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     kpis.add_argument("--months", type=_positive, default=12, help="period: the last N months (default 12)")
     kpis.add_argument("--family", action="append", default=[], help="only this family (repeat for several)")
     kpis.add_argument("--customer", action="append", default=[], help="only this customer, for the service rate")
+    production = commands.add_parser("production", parents=[common],
+                                     help="status of every open OF and the weekly load per workshop")
+    production.add_argument("--as-of", type=_date,
+                            help="project from this day (default: the data's as-of date, else today)")
+    production.add_argument("--weeks", type=_positive, default=26, help="weeks of load to print (default 26)")
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -281,8 +286,26 @@ def _kpis(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _production(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.delays import production_report
+
+    as_of = args.as_of or store.as_of() or dt.date.today()
+    report = production_report(store, as_of, args.weeks)
+    orders = report.orders[["mo_id", "workshop", "sku", "status", "delay_days", "planned_end", "projected_end",
+                            "remaining_hours", "at_risk_lines", "reason"]]
+    data = {"as_of": as_of, "orders": _records(orders), "workshops": _records(report.summary),
+            "load": _records(report.load), "customer_lines_at_risk": _records(report.impact[report.impact["at_risk"]])}
+    text = [f"{len(orders)} open OF projected from {as_of:%d/%m/%Y}:"]
+    text += [f"  {w.workshop:<16} red {w.red:>3}  orange {w.orange:>3}  green {w.green:>3}  "
+             f"overload next 4 weeks {w.overload_hours_4w:,.0f} h" for w in report.summary.itertuples()]
+    red = orders[orders["status"] == "red"]
+    text += [f"  {o.mo_id} {o.workshop}: red, {o.reason}" for o in red.itertuples()]
+    _emit(args, data, "\n".join(text))
+    return EXIT_OK
+
+
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    "kpis": _kpis}
+                    "kpis": _kpis, "production": _production}
 
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:

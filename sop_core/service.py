@@ -174,12 +174,28 @@ def service_report(
     store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS, settings: ServiceSettings = DEFAULT_TARGET
 ) -> ServiceReport:
     """Line rates of every breakdown and the delay distribution (one query), order rates (one),
-    and the worst late lines (one)."""
-    lines = _with_family_and_total(_judged(store, as_of, filters, _LINE_RATES))
-    orders = _judged(store, as_of, filters, _ORDER_RATES)
+    and the worst late lines (one); the rates of all breakdowns are then derived in one pass."""
+    lines = _keyed(_with_family_and_total(_judged(store, as_of, filters, _LINE_RATES)))
+    orders = _keyed(_judged(store, as_of, filters, _ORDER_RATES))
     worst = _judged(store, as_of, filters, f"{_LATE_LINES} LIMIT {LATE_LINES_SHOWN}")
-    by = {name: _breakdown(lines, orders, name, settings) for name in ("total", *DIMENSIONS)}
+    rated = _rates(lines[lines["dimension"] != "days_late"].merge(
+        orders[["dimension", "key", "orders", "orders_on_time_n", "orders_otif_n"]], on=["dimension", "key"],
+        how="left"))
+    rated["status"] = rated["otif"].map(settings.status)
+    parts = dict(tuple(rated.groupby("dimension", sort=False)))
+    by = {name: (parts[name] if name in parts else rated.iloc[:0])[[*_COLUMNS, "status"]]
+          .sort_values("key").reset_index(drop=True) for name in ("total", *DIMENSIONS)}
     return ServiceReport(by, _bucketed(lines[lines["dimension"] == "days_late"]), worst)
+
+
+def _keyed(frame: pd.DataFrame) -> pd.DataFrame:
+    """One `key` column holding, on each row, the value of the dimension the row belongs to."""
+    key = pd.Series("total", index=frame.index, dtype=object)
+    for name in ("month", "customer", "family", "sku", "days_late"):
+        if name in frame:
+            rows = frame["dimension"] == name
+            key[rows] = frame.loc[rows, name]
+    return frame.assign(key=key)
 
 
 def _with_family_and_total(lines: pd.DataFrame) -> pd.DataFrame:
@@ -215,22 +231,6 @@ def _rates(frame: pd.DataFrame) -> pd.DataFrame:
 _COLUMNS = ["key", "lines", "on_time_lines", "in_full_lines", "otif_lines", "late_lines", "open_late_lines",
             "ordered_qty", "on_time_qty", "on_time", "in_full", "otif", "fill_rate", "avg_days_late", "late_value",
             "orders", "orders_on_time", "orders_otif"]
-
-
-def _breakdown(lines: pd.DataFrame, orders: pd.DataFrame, dimension: str, settings: ServiceSettings) -> pd.DataFrame:
-    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
-        part = frame[frame["dimension"] == dimension]
-        key = part[dimension] if dimension != "total" else pd.Series("total", index=part.index, dtype=object)
-        return part.drop(columns=[c for c in ("dimension", "sku_family", "family", *_GROUPED) if c in part]
-                         ).assign(key=key)
-
-    order_counts = keyed(orders) if dimension in ("total", "month", "customer") else pd.DataFrame(
-        {"key": pd.Series(dtype=object), "orders": pd.Series(dtype="Int64"),
-         "orders_on_time_n": pd.Series(dtype=float), "orders_otif_n": pd.Series(dtype=float)})
-    frame = _rates(keyed(lines).merge(order_counts, on="key", how="left"))[_COLUMNS]
-    frame = frame.sort_values("key").reset_index(drop=True)
-    frame["status"] = frame["otif"].map(settings.status)
-    return frame
 
 
 def _bucketed(per_day: pd.DataFrame) -> pd.DataFrame:

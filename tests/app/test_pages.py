@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from sop_core.delays import production_report
 from sop_core.filters import KpiFilters, filter_choices
 from sop_core.preferences import load_preferences
 from sop_core.service import service_summary
@@ -155,3 +156,19 @@ def test_stock_page_figures_policy_and_status_filter(demo_db: Path) -> None:
         saved = load_preferences(store, StockSettings, "stock")
     assert (saved.target_cover_days, saved.order_cost, saved.holding_rate) == (60.0, 80.0, 0.2)
     assert app.dataframe[0].value["eoq"].notna().any()  # Wilson's EOQ appears once both costs are known
+
+
+def test_production_page_tiles_filters_and_plan(demo_db: Path) -> None:
+    app = _run("pages/6_Production_delays.py")
+    with Store(demo_db) as store:
+        report = production_report(store, store.as_of())
+    tiles = {m.label: m.value for m in app.metric}
+    for shop in report.summary.itertuples():
+        assert tiles[shop.workshop] == f"{shop.red} 🔴"
+    table = app.dataframe[0].value
+    assert len(table) == int(report.orders["status"].isin(["red", "orange"]).sum())
+    app.multiselect(key="delay_status").set_value(["green"]).run()
+    assert set(app.dataframe[0].value["status"]) == {"🟢 green"}
+    app.selectbox(key="delay_workshop").select("INJECTION").run()
+    assert not app.exception
+    assert any("No forecast yet" in w.value for w in app.warning)  # the demo fixture has no forecast run

@@ -126,7 +126,8 @@ def test_forecast_page_runs_and_draws_the_chart(page, server: str) -> None:  # t
 
 
 @pytest.mark.parametrize(("path", "tile"),
-                         [("Service_rate", "OTIF (lines)"), ("Stock_rotation", "Stock value (at cost)")])
+                         [("Service_rate", "OTIF (lines)"), ("Stock_rotation", "Stock value (at cost)"),
+                          ("Production_delays", "INJECTION")])
 def test_kpi_pages_draw_tiles_and_charts(page, server: str, path: str, tile: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{server}/{path}")
     page.locator("[data-testid='stMetric']").filter(has_text=tile).wait_for(timeout=60_000)

@@ -1,0 +1,602 @@
+"""Production delays: finite-capacity projection of the open manufacturing orders (OF).
+
+Pure functions over frames: no store, no clock (`as_of` is passed in), no I/O. The what-if feature
+changes the hours of the capacity frame and calls `project` again, so `project` takes that frame as
+given and never rebuilds it.
+
+Scheduling rule (the README repeats it, see "Production delays: the rules"):
+- Each workshop is one pool of capacity: the `hours` of its capacity rows, day by day (several rows
+  for one workshop and day add up; a day without a row has no capacity). Day 0 is `as_of`; days from
+  `as_of + horizon_days` on are not looked at.
+- An order is released on `as_of` when it has started (actual_start set) or when
+  `respect_planned_start` is False, else on max(as_of, planned_start): material and tooling are
+  planned for that date.
+- Every day, the released unfinished orders are served in due-date order (planned_end), then
+  priority (1 = most urgent, none = last), then mo_id, so the result does not depend on row order.
+  The day's capacity goes to the first order until it is done, the rest to the next, and so on: a
+  preemptive fixed-priority fluid model (an order can span days and share a day). An order released
+  later with an earlier due date takes over the capacity from the next day it is released.
+  This model keeps "more capacity never makes any order later" true.
+- projected_start = first day the order gets capacity; projected_end = the day its remaining hours
+  reach 0. An order with 0 remaining hours starts and ends on `as_of`. One that is not done at the
+  horizon has no projected dates and "cannot finish".
+- delay_days = working days after planned_end up to and including projected_end (positive = late),
+  both moved on to the next working day first when they fall on a weekend or public holiday (an
+  order finishing on an overtime Saturday ships on Monday).
+
+Status (tolerance: `tolerance_days` of the settings, or the workshop's entry in `tolerances`):
+- red: delay above the tolerance, or planned_end before as_of (past its planned end, not finished),
+  or cannot finish within the horizon;
+- orange: 0 < delay <= tolerance, or started after its planned start, or not started while its
+  planned start has passed, or a started order behind its progress curve: progress below the share
+  of working days elapsed from planned start to planned end (before as_of, clipped 0..1) by more
+  than `behind_curve_points` (progress unknown: 1 - remaining / total hours);
+- green otherwise.
+
+Load: the planned (infinite-capacity) load spreads each order's remaining hours evenly over the
+working days of [max(as_of, planned_start), planned_end]; an order whose window holds no working
+day (past its planned end: the backlog) puts them all on the first working day on or after its
+start. Scheduled hours are the hours the projection uses each day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from sop_core.workcalendar import holiday_calendar, week_ranges, week_start, working_days_between_many
+
+Status = Literal["green", "orange", "red"]
+STATUSES: tuple[Status, ...] = ("red", "orange", "green")
+EPS = 1e-6  # hours: float noise below this is no work and no overload
+REQUIRED_ORDER_COLUMNS = ("mo_id", "workshop", "remaining_hours", "planned_start", "planned_end")
+# Optional order columns and the value a missing column stands for.
+OPTIONAL_ORDER_COLUMNS: dict[str, object] = {
+    "sku": None, "order_id": None, "total_hours": np.nan, "actual_start": pd.NaT, "progress": np.nan,
+    "priority": np.nan,
+}
+CAPACITY_COLUMNS = ("workshop", "day", "hours")
+WORKSHOP_COLUMNS = ("workshop", "headcount", "hours_per_week", "efficiency")
+PROJECTED_COLUMNS = (
+    "mo_id", "sku", "workshop", "order_id", "planned_start", "planned_end", "remaining_hours", "progress",
+    "expected_progress", "projected_start", "projected_end", "delay_days", "tolerance_days", "status", "reason",
+)
+ONE_DAY = np.timedelta64(1, "D")
+
+
+@dataclass(frozen=True)
+class ProductionSettings:
+    """How late is late, and how far ahead the projection looks."""
+
+    tolerance_days: int = 2  # working days late still orange; per workshop: `tolerances` of `project`
+    behind_curve_points: float = 0.10  # progress this far below the straight line counts as behind
+    horizon_days: int = 730  # calendar days of capacity looked at from as_of
+    respect_planned_start: bool = True  # an order not started waits for its planned start
+
+    def __post_init__(self) -> None:
+        _check_tolerance("tolerance_days", self.tolerance_days)
+        if not 0 <= self.behind_curve_points < 1:
+            raise ValueError(f"behind_curve_points is a fraction of the work, from 0 to 1, not "
+                             f"{self.behind_curve_points}: write 0.10 for 10 points")
+        if isinstance(self.horizon_days, bool) or not isinstance(self.horizon_days, int) or self.horizon_days < 1:
+            raise ValueError(f"horizon_days must be a whole number of days, at least 1, not {self.horizon_days!r}")
+
+
+def _check_tolerance(name: str, days: object) -> int:
+    """The tolerance as an int; 2.0 is accepted (a workshops file column is read as floats)."""
+    if isinstance(days, int | float | np.integer | np.floating) and not isinstance(days, bool):
+        value = float(days)
+        if value >= 0 and value.is_integer():
+            return int(value)
+    raise ValueError(f"{name} must be a whole number of working days, 0 or more, not {days!r}")
+
+
+DEFAULT_SETTINGS = ProductionSettings()
+
+
+# --- inputs ----------------------------------------------------------------------------------
+
+def _missing(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
+    absent = [column for column in columns if column not in frame.columns]
+    if absent:
+        raise ValueError(f"{name} has no column {', '.join(absent)} (it has {', '.join(map(str, frame.columns))}): "
+                         "rename or add it")
+
+
+def _refuse(bad: np.ndarray, ids: np.ndarray, problem: str, fix: str) -> None:
+    """Raise when any row is `bad`, naming the first three distinct `ids` and how many more."""
+    if bad.any():
+        distinct = pd.unique(pd.Series(ids[bad]).astype(str))
+        named, more = list(distinct[:3]), len(distinct) - 3
+        raise ValueError(f"{problem}: {', '.join(named)}{f' and {more} more' if more > 0 else ''}; {fix}")
+
+
+def _dates(values: pd.Series, column: str, name: str) -> np.ndarray:
+    """A column as datetime64[D] (NaT kept)."""
+    if pd.api.types.is_datetime64_dtype(values.dtype):  # to_datetime would walk through them again
+        return np.asarray(values.to_numpy().astype("datetime64[D]"))
+    try:
+        parsed = pd.to_datetime(values)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{name}.{column} holds values that are not dates ({error}): write them as 2026-11-02") \
+            from error
+    return np.asarray(parsed.to_numpy().astype("datetime64[D]"))
+
+
+def _numbers(values: pd.Series, column: str, name: str) -> np.ndarray:
+    try:
+        return np.asarray(pd.to_numeric(values).to_numpy(dtype=float))
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{name}.{column} holds values that are not numbers ({error})") from error
+
+
+@dataclass(frozen=True)
+class _Book:
+    """The open orders, validated, in service order (workshop, planned_end, priority, mo_id)."""
+
+    frame: pd.DataFrame  # mo_id, sku, workshop, order_id, in service order, index 0..n-1
+    shop: np.ndarray  # index of the workshop in the capacity's sorted names
+    hours: np.ndarray  # remaining hours
+    total: np.ndarray  # total hours (NaN unknown)
+    start: np.ndarray  # planned_start, datetime64[D]
+    end: np.ndarray  # planned_end
+    actual: np.ndarray  # actual_start (NaT: not started)
+    progress: np.ndarray  # fraction done as given (NaN unknown)
+
+
+def _book(orders: pd.DataFrame, names: tuple[str, ...]) -> _Book:
+    """Validate the orders against the capacity's workshops and sort them in service order."""
+    _missing(orders, REQUIRED_ORDER_COLUMNS, "orders")
+    frame = orders.assign(**{c: v for c, v in OPTIONAL_ORDER_COLUMNS.items() if c not in orders.columns})
+    if frame["mo_id"].isna().any():
+        raise ValueError("orders: some rows have no mo_id; every manufacturing order needs its number")
+    ids = frame["mo_id"].astype(str).to_numpy()
+    duplicated = pd.Series(ids).duplicated(keep=False).to_numpy()
+    _refuse(duplicated, ids, "orders: mo_id appears more than once", "keep one row per manufacturing order")
+    workshop = frame["workshop"].astype(str).to_numpy().astype(str)
+    _refuse(frame["workshop"].isna().to_numpy() | ~np.isin(workshop, names), ids,
+            "orders: these orders name a workshop that has no capacity rows",
+            f"use one of {', '.join(names) or '(none)'} or add the workshop to the workshops file")
+    hours = _numbers(frame["remaining_hours"], "remaining_hours", "orders")
+    _refuse(~(hours >= 0), ids, "orders: remaining_hours is missing or negative",
+            "give the hours left (0 when the order is done)")
+    total = _numbers(frame["total_hours"], "total_hours", "orders")
+    _refuse(total < hours - EPS, ids, "orders: total_hours is below remaining_hours",
+            "total_hours is the whole order's hours, at least the hours left")
+    progress = _numbers(frame["progress"], "progress", "orders")
+    _refuse((progress < 0) | (progress > 1), ids, "orders: progress is outside 0..1",
+            "progress is a fraction: divide a percentage by 100")
+    start, end = (_dates(frame[c], c, "orders") for c in ("planned_start", "planned_end"))
+    _refuse(np.isnat(start) | np.isnat(end), ids, "orders: planned_start or planned_end is missing",
+            "every open order needs its planned dates")
+    _refuse(start > end, ids, "orders: planned_start is after planned_end", "swap or fix the dates")
+    priority = _numbers(frame["priority"], "priority", "orders")
+    keys = pd.DataFrame({"workshop": workshop, "end": end, "priority": priority, "mo_id": ids})
+    order = keys.sort_values(["workshop", "end", "priority", "mo_id"], na_position="last").index.to_numpy()
+    served = pd.DataFrame({"mo_id": ids, "sku": frame["sku"].to_numpy(), "workshop": workshop,
+                           "order_id": frame["order_id"].to_numpy()}).iloc[order].reset_index(drop=True)
+    return _Book(frame=served, shop=np.searchsorted(np.array(names), workshop[order]), hours=hours[order],
+                 total=total[order], start=start[order], end=end[order],
+                 actual=_dates(frame["actual_start"], "actual_start", "orders")[order], progress=progress[order])
+
+
+def _workshop_names(capacity: pd.DataFrame) -> tuple[str, ...]:
+    _missing(capacity, CAPACITY_COLUMNS, "capacity")
+    if capacity["workshop"].isna().any():
+        raise ValueError("capacity: some rows have no workshop; name the workshop of every capacity row")
+    return tuple(sorted(capacity["workshop"].astype(str).unique()))
+
+
+def _tolerances(names: tuple[str, ...], settings: ProductionSettings,
+                tolerances: Mapping[str, float] | None) -> np.ndarray:
+    """Tolerance in working days per workshop (index of `names`)."""
+    chosen = dict(tolerances or {})
+    unknown = sorted(set(chosen) - set(names))
+    if unknown:
+        raise ValueError(f"tolerances name workshops without capacity: {', '.join(unknown)}; "
+                         f"use one of {', '.join(names)}")
+    checked = {workshop: _check_tolerance(f"the tolerance of {workshop}", days) for workshop, days in chosen.items()}
+    return np.array([checked.get(name, settings.tolerance_days) for name in names], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The book against `days` days of capacity from as_of (day index 0 = as_of)."""
+
+    book: _Book
+    names: tuple[str, ...]
+    day0: dt.date  # as_of
+    as_of: np.datetime64
+    calendar: np.busdaycalendar
+    capacity: np.ndarray  # workshops x days, hours
+    release: np.ndarray  # day index each order may start (may be >= days)
+
+
+def _capacity_matrix(capacity: pd.DataFrame, names: tuple[str, ...], as_of: np.datetime64, days: int) -> np.ndarray:
+    """Hours per workshop (index of `names`) and day index; rows of one workshop and day add up."""
+    hours = _numbers(capacity["hours"], "hours", "capacity")
+    day = _dates(capacity["day"], "day", "capacity")
+    workshop = capacity["workshop"].astype(str).to_numpy()
+    bad = ~(hours >= 0) | np.isnat(day)
+    rows = np.char.add(np.char.add(workshop.astype(str), " "), day.astype(str)) if bad.any() else workshop
+    _refuse(bad, rows, "capacity: hours missing or negative, or day missing, on",
+            "give 0 or more hours per workshop and day")
+    index = (day - as_of).astype(np.int64)
+    inside = (index >= 0) & (index < days)
+    matrix = np.zeros((len(names), days))
+    shop = np.searchsorted(np.array(names), workshop)
+    np.add.at(matrix, (shop[inside], index[inside]), hours[inside])
+    return matrix
+
+
+def _plan(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, days: int,
+          settings: ProductionSettings) -> _Plan:
+    names = _workshop_names(capacity)
+    book = _book(orders, names)
+    today = np.datetime64(as_of, "D")
+    dates = [as_of, as_of + dt.timedelta(days=days)]
+    if len(book.hours):
+        dates += [book.start.min().item(), book.end.max().item()]
+    # One year more at the end: rolling a date forward to a working day may cross New Year.
+    calendar = holiday_calendar(min(d.year for d in dates), max(d.year for d in dates) + 1)
+    at_once = ~np.isnat(book.actual) | (not settings.respect_planned_start)
+    release = np.where(at_once, 0, np.maximum((book.start - today).astype(np.int64), 0))
+    return _Plan(book=book, names=names, day0=as_of, as_of=today, calendar=calendar,
+                 capacity=_capacity_matrix(capacity, names, today, days), release=release)
+
+
+# --- the projection --------------------------------------------------------------------------
+
+def _serve(hours: list[float], release: list[int], capacity: list[float]) -> tuple[list[int], list[int]]:
+    """First and last day index each order gets capacity (-1: never), one workshop.
+
+    Orders come in service order (list index = rank); a heap holds the released unfinished ones. Each
+    day either finishes the order on top or spends its capacity on it: O((days + orders) log orders).
+    """
+    n = len(hours)
+    first, last, left = [-1] * n, [-1] * n, list(hours)
+    arrivals = sorted(range(n), key=release.__getitem__)
+    queue: list[int] = []
+    arrived = 0
+    for day, room in enumerate(capacity):
+        while arrived < n and release[arrivals[arrived]] <= day:
+            heapq.heappush(queue, arrivals[arrived])
+            arrived += 1
+        while queue and room > EPS:
+            top = queue[0]
+            if first[top] < 0:
+                first[top] = day
+            if left[top] <= room + EPS:
+                room -= left[top]
+                last[top] = day
+                heapq.heappop(queue)
+            else:
+                left[top] -= room
+                room = 0.0
+        if arrived == n and not queue:
+            break
+    return first, last
+
+
+def _schedule(plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day index of every order (-1: does not finish within the plan's days)."""
+    book = plan.book
+    first = np.full(len(book.hours), -1, dtype=np.int64)
+    last = first.copy()
+    done = book.hours <= 0
+    first[done] = last[done] = 0
+    bounds = np.searchsorted(book.shop, np.arange(len(plan.names) + 1))
+    for shop, (lo, hi) in enumerate(itertools.pairwise(bounds)):
+        todo = lo + np.flatnonzero(~done[lo:hi])
+        starts, ends = _serve(book.hours[todo].tolist(), plan.release[todo].tolist(), plan.capacity[shop].tolist())
+        first[todo], last[todo] = starts, ends
+    return first, last
+
+
+def _planned_load(plan: _Plan) -> np.ndarray:
+    """Infinite-capacity load, workshops x days: hours spread evenly over each planned window."""
+    book, (shops, days) = plan.book, plan.capacity.shape
+    begin = np.maximum(book.start, plan.as_of)
+    span = np.busday_count(begin, book.end + ONE_DAY, busdaycal=plan.calendar)
+    spread = span > 0
+    rate = book.hours[spread] / span[spread]
+    steps = np.zeros((shops, days + 1))  # +rate from the window's first day, -rate after its last
+    np.add.at(steps, (book.shop[spread], np.minimum((begin[spread] - plan.as_of).astype(np.int64), days)), rate)
+    np.add.at(steps, (book.shop[spread], np.minimum((book.end[spread] - plan.as_of).astype(np.int64) + 1, days)),
+              -rate)
+    working = np.is_busday(plan.as_of + np.arange(days), busdaycal=plan.calendar)
+    load = np.maximum(np.cumsum(steps[:, :days], axis=1), 0.0) * working  # max: rounding noise
+    lump = (np.busday_offset(begin[~spread], 0, roll="forward", busdaycal=plan.calendar) - plan.as_of).astype(np.int64)
+    inside = lump < days
+    np.add.at(load, (book.shop[~spread][inside], lump[inside]), book.hours[~spread][inside])
+    return np.asarray(load)
+
+
+def _scheduled(plan: _Plan, horizon: int) -> np.ndarray:
+    """Hours the projection uses, workshops x days. Any work-conserving order serves the same total
+    each day, so the backlog recursion gives it without the event loop (cumulative service =
+    capacity + min(0, running minimum of arrivals - capacity))."""
+    capacity = plan.capacity.copy()
+    capacity[:, horizon:] = 0.0
+    arrivals = np.zeros_like(capacity)
+    inside = plan.release < capacity.shape[1]
+    np.add.at(arrivals, (plan.book.shop[inside], plan.release[inside]), plan.book.hours[inside])
+    cumulated = np.cumsum(capacity, axis=1)
+    served = cumulated + np.minimum(np.minimum.accumulate(np.cumsum(arrivals, axis=1) - cumulated, axis=1), 0.0)
+    return np.clip(np.diff(served, axis=1, prepend=0.0), 0.0, capacity)
+
+
+def _by_week(daily: np.ndarray, offset: int) -> np.ndarray:
+    """Workshops x days -> workshops x ISO weeks; `offset` = weekday of day 0 (Monday 0)."""
+    shops, days = daily.shape
+    weeks = -(-(days + offset) // 7)
+    padded = np.zeros((shops, weeks * 7))
+    padded[:, offset:offset + days] = daily
+    return np.asarray(padded.reshape(shops, weeks, 7).sum(axis=2))
+
+
+def _ddmm(days: np.ndarray) -> np.ndarray:
+    """dd/mm of each datetime64[D] ("" for NaT), formatted once per distinct date."""
+    distinct, inverse = np.unique(days, return_inverse=True)
+    labels = np.array(["" if np.isnat(d) else d.item().strftime("%d/%m") for d in distinct], dtype=object)
+    return labels[inverse.reshape(-1)] if len(days) else np.array([], dtype=object)
+
+
+def _text(mask: np.ndarray, *pieces: object) -> np.ndarray:
+    """Strings and object arrays concatenated element-wise on the rows of `mask`, "" elsewhere."""
+    chosen: np.ndarray = np.full(int(mask.sum()), "", dtype=object)
+    for piece in pieces:
+        chosen = chosen + (piece[mask] if isinstance(piece, np.ndarray) else str(piece))
+    out = np.full(len(mask), "", dtype=object)
+    out[mask] = chosen
+    return out
+
+
+def _strings(values: np.ndarray) -> np.ndarray:
+    """Numbers as an object array of str, ready for `_text`."""
+    return np.asarray(values.astype(str).astype(object))
+
+
+def _join(parts: list[np.ndarray]) -> np.ndarray:
+    """Join the non-empty parts of each row with "; "."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + np.where((out != "") & (part != ""), "; ", "").astype(object) + part
+    return out
+
+
+def _overload_texts(plan: _Plan, last: np.ndarray, late: np.ndarray) -> np.ndarray:
+    """For late orders: ": INJECTION overloaded weeks W47-W49" (planned load above capacity between as_of
+    and the week of the projected end), "" when no such week; computed once per workshop and end week."""
+    first_monday = week_start(plan.day0)
+    offset = plan.day0.weekday()
+    overloaded = _by_week(_planned_load(plan), offset) > _by_week(plan.capacity, offset) + EPS
+    weeks = overloaded.shape[1]
+    keys = plan.book.shop[late] * weeks + (last[late] + offset) // 7
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    labels = []
+    for key in distinct.tolist():
+        shop, end_week = divmod(key, weeks)
+        hit = np.flatnonzero(overloaded[shop, :end_week + 1]).tolist()
+        label = week_ranges([first_monday + dt.timedelta(weeks=w) for w in hit])
+        labels.append(f": {plan.names[shop]} overloaded week{'s' if len(hit) > 1 else ''} {label}" if hit else "")
+    texts = np.full(len(last), "", dtype=object)
+    texts[late] = np.array(labels, dtype=object)[inverse.reshape(-1)] if len(labels) else []
+    return texts
+
+
+def _expected_progress(plan: _Plan) -> np.ndarray:
+    """Share of the planned window's working days elapsed before as_of, clipped 0..1."""
+    book = plan.book
+    window = np.busday_count(book.start, book.end + ONE_DAY, busdaycal=plan.calendar)
+    elapsed = np.busday_count(book.start, np.maximum(book.start, plan.as_of), busdaycal=plan.calendar)
+    share = np.where(window > 0, elapsed / np.maximum(window, 1), (plan.as_of > book.end).astype(float))
+    return np.asarray(np.clip(share, 0.0, 1.0))
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """What the projection says of each order (arrays in service order)."""
+
+    last: np.ndarray  # day index of the projected end, -1: cannot finish
+    projected_end: np.ndarray  # datetime64[D]
+    delay: np.ndarray  # working days late (0 when it cannot finish)
+    progress: np.ndarray  # fraction done, filled from the hours when unknown
+    expected: np.ndarray  # fraction expected by the straight line
+    past_end: np.ndarray
+    started_late: np.ndarray
+    not_started: np.ndarray
+    behind: np.ndarray
+
+    @property
+    def finished(self) -> np.ndarray:
+        return np.asarray(self.last >= 0)
+
+    @property
+    def late(self) -> np.ndarray:
+        return np.asarray(self.finished & (self.delay > 0))
+
+
+def _verdict(plan: _Plan, last: np.ndarray, settings: ProductionSettings) -> _Verdict:
+    """Delay (both dates rolled forward to a working day) and the facts the status rules read."""
+    book, cal = plan.book, plan.calendar
+    finished = last >= 0
+    projected_end = np.where(finished, plan.as_of + last, np.datetime64("NaT"))
+    delay = np.zeros(len(last), dtype=np.int64)
+    delay[finished] = working_days_between_many(
+        np.busday_offset(book.end[finished], 0, roll="forward", busdaycal=cal),
+        np.busday_offset(projected_end[finished], 0, roll="forward", busdaycal=cal), cal)
+    started = ~np.isnat(book.actual)
+    progress = np.where(np.isnan(book.progress) & (book.total > 0),
+                        1 - book.hours / np.where(book.total > 0, book.total, 1), book.progress)
+    expected = _expected_progress(plan)
+    return _Verdict(last=last, projected_end=projected_end, delay=delay, progress=progress, expected=expected,
+                    past_end=book.end < plan.as_of, started_late=started & (book.actual > book.start),
+                    not_started=~started & (book.start < plan.as_of),
+                    behind=started & (progress < expected - settings.behind_curve_points))
+
+
+def _status(v: _Verdict, allowed: np.ndarray) -> np.ndarray:
+    """red, orange or green per order (see the module docstring)."""
+    red = ~v.finished | v.past_end | (v.delay > allowed)
+    orange = ~red & (v.late | v.started_late | v.not_started | v.behind)
+    return np.asarray(np.where(red, "red", np.where(orange, "orange", "green")))
+
+
+def _reasons(plan: _Plan, v: _Verdict) -> np.ndarray:
+    """The plain-English reason of each order: every rule that applies, joined with "; "."""
+    book, late = plan.book, v.late
+    overload = _overload_texts(plan, v.last, late)
+    end_text = _ddmm(v.projected_end)
+    cause = np.where(overload != "", overload, " (projected end " + end_text + ")")
+    return _join([
+        _text(~v.finished, f"cannot finish within {plan.capacity.shape[1]} days at this capacity"),
+        _text(late, "late ", _strings(v.delay), " working day", np.where(v.delay > 1, "s", "").astype(object), cause),
+        _text(v.finished & ~late & ~v.past_end, "on time (projected end ", end_text, ")"),
+        _text(v.past_end, "past its planned end ", _ddmm(book.end), " and not finished"),
+        _text(v.started_late, "started late (planned start ", _ddmm(book.start), ", started ", _ddmm(book.actual),
+              ")"),
+        _text(v.not_started, "not started, planned start ", _ddmm(book.start), " passed"),
+        _text(v.behind, "behind its progress curve (", _strings(np.round(np.nan_to_num(v.progress) * 100).astype(int)),
+              "% done, ", _strings(np.round(v.expected * 100).astype(int)), "% expected)"),
+    ])
+
+
+def _judge(plan: _Plan, first: np.ndarray, last: np.ndarray, settings: ProductionSettings,
+           tolerance: np.ndarray) -> pd.DataFrame:
+    """Projected dates, delay, status and reason of every order, in service order."""
+    book, verdict = plan.book, _verdict(plan, last, settings)
+    allowed = tolerance[book.shop]
+    projected_start = np.where(first >= 0, plan.as_of + first, np.datetime64("NaT"))
+    return book.frame.assign(
+        planned_start=book.start.astype("datetime64[ns]"), planned_end=book.end.astype("datetime64[ns]"),
+        remaining_hours=book.hours, progress=verdict.progress, expected_progress=verdict.expected,
+        projected_start=projected_start.astype("datetime64[ns]"),
+        projected_end=verdict.projected_end.astype("datetime64[ns]"),
+        delay_days=pd.Series(verdict.delay, dtype="Int64").mask(~verdict.finished),
+        tolerance_days=allowed, status=_status(verdict, allowed), reason=_reasons(plan, verdict).astype(str),
+    )[list(PROJECTED_COLUMNS)]
+
+
+def project(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date,
+            settings: ProductionSettings = DEFAULT_SETTINGS,
+            tolerances: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Projected start and end, delay, status and reason of every open order (see the module docstring).
+
+    `orders` needs mo_id, workshop, remaining_hours, planned_start, planned_end; sku, order_id,
+    total_hours, actual_start, progress (fraction 0..1) and priority are optional. `capacity` has
+    workshop, day, hours (see `daily_capacity`). `tolerances` overrides `settings.tolerance_days`
+    for the workshops it names. One row per order, columns `PROJECTED_COLUMNS`, sorted by workshop,
+    projected end (cannot finish last), then service order. delay_days is <NA> when the order cannot
+    finish; remaining_hours and progress are as used (progress filled from the hours when unknown).
+    """
+    plan = _plan(orders, capacity, as_of, settings.horizon_days, settings)
+    tolerance = _tolerances(plan.names, settings, tolerances)
+    first, last = _schedule(plan)
+    judged = _judge(plan, first, last, settings, tolerance)
+    never = np.iinfo(np.int64).max
+    order = np.lexsort((np.arange(len(last)), np.where(last >= 0, last, never), plan.book.shop))
+    return judged.iloc[order].reset_index(drop=True)
+
+
+# --- load and capacity -----------------------------------------------------------------------
+
+def daily_capacity(workshops: pd.DataFrame, start: dt.date, days: int) -> pd.DataFrame:
+    """Productive hours per workshop and day from `start` for `days` days: workshop, day, hours.
+
+    A working day gives headcount * hours_per_week / 5 * efficiency; weekends and public holidays 0.
+    """
+    _missing(workshops, WORKSHOP_COLUMNS, "workshops")
+    names = workshops["workshop"].astype(str).to_numpy()
+    _refuse(pd.Series(names).duplicated(keep=False).to_numpy(), names, "workshops: workshop appears more than once",
+            "keep one row per workshop")
+    daily = np.ones(len(names))
+    for column in WORKSHOP_COLUMNS[1:]:
+        values = _numbers(workshops[column], column, "workshops")
+        _refuse(~(values >= 0), names, f"workshops: {column} is missing or negative", f"give each workshop's {column}")
+        daily *= values
+    every_day = np.datetime64(start, "D") + np.arange(max(days, 0))
+    calendar = holiday_calendar(start.year, (start + dt.timedelta(days=max(days, 0))).year)
+    working = np.is_busday(every_day, busdaycal=calendar)
+    return pd.DataFrame({
+        "workshop": np.repeat(names, len(every_day)),
+        "day": np.tile(every_day.astype("datetime64[ns]"), len(names)),
+        "hours": np.outer(daily / 5, working).ravel(),
+    })
+
+
+def daily_load(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, days: int,
+               settings: ProductionSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """Per workshop and day from as_of for `days` days: capacity_hours, load_hours (planned, infinite
+    capacity) and scheduled_hours (used by the projection; 0 beyond the horizon)."""
+    plan = _plan(orders, capacity, as_of, days, settings)
+    every_day = plan.as_of + np.arange(days)
+    return pd.DataFrame({
+        "workshop": np.repeat(np.array(plan.names, dtype=object), days),
+        "day": np.tile(every_day.astype("datetime64[ns]"), len(plan.names)),
+        "capacity_hours": plan.capacity.ravel(),
+        "load_hours": _planned_load(plan).ravel(),
+        "scheduled_hours": _scheduled(plan, settings.horizon_days).ravel(),
+    })
+
+
+def weekly_load(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, weeks: int = 26,
+                projected: pd.DataFrame | None = None, settings: ProductionSettings = DEFAULT_SETTINGS,
+                tolerances: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Per workshop and ISO week, `weeks` weeks from as_of's week (its days before as_of left out).
+
+    Columns: workshop, week (Monday), week_label ("W48"), capacity_hours, load_hours (planned),
+    scheduled_hours, overload_hours = max(load - capacity, 0), load_pct = load / capacity (NaN when
+    capacity is 0), red_orders, orange_orders, green_orders (orders whose projected end falls in the
+    week). Pass `project`'s output as `projected` to spare computing it again.
+    """
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise ValueError(f"weeks must be a whole number, at least 1, not {weeks!r}")
+    first_monday = week_start(as_of)
+    days = (first_monday + dt.timedelta(weeks=weeks) - as_of).days
+    daily = daily_load(orders, capacity, as_of, days, settings)
+    daily["week"] = daily["day"] - pd.to_timedelta(daily["day"].dt.weekday, unit="D")
+    weekly = daily.groupby(["workshop", "week"], as_index=False)[
+        ["capacity_hours", "load_hours", "scheduled_hours"]].sum()
+    weekly.insert(2, "week_label", "W" + weekly["week"].dt.isocalendar().week.astype(str).str.zfill(2))
+    weekly["overload_hours"] = (weekly["load_hours"] - weekly["capacity_hours"]).clip(lower=0.0)
+    weekly.loc[weekly["overload_hours"] < EPS, "overload_hours"] = 0.0  # the even spread leaves float dust
+    weekly["load_pct"] = weekly["load_hours"] / weekly["capacity_hours"].where(weekly["capacity_hours"] > 0)
+    if projected is None:
+        projected = project(orders, capacity, as_of, settings, tolerances)
+    ends = projected.dropna(subset=["projected_end"])
+    ends = ends.assign(week=ends["projected_end"] - pd.to_timedelta(ends["projected_end"].dt.weekday, unit="D"))
+    counts = (pd.crosstab([ends["workshop"], ends["week"]], ends["status"])
+              .reindex(columns=list(STATUSES), fill_value=0)
+              .add_suffix("_orders").reset_index())
+    weekly = weekly.merge(counts, on=["workshop", "week"], how="left")
+    for status in STATUSES:
+        weekly[f"{status}_orders"] = weekly[f"{status}_orders"].fillna(0).astype(np.int64)
+    return weekly
+
+
+def workshop_summary(projected: pd.DataFrame, load: pd.DataFrame) -> pd.DataFrame:
+    """Per workshop: orders, red/orange/green counts, remaining_hours, worst_delay_days, overload
+    hours in the first 4 weeks of `load` (overload_hours_4w) and over all its weeks (overload_hours)."""
+    per_order = projected.groupby("workshop").agg(
+        orders=("mo_id", "size"), remaining_hours=("remaining_hours", "sum"), worst_delay_days=("delay_days", "max"))
+    statuses = pd.crosstab(projected["workshop"], projected["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    soon = load[load["week"] < load["week"].min() + pd.Timedelta(weeks=4)]
+    overload = pd.DataFrame({"overload_hours_4w": soon.groupby("workshop")["overload_hours"].sum(),
+                             "overload_hours": load.groupby("workshop")["overload_hours"].sum()})
+    summary = per_order.join(statuses, how="outer").join(overload, how="outer")
+    counts = ["orders", *STATUSES]
+    summary[counts] = summary[counts].fillna(0).astype(np.int64)
+    summary[["remaining_hours", "overload_hours_4w", "overload_hours"]] = \
+        summary[["remaining_hours", "overload_hours_4w", "overload_hours"]].fillna(0.0)
+    summary["worst_delay_days"] = summary["worst_delay_days"].astype("Int64")
+    summary.index.name = "workshop"
+    return summary.reset_index()[["workshop", "orders", *STATUSES, "remaining_hours", "worst_delay_days",
+                                  "overload_hours_4w", "overload_hours"]]
