@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from the repository root
+from timing import median_seconds  # bench/ is the script's folder, first on sys.path
+
 from sop_core.filters import NO_FILTERS, KpiFilters
 from sop_core.service import service_report
 from sop_core.stock import (
@@ -116,16 +116,6 @@ BARE_SCANS = {
               "SELECT max(sku), max(family), sum(unit_cost), sum(lead_time_days), sum(safety_stock) FROM products"],
 }
 KPI_SETS: dict[str, Callable[[Store, dt.date, KpiFilters], None]] = {"service": service_set, "stock": stock_set}
-
-
-def median_seconds(func: Callable[[], Any], repeats: int) -> tuple[float, list[float]]:
-    func()  # warm-up: DuckDB's caches and Python imports
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs), runs
 
 
 def main() -> None:

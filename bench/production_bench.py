@@ -18,9 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from the repository root
+from timing import median_seconds  # bench/ is the script's folder, first on sys.path
+
 from sop_core.production import daily_capacity, project, weekly_load
 from sop_core.workcalendar import holiday_calendar
 
@@ -76,16 +76,6 @@ def bare_bound(book: pd.DataFrame, capacity: pd.DataFrame) -> dict[str, np.ndarr
         ends[workshop] = days["day"].to_numpy()[np.minimum(np.searchsorted(cumulated, np.cumsum(hours) - 1e-6),
                                                            len(cumulated) - 1)]
     return ends
-
-
-def median_seconds(func: Callable[[], Any], repeats: int) -> tuple[float, list[float]]:
-    func()  # warm-up: imports, numpy and pandas caches
-    runs = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        runs.append(time.perf_counter() - start)
-    return statistics.median(runs), runs
 
 
 def page(book: pd.DataFrame, capacity: pd.DataFrame, weeks: int) -> pd.DataFrame:
