@@ -1,0 +1,484 @@
+"""What-if: overtime, temporary workers and subcontracting added to the finite-capacity projection.
+
+Pure: frozen dataclasses in, a frozen result out; no store, no clock (`Plan.as_of` is given), no I/O.
+A scenario is a list of levers; each adds capacity rows to the frame `production.daily_capacity`
+builds (the engine sums rows of one workshop and day), then `production.project` and
+`production.weekly_load` run on it unchanged, so every rule of the projection still holds and
+"more capacity never makes any order later" carries over to every lever.
+
+Rules of the levers (a lever covers the working days of the ISO weeks first_week..last_week, both
+Mondays, inclusive, from as_of and within the horizon; paid and added hours follow those days, so a
+week with a public holiday holds 4/5 of the weekly figures):
+- overtime: headcount x hours_per_person / 5 x efficiency productive hours per working day; paid
+  headcount x hours_per_person / 5 per working day at regular_cost_per_hour x (1 + overtime_premium).
+- temps: from as_of + temp_lead_time_days (calendar days) on; headcount x hours_per_week / 5 x
+  efficiency x temp_productivity productive hours per working day; paid headcount x hours_per_week / 5
+  per working day at temp_cost_per_hour.
+- subcontract: from as_of + subcontract_lead_time_days on; hours_per_week / 5 per working day of
+  capacity, paid only for the hours used at subcontract_cost_per_hour.
+Used hours: each workshop-day's scheduled hours fill the base capacity first, then the overtime
+levers, then the temps, then the subcontract levers (scenario order within a kind). Subcontracted
+hours are thus the scheduled hours beyond the internal capacity (base + overtime + temps), capped by
+the subcontract capacity, and internal + subcontracted = scheduled, day by day.
+
+Late days: the sum of the positive delays (working days); an order that cannot finish within the
+horizon counts as if it finished on the first day after it (as_of + horizon_days), which is more
+than any delay it could have inside the horizon, so adding capacity never raises the sum.
+
+JSON format of a scenario (`scenario_to_json` / `scenario_from_json`, version 1):
+    {"version": 1, "name": "Novembre", "notes": "",
+     "levers": [{"kind": "overtime", "workshop": "INJECTION", "first_week": "2026-11-09",
+                 "last_week": "2026-11-30", "hours_per_person": 4},
+                {"kind": "temps", "workshop": "ASSEMBLAGE", "first_week": ..., "last_week": ..., "headcount": 2},
+                {"kind": "subcontract", "workshop": "PEINTURE", "first_week": ..., "last_week": ...,
+                 "hours_per_week": 60}]}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from sop_core.contract import DERIVED_DEFAULTS, WORKSHOPS
+from sop_core.production import (
+    DEFAULT_SETTINGS,
+    EPS,
+    ProductionSettings,
+    daily_capacity,
+    daily_load,
+    project,
+    weekly_load,
+)
+from sop_core.workcalendar import holiday_calendar, week_start, working_days_between_many
+
+LEGAL_MAX_HOURS_PER_WEEK = 48.0  # Code du travail L3121-20: no one works more than 48 h in a week
+JSON_VERSION = 1
+LeverKind = Literal["overtime", "temps", "subcontract"]
+KINDS: tuple[LeverKind, ...] = ("overtime", "temps", "subcontract")
+COST_COLUMNS = ("lever", "kind", "workshop", "first_week", "last_week", "weeks", "added_hours", "paid_hours",
+                "used_hours", "cost")
+# Workshop columns the levers read, with the contract's default for an empty cell.
+LEVER_DEFAULTS: dict[str, float] = {
+    c.name: c.default for c in WORKSHOPS.columns
+    if c.default is not None and c.name not in ("tolerance_days",)
+}
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated: the message names the lever, the field and the fix."""
+
+
+@dataclass(frozen=True)
+class Overtime:
+    """Extra hours per person per week for every person of the workshop."""
+
+    workshop: str
+    first_week: dt.date
+    last_week: dt.date
+    hours_per_person: float
+    kind: LeverKind = field(default="overtime", init=False)
+    size_field = "hours_per_person"
+
+
+@dataclass(frozen=True)
+class TempWorkers:
+    """Temporary workers on the workshop's weekly hours, at temp_productivity of a regular person."""
+
+    workshop: str
+    first_week: dt.date
+    last_week: dt.date
+    headcount: float
+    kind: LeverKind = field(default="temps", init=False)
+    size_field = "headcount"
+
+
+@dataclass(frozen=True)
+class Subcontract:
+    """Hours of the workshop's work a subcontractor can take each week (paid only when used)."""
+
+    workshop: str
+    first_week: dt.date
+    last_week: dt.date
+    hours_per_week: float
+    kind: LeverKind = field(default="subcontract", init=False)
+    size_field = "hours_per_week"
+
+
+Lever = Overtime | TempWorkers | Subcontract
+_LEVER_CLASSES: dict[str, type[Overtime] | type[TempWorkers] | type[Subcontract]] = {
+    "overtime": Overtime, "temps": TempWorkers, "subcontract": Subcontract}
+
+
+def lever_size(lever: Lever) -> float:
+    """The lever's size: hours per person, headcount or hours per week."""
+    return float(getattr(lever, lever.size_field))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of levers; the empty scenario is the baseline."""
+
+    name: str
+    levers: tuple[Lever, ...] = ()
+    notes: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """What the scenarios are played against: the open orders (the engine's columns, see
+    `production.project`) and the workshops (headcount, hours_per_week, efficiency,
+    regular_cost_per_hour and the optional lever columns of `contract.WORKSHOPS`)."""
+
+    as_of: dt.date
+    orders: pd.DataFrame
+    workshops: pd.DataFrame
+    settings: ProductionSettings = DEFAULT_SETTINGS
+
+
+@dataclass(frozen=True, eq=False)
+class SimulationResult:
+    """A scenario played on a plan.
+
+    `orders`: the projection (`production.PROJECTED_COLUMNS`); `load`: `production.weekly_load` plus
+    base_capacity_hours, added_overtime_hours, added_temps_hours, added_subcontract_hours (capacity
+    added, to stack on a chart) and subcontracted_hours (used); `costs`: one row per lever
+    (`COST_COLUMNS`). Hours are productive hours except paid_hours.
+    """
+
+    scenario: Scenario
+    orders: pd.DataFrame
+    load: pd.DataFrame
+    costs: pd.DataFrame
+    total_cost: float
+    scheduled_hours: float
+    internal_hours: float
+    subcontracted_hours: float
+    late_days: int
+    late_days_avoided: int
+    cost_per_late_day_avoided: float | None
+    red_orders: int
+    orange_orders: int
+    green_orders: int
+    projected_on_time_rate: float | None
+
+
+# --- workshops and validation ----------------------------------------------------------------
+
+def workshop_parameters(workshops: pd.DataFrame) -> pd.DataFrame:
+    """The workshops indexed by name, lever columns added when absent and empty cells filled with
+    the contract's defaults (temp cost = regular x 1.4, subcontract cost = regular x 1.8)."""
+    frame = workshops.copy()
+    frame["workshop"] = frame["workshop"].astype(str)
+    for column in ("regular_cost_per_hour", *LEVER_DEFAULTS, *DERIVED_DEFAULTS["workshops"]):
+        if column not in frame.columns:
+            frame[column] = np.nan
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    frame = frame.fillna({column: default for column, default in LEVER_DEFAULTS.items()})
+    for column, (source, factor) in DERIVED_DEFAULTS["workshops"].items():
+        frame[column] = frame[column].fillna(frame[source] * factor)
+    return frame.set_index("workshop", drop=False)
+
+
+def _lever_name(index: int, lever: object) -> str:
+    kind = getattr(lever, "kind", type(lever).__name__)
+    workshop = getattr(lever, "workshop", "?")
+    return f"lever {index + 1} ({kind}, {workshop})"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool) \
+        and math.isfinite(float(value))
+
+
+def _is_day(value: object) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _check_lever(plan: Plan, shops: pd.DataFrame, index: int, lever: object) -> None:
+    name = _lever_name(index, lever)
+    if not isinstance(lever, Overtime | TempWorkers | Subcontract):
+        raise ScenarioError(f"{name}: {type(lever).__name__} is not a lever; use Overtime, TempWorkers or Subcontract")
+    if lever.workshop not in shops.index:
+        raise ScenarioError(f"{name}: workshop {lever.workshop!r} is unknown; use one of "
+                            f"{', '.join(map(str, shops.index)) or '(none)'}")
+    for week_field in ("first_week", "last_week"):
+        day = getattr(lever, week_field)
+        if not _is_day(day):
+            raise ScenarioError(f"{name}: {week_field} {day!r} is not a date; give the Monday of the week")
+        if day.weekday() != 0:
+            raise ScenarioError(f"{name}: {week_field} {day.isoformat()} is a {day.strftime('%A')}, not a Monday; "
+                                f"use {week_start(day).isoformat()}, the Monday of its week")
+    if lever.first_week > lever.last_week:
+        raise ScenarioError(f"{name}: first_week {lever.first_week.isoformat()} is after last_week "
+                            f"{lever.last_week.isoformat()}; swap them")
+    first_allowed = week_start(plan.as_of)
+    if lever.first_week < first_allowed:
+        raise ScenarioError(f"{name}: first_week {lever.first_week.isoformat()} is before the as-of week; "
+                            f"start on {first_allowed.isoformat()} or later")
+    horizon_end = plan.as_of + dt.timedelta(days=plan.settings.horizon_days)
+    if lever.last_week >= horizon_end:
+        raise ScenarioError(f"{name}: last_week {lever.last_week.isoformat()} is beyond the horizon "
+                            f"({plan.settings.horizon_days} days, up to {horizon_end.isoformat()}); "
+                            f"end on {week_start(horizon_end - dt.timedelta(days=1)).isoformat()} or earlier")
+    size = getattr(lever, lever.size_field)
+    if not _is_number(size) or size < 0:
+        raise ScenarioError(f"{name}: {lever.size_field} is {size!r}; give a number, 0 or more")
+    shop = shops.loc[lever.workshop]
+    if isinstance(lever, Overtime):
+        most = float(shop["overtime_max_hours_per_person_week"])
+        if size > most + EPS:
+            raise ScenarioError(f"{name}: hours_per_person {size:g} is above the workshop's "
+                                f"overtime_max_hours_per_person_week {most:g}; ask {most:g} h or less, "
+                                "or raise the maximum in the workshops file")
+        weekly = float(shop["hours_per_week"])
+        if weekly + size > LEGAL_MAX_HOURS_PER_WEEK + EPS:
+            raise ScenarioError(f"{name}: hours_per_person {size:g} on top of {weekly:g} h a week makes "
+                                f"{weekly + size:g} h, above the legal {LEGAL_MAX_HOURS_PER_WEEK:g} h per person "
+                                f"and week; ask {max(LEGAL_MAX_HOURS_PER_WEEK - weekly, 0):g} h or less")
+        rate = "regular_cost_per_hour"
+    elif isinstance(lever, TempWorkers):
+        most = float(shop["temp_max_headcount"])
+        if size > most + EPS:
+            raise ScenarioError(f"{name}: headcount {size:g} is above the workshop's temp_max_headcount {most:g}; "
+                                f"ask {most:g} or fewer, or raise temp_max_headcount in the workshops file")
+        rate = "temp_cost_per_hour"
+    else:
+        most = float(shop["subcontract_max_hours_per_week"])
+        if size > most + EPS:
+            raise ScenarioError(f"{name}: hours_per_week {size:g} is above the workshop's "
+                                f"subcontract_max_hours_per_week {most:g}; ask {most:g} h or less, or raise "
+                                "subcontract_max_hours_per_week in the workshops file")
+        rate = "subcontract_cost_per_hour"
+    if not float(shop[rate]) >= 0:
+        raise ScenarioError(f"{name}: the workshop has no {rate} (nor regular_cost_per_hour to derive it); "
+                            "add it to the workshops file")
+
+
+def validate(plan: Plan, scenario: Scenario) -> None:
+    """Refuse a scenario that cannot be played on `plan` with a `ScenarioError` naming the lever
+    (number from 1 and kind), the field and the fix."""
+    if not isinstance(scenario.levers, tuple):
+        raise ScenarioError(f"scenario {scenario.name!r}: levers must be a tuple of levers, "
+                            f"not {type(scenario.levers).__name__}")
+    shops = workshop_parameters(plan.workshops)
+    for index, lever in enumerate(scenario.levers):
+        _check_lever(plan, shops, index, lever)
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+def scenario_to_json(scenario: Scenario) -> str:
+    """The scenario in the JSON format of the module docstring (dates as ISO strings)."""
+    levers = [{"kind": lever.kind, "workshop": lever.workshop, "first_week": lever.first_week.isoformat(),
+               "last_week": lever.last_week.isoformat(), lever.size_field: lever_size(lever)}
+              for lever in scenario.levers]
+    return json.dumps({"version": JSON_VERSION, "name": scenario.name, "notes": scenario.notes, "levers": levers},
+                      ensure_ascii=False, indent=2)
+
+
+def _lever_from_json(index: int, raw: object) -> Lever:
+    where = f"lever {index + 1}"
+    if not isinstance(raw, dict):
+        raise ScenarioError(f"{where}: expected an object such as {{\"kind\": \"overtime\", ...}}, got {raw!r}")
+    kind = raw.get("kind")
+    if kind not in _LEVER_CLASSES:
+        raise ScenarioError(f"{where}: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    cls = _LEVER_CLASSES[kind]
+    where = f"lever {index + 1} ({kind}, {raw.get('workshop', '?')})"
+    fields = ("workshop", "first_week", "last_week", cls.size_field)
+    for name in fields:
+        if name not in raw:
+            raise ScenarioError(f"{where}: missing field {name!r}; a {kind} lever needs {', '.join(fields)}")
+    extra = sorted(set(raw) - {"kind", *fields})
+    if extra:
+        raise ScenarioError(f"{where}: unknown field {', '.join(map(repr, extra))}; a {kind} lever has "
+                            f"{', '.join(fields)}")
+    if not isinstance(raw["workshop"], str):
+        raise ScenarioError(f"{where}: workshop must be a text, not {raw['workshop']!r}")
+    weeks = []
+    for name in ("first_week", "last_week"):
+        try:
+            weeks.append(dt.date.fromisoformat(raw[name]))
+        except (TypeError, ValueError):
+            raise ScenarioError(f"{where}: {name} {raw[name]!r} is not a date; write it as 2026-11-09 "
+                                "(the Monday of the week)") from None
+    size = raw[cls.size_field]
+    if not _is_number(size):
+        raise ScenarioError(f"{where}: {cls.size_field} {size!r} is not a number; write it as 4 or 4.5")
+    return cls(raw["workshop"], weeks[0], weeks[1], float(size))
+
+
+def scenario_from_json(text: str) -> Scenario:
+    """Read a scenario written by `scenario_to_json` (or by hand); `ScenarioError` says what to fix."""
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, TypeError) as error:
+        raise ScenarioError(f"the scenario is not valid JSON ({error}); see the format in sop_core/simulation.py") \
+            from None
+    if not isinstance(raw, dict):
+        raise ScenarioError('the scenario must be a JSON object: {"name": ..., "levers": [...]}')
+    if raw.get("version", JSON_VERSION) != JSON_VERSION:
+        raise ScenarioError(f"scenario version {raw['version']!r} is not supported; this version reads "
+                            f"{JSON_VERSION}")
+    if not isinstance(raw.get("name"), str) or not raw["name"].strip():
+        raise ScenarioError('the scenario has no "name"; add one, e.g. "name": "Overtime in November"')
+    notes = raw.get("notes", "")
+    if not isinstance(notes, str):
+        raise ScenarioError(f'"notes" must be a text, not {notes!r}')
+    levers = raw.get("levers", [])
+    if not isinstance(levers, list):
+        raise ScenarioError(f'"levers" must be a list of levers, not {levers!r}')
+    return Scenario(raw["name"], tuple(_lever_from_json(i, lever) for i, lever in enumerate(levers)), notes)
+
+
+# --- simulation --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _LeverDays:
+    """A lever's hours per day index from as_of (horizon long), on its workshop."""
+
+    shop: int
+    added: np.ndarray  # productive capacity added
+    paid: np.ndarray  # paid hours (subcontract: capacity, paid only when used)
+    rate: float  # cost per paid hour
+
+
+def _lever_days(plan: Plan, shops: pd.DataFrame, names: list[str], lever: Lever, days: np.ndarray,
+                working: np.ndarray) -> _LeverDays:
+    shop = shops.loc[lever.workshop]
+    first, last = np.datetime64(lever.first_week, "D"), np.datetime64(lever.last_week, "D") + 6
+    covered = working & (days >= first) & (days <= last)
+    size = lever_size(lever)
+    if isinstance(lever, Overtime):
+        paid = shop["headcount"] * size / 5
+        added = paid * shop["efficiency"]
+        rate = shop["regular_cost_per_hour"] * (1 + shop["overtime_premium"])
+    elif isinstance(lever, TempWorkers):
+        covered &= days >= np.datetime64(plan.as_of, "D") + math.ceil(shop["temp_lead_time_days"])
+        paid = size * shop["hours_per_week"] / 5
+        added = paid * shop["efficiency"] * shop["temp_productivity"]
+        rate = shop["temp_cost_per_hour"]
+    else:
+        covered &= days >= np.datetime64(plan.as_of, "D") + math.ceil(shop["subcontract_lead_time_days"])
+        paid = added = size / 5
+        rate = shop["subcontract_cost_per_hour"]
+    return _LeverDays(shop=names.index(lever.workshop), added=np.where(covered, float(added), 0.0),
+                      paid=np.where(covered, float(paid), 0.0), rate=float(rate))
+
+
+def _late_days(projected: pd.DataFrame, as_of: dt.date, horizon_days: int) -> int:
+    """Sum of the positive delays; an order that cannot finish counts up to as_of + horizon_days."""
+    delay = projected["delay_days"]
+    finished = int(delay[delay.notna()].clip(lower=0).sum())
+    stuck = projected.loc[delay.isna(), "planned_end"].to_numpy().astype("datetime64[D]")
+    if not len(stuck):
+        return finished
+    beyond = np.datetime64(as_of + dt.timedelta(days=horizon_days), "D")
+    calendar = holiday_calendar(min(stuck.min().item().year, as_of.year), beyond.item().year + 1)
+    due = np.busday_offset(stuck, 0, roll="forward", busdaycal=calendar)
+    end = np.busday_offset(beyond, 0, roll="forward", busdaycal=calendar)
+    return finished + int(np.clip(working_days_between_many(due, end, calendar), 0, None).sum())
+
+
+def _weekly(matrix: np.ndarray, names: list[str], days: np.ndarray, column: str) -> pd.DataFrame:
+    """Workshops x days -> workshop, week, column (summed per ISO week)."""
+    day = pd.DatetimeIndex(days.astype("datetime64[ns]"))
+    frame = pd.DataFrame({"workshop": np.repeat(names, len(days)), "week": np.tile(day - pd.to_timedelta(
+        day.weekday, unit="D"), len(names)), column: matrix.ravel()})
+    return frame.groupby(["workshop", "week"], as_index=False)[column].sum()
+
+
+def simulate(plan: Plan, scenario: Scenario, baseline: SimulationResult | None = None,
+             weeks: int = 26) -> SimulationResult:
+    """Play `scenario` on `plan` (see the module docstring for the rules).
+
+    `baseline` is the result of the empty scenario on the same plan, computed when not given (pass it
+    when comparing several scenarios). `weeks` is the length of the weekly `load`.
+    """
+    validate(plan, scenario)
+    settings, horizon = plan.settings, plan.settings.horizon_days
+    shops = workshop_parameters(plan.workshops)
+    base_frame = daily_capacity(shops.reset_index(drop=True), plan.as_of, horizon)
+    names = sorted(shops.index)
+    frame_order = [str(name) for name in shops["workshop"]]
+    base = base_frame["hours"].to_numpy().reshape(len(frame_order), horizon)[[frame_order.index(n) for n in names]]
+    days = np.datetime64(plan.as_of, "D") + np.arange(horizon)
+    calendar = holiday_calendar(plan.as_of.year, (plan.as_of + dt.timedelta(days=horizon)).year)
+    working = np.is_busday(days, busdaycal=calendar)
+    levers = [_lever_days(plan, shops, names, lever, days, working) for lever in scenario.levers]
+    extra = [pd.DataFrame({"workshop": names[lever.shop], "day": days[lever.added > 0].astype("datetime64[ns]"),
+                           "hours": lever.added[lever.added > 0]}) for lever in levers]
+    capacity = pd.concat([base_frame, *extra], ignore_index=True) if extra else base_frame
+    tolerances = None
+    if "tolerance_days" in shops.columns:
+        known = shops["tolerance_days"].notna()
+        tolerances = dict(zip(shops.loc[known, "workshop"], shops.loc[known, "tolerance_days"], strict=True))
+    projected = project(plan.orders, capacity, plan.as_of, settings, tolerances)
+    load = weekly_load(plan.orders, capacity, plan.as_of, weeks, projected=projected, settings=settings,
+                       tolerances=tolerances)
+    scheduled = daily_load(plan.orders, capacity, plan.as_of, horizon, settings)["scheduled_hours"].to_numpy()
+    scheduled = scheduled.reshape(len(names), horizon)  # daily_load lists the workshops sorted
+
+    # Scheduled hours fill base, overtime, temps, then subcontract capacity (scenario order within a kind).
+    left = np.maximum(scheduled - base, 0.0)
+    used = [np.zeros(horizon) for _ in levers]
+    for kind in KINDS:
+        for i, lever in enumerate(scenario.levers):
+            if lever.kind == kind:
+                used[i] = np.minimum(left[levers[i].shop], levers[i].added)
+                left[levers[i].shop] -= used[i]
+    rows = []
+    for i, (lever, days_of) in enumerate(zip(scenario.levers, levers, strict=True)):
+        paid = float(used[i].sum()) if lever.kind == "subcontract" else float(days_of.paid.sum())
+        rows.append({"lever": i + 1, "kind": lever.kind, "workshop": lever.workshop, "first_week": lever.first_week,
+                     "last_week": lever.last_week, "weeks": (lever.last_week - lever.first_week).days // 7 + 1,
+                     "added_hours": float(days_of.added.sum()), "paid_hours": paid,
+                     "used_hours": float(used[i].sum()), "cost": paid * days_of.rate})
+    costs = pd.DataFrame(rows, columns=list(COST_COLUMNS))
+
+    added = {kind: np.zeros_like(base) for kind in KINDS}
+    subcontracted = np.zeros_like(base)
+    for lever, days_of, hours in zip(scenario.levers, levers, used, strict=True):
+        added[lever.kind][days_of.shop] += days_of.added
+        if lever.kind == "subcontract":
+            subcontracted[days_of.shop] += hours
+    for column, matrix in [("base_capacity_hours", base), *((f"added_{k}_hours", added[k]) for k in KINDS),
+                           ("subcontracted_hours", subcontracted)]:
+        load = load.merge(_weekly(matrix, names, days, column), on=["workshop", "week"], how="left")
+        load[column] = load[column].fillna(0.0)
+
+    late_days = _late_days(projected, plan.as_of, horizon)
+    if not scenario.levers:
+        avoided = 0
+    else:
+        reference = baseline if baseline is not None else simulate(plan, Scenario("baseline"), weeks=weeks)
+        avoided = reference.late_days - late_days
+    total_cost = float(costs["cost"].sum())
+    counts = projected["status"].value_counts()
+    delay = projected["delay_days"]
+    return SimulationResult(
+        scenario=scenario, orders=projected, load=load, costs=costs, total_cost=total_cost,
+        scheduled_hours=float(scheduled.sum()), internal_hours=float(scheduled.sum() - subcontracted.sum()),
+        subcontracted_hours=float(subcontracted.sum()), late_days=late_days, late_days_avoided=avoided,
+        cost_per_late_day_avoided=total_cost / avoided if avoided > 0 else None,
+        red_orders=int(counts.get("red", 0)), orange_orders=int(counts.get("orange", 0)),
+        green_orders=int(counts.get("green", 0)),
+        projected_on_time_rate=float((delay.fillna(1) <= 0).mean()) if len(projected) else None,
+    )
+
+
+def compare(results: Sequence[SimulationResult]) -> pd.DataFrame:
+    """One row per result, side by side: scenario, total_cost, late_days, late_days_avoided,
+    cost_per_late_day_avoided, red/orange/green orders, projected_on_time_rate, subcontracted_hours."""
+    columns = ("total_cost", "late_days", "late_days_avoided", "cost_per_late_day_avoided", "red_orders",
+               "orange_orders", "green_orders", "projected_on_time_rate", "subcontracted_hours")
+    records: list[dict[str, Any]] = [
+        {"scenario": r.scenario.name, **{c: getattr(r, c) for c in columns}} for r in results]
+    return pd.DataFrame(records, columns=["scenario", *columns])
