@@ -105,6 +105,10 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     production.add_argument("--as-of", type=_date,
                             help="project from this day (default: the data's as-of date, else today)")
     production.add_argument("--weeks", type=_positive, default=26, help="weeks of load to print (default 26)")
+    simulate = commands.add_parser("simulate", parents=[common],
+                                   help="rerun the production plan with a what-if scenario (JSON) and its cost")
+    simulate.add_argument("--scenario", type=Path, required=True, help="scenario file (format: README, What-if)")
+    simulate.add_argument("--as-of", type=_date, help="project from this day (default: the data's as-of date)")
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -304,8 +308,31 @@ def _production(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _simulate(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.scenarios import plan_from_store, read_scenario
+    from sop_core.simulation import Scenario, compare, simulate, validate
+
+    scenario = read_scenario(args.scenario)  # a bad file is said before any computation
+    plan = plan_from_store(store, args.as_of or store.as_of() or dt.date.today())
+    validate(plan, scenario)
+    baseline = simulate(plan, Scenario("Baseline"))
+    result = simulate(plan, scenario, baseline)
+    side_by_side = compare([baseline, result])
+    data = {"as_of": plan.as_of, "scenario": scenario.name, "comparison": _records(side_by_side),
+            "costs": _records(result.costs), "orders": _records(result.orders[["mo_id", "workshop", "status",
+                                                                             "delay_days", "projected_end"]])}
+    text = [f"{scenario.name} vs baseline, from {plan.as_of:%d/%m/%Y}:"]
+    text += [f"  {r.scenario:<40} red {r.red_orders:>3}  late days {r.late_days:>5}  "
+             f"on time {r.projected_on_time_rate:.0%}  cost {r.total_cost:>10,.0f} EUR"
+             for r in side_by_side.itertuples()]
+    text += [f"  lever {c.lever}: {c.kind} {c.workshop} {c.paid_hours:,.0f} h paid, {c.cost:,.0f} EUR"
+             for c in result.costs.itertuples()]
+    _emit(args, data, "\n".join(text))
+    return EXIT_OK
+
+
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    "kpis": _kpis, "production": _production}
+                    "kpis": _kpis, "production": _production, "simulate": _simulate}
 
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:

@@ -110,3 +110,29 @@ def test_production_cli_prints_every_open_of(demo_db: Path, capsys: pytest.Captu
     assert len(out["orders"]) == open_count > 50
     assert {o["status"] for o in out["orders"]} <= {"red", "orange", "green"}
     assert len(out["load"]) == 4 * len(out["workshops"])
+
+
+def test_simulate_cli_compares_the_example_scenario_with_the_baseline(
+        demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    example = Path(__file__).resolve().parents[2] / "data" / "scenarios" / "example.json"
+    assert main(["simulate", "--scenario", str(example), "--json"]) == EXIT_OK
+    out = json.loads(capsys.readouterr().out)
+    baseline, scenario = out["comparison"]
+    assert baseline["total_cost"] == 0 and scenario["total_cost"] == pytest.approx(sum(c["cost"] for c in out["costs"]))
+    assert scenario["late_days"] <= baseline["late_days"] and scenario["red_orders"] <= baseline["red_orders"]
+    assert [c["kind"] for c in out["costs"]] == ["overtime", "temps", "subcontract"]
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    ("{not json", "bad.json"),
+    ('{"version": 1, "name": "x", "levers": [{"kind": "overtime", "workshop": "NOWHERE", "first_week": '
+     '"2026-11-09", "last_week": "2026-11-16", "hours_per_person": 2}]}', "NOWHERE"),
+])
+def test_simulate_cli_refuses_a_bad_scenario_naming_it(demo_db: Path, tmp_path: Path, content: str, expected: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    assert main(["simulate", "--scenario", str(bad)]) == 2
+    assert expected in capsys.readouterr().err
