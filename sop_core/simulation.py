@@ -76,36 +76,36 @@ class ScenarioError(ValueError):
 
 
 @dataclass(frozen=True)
-class Overtime:
-    """Extra hours per person per week for every person of the workshop."""
+class _LeverSpan:
+    """What every lever has: the workshop and the ISO weeks (Mondays, both included) it covers."""
 
     workshop: str
     first_week: dt.date
     last_week: dt.date
+
+
+@dataclass(frozen=True)
+class Overtime(_LeverSpan):
+    """Extra hours per person per week for every person of the workshop."""
+
     hours_per_person: float
     kind: LeverKind = field(default="overtime", init=False)
     size_field = "hours_per_person"
 
 
 @dataclass(frozen=True)
-class TempWorkers:
+class TempWorkers(_LeverSpan):
     """Temporary workers on the workshop's weekly hours, at temp_productivity of a regular person."""
 
-    workshop: str
-    first_week: dt.date
-    last_week: dt.date
     headcount: float
     kind: LeverKind = field(default="temps", init=False)
     size_field = "headcount"
 
 
 @dataclass(frozen=True)
-class Subcontract:
+class Subcontract(_LeverSpan):
     """Hours of the workshop's work a subcontractor can take each week (paid only when used)."""
 
-    workshop: str
-    first_week: dt.date
-    last_week: dt.date
     hours_per_week: float
     kind: LeverKind = field(default="subcontract", init=False)
     size_field = "hours_per_week"
