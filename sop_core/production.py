@@ -51,19 +51,21 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sop_core.production_inputs import (
+    EPS,
+    OrderBook,
+    capacity_matrix,
+    daily_capacity,
+    order_book,
+    workshop_names,
+)
 from sop_core.workcalendar import holiday_calendar, week_ranges, week_start, working_days_between_many
+
+__all__ = ["EPS", "PROJECTED_COLUMNS", "ProductionSettings", "daily_capacity", "daily_load", "project",
+           "weekly_load", "workshop_summary"]
 
 Status = Literal["green", "orange", "red"]
 STATUSES: tuple[Status, ...] = ("red", "orange", "green")
-EPS = 1e-6  # hours: float noise below this is no work and no overload
-REQUIRED_ORDER_COLUMNS = ("mo_id", "workshop", "remaining_hours", "planned_start", "planned_end")
-# Optional order columns and the value a missing column stands for.
-OPTIONAL_ORDER_COLUMNS: dict[str, object] = {
-    "sku": None, "order_id": None, "total_hours": np.nan, "actual_start": pd.NaT, "progress": np.nan,
-    "priority": np.nan,
-}
-CAPACITY_COLUMNS = ("workshop", "day", "hours")
-WORKSHOP_COLUMNS = ("workshop", "headcount", "hours_per_week", "efficiency")
 PROJECTED_COLUMNS = (
     "mo_id", "sku", "workshop", "order_id", "planned_start", "planned_end", "remaining_hours", "progress",
     "expected_progress", "projected_start", "projected_end", "delay_days", "tolerance_days", "status", "reason",
@@ -101,99 +103,6 @@ def _check_tolerance(name: str, days: object) -> int:
 DEFAULT_SETTINGS = ProductionSettings()
 
 
-# --- inputs ----------------------------------------------------------------------------------
-
-def _missing(frame: pd.DataFrame, columns: tuple[str, ...], name: str) -> None:
-    absent = [column for column in columns if column not in frame.columns]
-    if absent:
-        raise ValueError(f"{name} has no column {', '.join(absent)} (it has {', '.join(map(str, frame.columns))}): "
-                         "rename or add it")
-
-
-def _refuse(bad: np.ndarray, ids: np.ndarray, problem: str, fix: str) -> None:
-    """Raise when any row is `bad`, naming the first three distinct `ids` and how many more."""
-    if bad.any():
-        distinct = pd.unique(pd.Series(ids[bad]).astype(str))
-        named, more = list(distinct[:3]), len(distinct) - 3
-        raise ValueError(f"{problem}: {', '.join(named)}{f' and {more} more' if more > 0 else ''}; {fix}")
-
-
-def _dates(values: pd.Series, column: str, name: str) -> np.ndarray:
-    """A column as datetime64[D] (NaT kept)."""
-    if pd.api.types.is_datetime64_dtype(values.dtype):  # to_datetime would walk through them again
-        return np.asarray(values.to_numpy().astype("datetime64[D]"))
-    try:
-        parsed = pd.to_datetime(values)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"{name}.{column} holds values that are not dates ({error}): write them as 2026-11-02") \
-            from error
-    return np.asarray(parsed.to_numpy().astype("datetime64[D]"))
-
-
-def _numbers(values: pd.Series, column: str, name: str) -> np.ndarray:
-    try:
-        return np.asarray(pd.to_numeric(values).to_numpy(dtype=float))
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"{name}.{column} holds values that are not numbers ({error})") from error
-
-
-@dataclass(frozen=True)
-class _Book:
-    """The open orders, validated, in service order (workshop, planned_end, priority, mo_id)."""
-
-    frame: pd.DataFrame  # mo_id, sku, workshop, order_id, in service order, index 0..n-1
-    shop: np.ndarray  # index of the workshop in the capacity's sorted names
-    hours: np.ndarray  # remaining hours
-    total: np.ndarray  # total hours (NaN unknown)
-    start: np.ndarray  # planned_start, datetime64[D]
-    end: np.ndarray  # planned_end
-    actual: np.ndarray  # actual_start (NaT: not started)
-    progress: np.ndarray  # fraction done as given (NaN unknown)
-
-
-def _book(orders: pd.DataFrame, names: tuple[str, ...]) -> _Book:
-    """Validate the orders against the capacity's workshops and sort them in service order."""
-    _missing(orders, REQUIRED_ORDER_COLUMNS, "orders")
-    frame = orders.assign(**{c: v for c, v in OPTIONAL_ORDER_COLUMNS.items() if c not in orders.columns})
-    if frame["mo_id"].isna().any():
-        raise ValueError("orders: some rows have no mo_id; every manufacturing order needs its number")
-    ids = frame["mo_id"].astype(str).to_numpy()
-    duplicated = pd.Series(ids).duplicated(keep=False).to_numpy()
-    _refuse(duplicated, ids, "orders: mo_id appears more than once", "keep one row per manufacturing order")
-    workshop = frame["workshop"].astype(str).to_numpy().astype(str)
-    _refuse(frame["workshop"].isna().to_numpy() | ~np.isin(workshop, names), ids,
-            "orders: these orders name a workshop that has no capacity rows",
-            f"use one of {', '.join(names) or '(none)'} or add the workshop to the workshops file")
-    hours = _numbers(frame["remaining_hours"], "remaining_hours", "orders")
-    _refuse(~(hours >= 0), ids, "orders: remaining_hours is missing or negative",
-            "give the hours left (0 when the order is done)")
-    total = _numbers(frame["total_hours"], "total_hours", "orders")
-    _refuse(total < hours - EPS, ids, "orders: total_hours is below remaining_hours",
-            "total_hours is the whole order's hours, at least the hours left")
-    progress = _numbers(frame["progress"], "progress", "orders")
-    _refuse((progress < 0) | (progress > 1), ids, "orders: progress is outside 0..1",
-            "progress is a fraction: divide a percentage by 100")
-    start, end = (_dates(frame[c], c, "orders") for c in ("planned_start", "planned_end"))
-    _refuse(np.isnat(start) | np.isnat(end), ids, "orders: planned_start or planned_end is missing",
-            "every open order needs its planned dates")
-    _refuse(start > end, ids, "orders: planned_start is after planned_end", "swap or fix the dates")
-    priority = _numbers(frame["priority"], "priority", "orders")
-    keys = pd.DataFrame({"workshop": workshop, "end": end, "priority": priority, "mo_id": ids})
-    order = keys.sort_values(["workshop", "end", "priority", "mo_id"], na_position="last").index.to_numpy()
-    served = pd.DataFrame({"mo_id": ids, "sku": frame["sku"].to_numpy(), "workshop": workshop,
-                           "order_id": frame["order_id"].to_numpy()}).iloc[order].reset_index(drop=True)
-    return _Book(frame=served, shop=np.searchsorted(np.array(names), workshop[order]), hours=hours[order],
-                 total=total[order], start=start[order], end=end[order],
-                 actual=_dates(frame["actual_start"], "actual_start", "orders")[order], progress=progress[order])
-
-
-def _workshop_names(capacity: pd.DataFrame) -> tuple[str, ...]:
-    _missing(capacity, CAPACITY_COLUMNS, "capacity")
-    if capacity["workshop"].isna().any():
-        raise ValueError("capacity: some rows have no workshop; name the workshop of every capacity row")
-    return tuple(sorted(capacity["workshop"].astype(str).unique()))
-
-
 def _tolerances(names: tuple[str, ...], settings: ProductionSettings,
                 tolerances: Mapping[str, float] | None) -> np.ndarray:
     """Tolerance in working days per workshop (index of `names`)."""
@@ -210,7 +119,7 @@ def _tolerances(names: tuple[str, ...], settings: ProductionSettings,
 class _Plan:
     """The book against `days` days of capacity from as_of (day index 0 = as_of)."""
 
-    book: _Book
+    book: OrderBook
     names: tuple[str, ...]
     day0: dt.date  # as_of
     as_of: np.datetime64
@@ -219,27 +128,10 @@ class _Plan:
     release: np.ndarray  # day index each order may start (may be >= days)
 
 
-def _capacity_matrix(capacity: pd.DataFrame, names: tuple[str, ...], as_of: np.datetime64, days: int) -> np.ndarray:
-    """Hours per workshop (index of `names`) and day index; rows of one workshop and day add up."""
-    hours = _numbers(capacity["hours"], "hours", "capacity")
-    day = _dates(capacity["day"], "day", "capacity")
-    workshop = capacity["workshop"].astype(str).to_numpy()
-    bad = ~(hours >= 0) | np.isnat(day)
-    rows = np.char.add(np.char.add(workshop.astype(str), " "), day.astype(str)) if bad.any() else workshop
-    _refuse(bad, rows, "capacity: hours missing or negative, or day missing, on",
-            "give 0 or more hours per workshop and day")
-    index = (day - as_of).astype(np.int64)
-    inside = (index >= 0) & (index < days)
-    matrix = np.zeros((len(names), days))
-    shop = np.searchsorted(np.array(names), workshop)
-    np.add.at(matrix, (shop[inside], index[inside]), hours[inside])
-    return matrix
-
-
 def _plan(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, days: int,
           settings: ProductionSettings) -> _Plan:
-    names = _workshop_names(capacity)
-    book = _book(orders, names)
+    names = workshop_names(capacity)
+    book = order_book(orders, names)
     today = np.datetime64(as_of, "D")
     dates = [as_of, as_of + dt.timedelta(days=days)]
     if len(book.hours):
@@ -249,7 +141,7 @@ def _plan(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, days: in
     at_once = ~np.isnat(book.actual) | (not settings.respect_planned_start)
     release = np.where(at_once, 0, np.maximum((book.start - today).astype(np.int64), 0))
     return _Plan(book=book, names=names, day0=as_of, as_of=today, calendar=calendar,
-                 capacity=_capacity_matrix(capacity, names, today, days), release=release)
+                 capacity=capacity_matrix(capacity, names, today, days), release=release)
 
 
 # --- the projection --------------------------------------------------------------------------
@@ -507,30 +399,6 @@ def project(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date,
 
 
 # --- load and capacity -----------------------------------------------------------------------
-
-def daily_capacity(workshops: pd.DataFrame, start: dt.date, days: int) -> pd.DataFrame:
-    """Productive hours per workshop and day from `start` for `days` days: workshop, day, hours.
-
-    A working day gives headcount * hours_per_week / 5 * efficiency; weekends and public holidays 0.
-    """
-    _missing(workshops, WORKSHOP_COLUMNS, "workshops")
-    names = workshops["workshop"].astype(str).to_numpy()
-    _refuse(pd.Series(names).duplicated(keep=False).to_numpy(), names, "workshops: workshop appears more than once",
-            "keep one row per workshop")
-    daily = np.ones(len(names))
-    for column in WORKSHOP_COLUMNS[1:]:
-        values = _numbers(workshops[column], column, "workshops")
-        _refuse(~(values >= 0), names, f"workshops: {column} is missing or negative", f"give each workshop's {column}")
-        daily *= values
-    every_day = np.datetime64(start, "D") + np.arange(max(days, 0))
-    calendar = holiday_calendar(start.year, (start + dt.timedelta(days=max(days, 0))).year)
-    working = np.is_busday(every_day, busdaycal=calendar)
-    return pd.DataFrame({
-        "workshop": np.repeat(names, len(every_day)),
-        "day": np.tile(every_day.astype("datetime64[ns]"), len(names)),
-        "hours": np.outer(daily / 5, working).ravel(),
-    })
-
 
 def daily_load(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, days: int,
                settings: ProductionSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
