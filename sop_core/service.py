@@ -185,6 +185,7 @@ def service_report(
     parts = dict(tuple(rated.groupby("dimension", sort=False)))
     by = {name: (parts[name] if name in parts else rated.iloc[:0])[[*_COLUMNS, "status"]]
           .sort_values("key").reset_index(drop=True) for name in ("total", *DIMENSIONS)}
+    by["month"]["key"] = pd.to_datetime(by["month"]["key"])  # the shared key column is object-typed
     return ServiceReport(by, _bucketed(lines[lines["dimension"] == "days_late"]), worst)
 
 
@@ -203,8 +204,9 @@ def _with_family_and_total(lines: pd.DataFrame) -> pd.DataFrame:
     skus = lines[lines["dimension"] == "sku"]
     family = skus.groupby("sku_family", as_index=False)[_SUMS].sum().rename(columns={"sku_family": "family"})
     total = pd.DataFrame([skus[_SUMS].sum()])  # zeros when no line is measured
+    counts = [name for name in _SUMS if name.endswith("lines")]
     return pd.concat([lines, family.assign(dimension="family"), total.assign(dimension="total")],
-                     ignore_index=True)
+                     ignore_index=True).astype(dict.fromkeys(counts, "int64"))
 
 
 def late_lines(store: Store, as_of: dt.date, filters: KpiFilters = NO_FILTERS) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,6 +52,7 @@ def book(store: Store) -> Store:
 def test_summary_matches_the_hand_computation(book: Store) -> None:
     s = service_summary(book, AS_OF)
     assert s["lines"] == 6  # lines 1-5 of O1-O4 and O8: O5 not due, O6 cancelled, O7 empty
+    assert isinstance(s["lines"], int | np.integer) and isinstance(s["late_lines"], int | np.integer)  # "6", not "6.0"
     assert (s["on_time_lines"], s["in_full_lines"], s["otif_lines"]) == (3, 3, 2)
     assert s["on_time"] == pytest.approx(3 / 6) and s["otif"] == pytest.approx(2 / 6)
     assert (s["ordered_qty"], s["on_time_qty"]) == (57, 20)
