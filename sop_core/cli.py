@@ -62,6 +62,19 @@ def _positive(text: str) -> int:
     return value
 
 
+def _target(text: str) -> float | None:
+    """`no-red` -> None, `on-time:0.9` -> 0.9 (checked again by optimizer.Target)."""
+    if text == "no-red":
+        return None
+    kind, _, rate = text.partition(":")
+    try:
+        if kind == "on-time":
+            return float(rate)
+    except ValueError:
+        pass
+    raise argparse.ArgumentTypeError(f"expected no-red or on-time:RATE (e.g. on-time:0.9), not {text!r}")
+
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -109,6 +122,13 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
                                    help="rerun the production plan with a what-if scenario (JSON) and its cost")
     simulate.add_argument("--scenario", type=Path, required=True, help="scenario file (format: README, What-if)")
     simulate.add_argument("--as-of", type=_date, help="project from this day (default: the data's as-of date)")
+    optimize = commands.add_parser("optimize", parents=[common],
+                                   help="the cheapest mix of overtime, temps and subcontracting that meets a target")
+    optimize.add_argument("--target", required=True, type=_target,
+                          help="no-red (no red OF) or on-time:RATE (e.g. on-time:0.9)")
+    optimize.add_argument("--by-week", type=_date, help="count only the OF due by this week (its Monday)")
+    optimize.add_argument("--as-of", type=_date, help="project from this day (default: the data's as-of date)")
+    optimize.add_argument("--output", type=Path, help="write the scenario found here (JSON), to inspect and tweak")
 
 
 def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
@@ -331,8 +351,38 @@ def _simulate(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _optimize(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.optimizer import Target, cheapest_mix
+    from sop_core.scenarios import plan_from_store
+    from sop_core.simulation import Scenario, compare, scenario_to_json, simulate
+
+    target = Target(on_time_rate=args.target, by_week=args.by_week)
+    plan = plan_from_store(store, args.as_of or store.as_of() or dt.date.today())
+    baseline = simulate(plan, Scenario("Baseline"))
+    mix = cheapest_mix(plan, target, baseline)
+    if args.output:
+        args.output.write_text(scenario_to_json(mix.scenario), encoding="utf-8")
+    side_by_side = compare([baseline, mix.result])
+    data = {"as_of": plan.as_of, "target": target.describe(), "reached": mix.reached, "message": mix.message,
+            "scenario": json.loads(scenario_to_json(mix.scenario)), "comparison": _records(side_by_side),
+            "costs": _records(mix.result.costs)}
+    orders = mix.result.orders
+    past_end = pd.to_datetime(orders["planned_end"]) < pd.Timestamp(plan.as_of)
+    overdue = int(((orders["status"] == "red") & past_end).sum())
+    text = [f"Target: {target.describe()} - {'reached' if mix.reached else 'NOT reached'}. {mix.message}".rstrip()]
+    if overdue:
+        text.append(f"  ({overdue} OF already past their planned end stay red whatever the levers: not counted)")
+    text += [f"  {r.scenario:<14} red {r.red_orders:>3}  late days {r.late_days:>5}  "
+             f"on time {r.projected_on_time_rate:.0%}  cost {r.total_cost:>10,.0f} EUR"
+             for r in side_by_side.itertuples()]
+    text += [f"  {c.kind} {c.workshop} {c.first_week:%d/%m}-{c.last_week:%d/%m}: {c.cost:,.0f} EUR"
+             for c in mix.result.costs.itertuples()]
+    _emit(args, data, "\n".join(text))
+    return EXIT_OK if mix.reached else EXIT_REFUSED
+
+
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    "kpis": _kpis, "production": _production, "simulate": _simulate}
+                    "kpis": _kpis, "production": _production, "simulate": _simulate, "optimize": _optimize}
 
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:

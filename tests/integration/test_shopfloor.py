@@ -136,3 +136,17 @@ def test_simulate_cli_refuses_a_bad_scenario_naming_it(demo_db: Path, tmp_path: 
     bad.write_text(content, encoding="utf-8")
     assert main(["simulate", "--scenario", str(bad)]) == 2
     assert expected in capsys.readouterr().err
+
+
+def test_optimize_cli_finds_a_mix_that_meets_the_target(demo_db: Path, tmp_path: Path,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    output = tmp_path / "mix.json"
+    assert main(["optimize", "--target", "no-red", "--output", str(output), "--json"]) == EXIT_OK
+    out = json.loads(capsys.readouterr().out)
+    baseline, mix = out["comparison"]
+    assert out["reached"] and mix["red_orders"] < baseline["red_orders"] and mix["total_cost"] > 0
+    assert json.loads(output.read_text(encoding="utf-8"))["levers"] == out["scenario"]["levers"]
+    assert main(["simulate", "--scenario", str(output), "--json"]) == EXIT_OK  # the mix can be replayed
+    assert json.loads(capsys.readouterr().out)["comparison"][1]["total_cost"] == pytest.approx(mix["total_cost"])
