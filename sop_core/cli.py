@@ -1,8 +1,9 @@
 """Command line: `python -m sop_core COMMAND`, for scripts and cron imports from an ERP.
 
-Exit codes: 0 success, 1 file refused (the report says why), 2 bad usage (including a bad value
-such as a malformed cycle or an unknown SKU), 3 database busy or broken, 4 unreadable mapping
-file, 5 nothing to work on (no forecast run yet: run `forecast` first).
+Exit codes: 0 success, 1 file refused (the report says why) or optimize target not reachable,
+2 bad usage (including a bad value such as a malformed cycle or an unknown SKU), 3 database busy
+or broken, 4 unreadable mapping file, 5 nothing to work on (no forecast run yet: run `forecast`
+first).
 """
 
 from __future__ import annotations
