@@ -1,13 +1,99 @@
-"""What-if: not built yet; says so and what it will show."""
+"""What-if: overtime, temporary workers (intérimaires) and subcontracting (sous-traitance) played on the
+production plan, up to four scenarios beside the baseline, with their cost; and the cheapest mix."""
 
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
 import streamlit as st
 
-from sop_ui import not_built_yet, page_setup, require_data
+from sop_core.scenarios import baseline_result, find_cheapest_mix, simulate_scenario
+from sop_core.simulation import KINDS, ScenarioError, compare, scenario_from_json, scenario_from_rows, scenario_to_json
+from sop_ui import as_of, compute, page_setup, require_data
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "example.json"
+MAX_SCENARIOS = 4
+ADDED = {"added_overtime_hours": "overtime", "added_temps_hours": "temps", "added_subcontract_hours": "subcontract"}
 
 store = page_setup("What-if", "🧮")
-st.title("🧮 What-if")
-require_data(store, "workshops")
-not_built_yet("The what-if simulation", [
-    'overtime, temporary workers (intérimaires) and subcontracting (sous-traitance) side by side with their cost',
-    'the cheapest mix of levers that meets a target',
-])
+st.title("🧮 What-if: heures sup, intérimaires, sous-traitance")
+require_data(store, "production_orders", "workshops")
+today = as_of()
+scenarios: list[str] = st.session_state.setdefault("whatif_scenarios", [])  # scenario JSON texts
+workshops = list(compute(baseline_result, today).load["workshop"].unique())
+
+
+def add(text: str) -> None:
+    """Keep a scenario once it simulates; otherwise say which lever is wrong and how to fix it."""
+    try:
+        compute(simulate_scenario, today, text)
+    except ScenarioError as exc:
+        st.error(f"Scenario not added: {exc}")
+        return
+    scenarios[:] = [s for s in scenarios if scenario_from_json(s).name != scenario_from_json(text).name]
+    scenarios.append(text)
+    del scenarios[:-MAX_SCENARIOS]
+
+
+with st.expander("Add a scenario", expanded=not scenarios):
+    levers_tab, file_tab, mix_tab = st.tabs(["Levers", "JSON file", "Cheapest mix"])
+    with levers_tab, st.form("whatif_levers"):
+        name = st.text_input("Name", "My scenario", key="whatif_name")
+        rows = st.data_editor(
+            pd.DataFrame({"kind": ["overtime"], "workshop": [workshops[0]], "first_week": [pd.NaT],
+                          "last_week": [pd.NaT], "size": [4.0]}),
+            num_rows="dynamic", key="whatif_editor", hide_index=True, column_config={
+                "kind": st.column_config.SelectboxColumn(options=list(KINDS), required=True),
+                "workshop": st.column_config.SelectboxColumn(options=workshops, required=True),
+                "first_week": st.column_config.DateColumn("first week (Monday)", format="DD/MM/YYYY"),
+                "last_week": st.column_config.DateColumn("last week (Monday)", format="DD/MM/YYYY"),
+                "size": st.column_config.NumberColumn("h/person (overtime), people (temps), h/week (subcontract)")})
+        if st.form_submit_button("Simulate this scenario"):
+            try:
+                add(scenario_to_json(scenario_from_rows(name, rows.to_dict("records"))))
+            except ScenarioError as exc:
+                st.error(f"Scenario not added: {exc}")
+    with file_tab:
+        uploaded = st.file_uploader("Scenario file (.json, format in the README)", type=["json"], key="whatif_file")
+        if uploaded is not None and st.button("Add this file", key="whatif_add_file"):
+            try:
+                add(scenario_to_json(scenario_from_json(uploaded.getvalue().decode("utf-8-sig"))))
+            except ScenarioError as exc:
+                st.error(f"{uploaded.name}: {exc}")
+        if st.button("Add the demo example", key="whatif_example"):
+            add(EXAMPLE.read_text(encoding="utf-8"))
+    with mix_tab, st.form("whatif_mix"):
+        goal = st.radio("Target", ["No red OF", "On-time rate"], horizontal=True, key="whatif_goal")
+        rate = st.slider("On-time rate (%)", 50, 100, 90, key="whatif_rate")
+        if st.form_submit_button("Find the cheapest mix"):
+            with st.spinner("Solving (HiGHS) and checking by simulation…"):
+                mix = compute(find_cheapest_mix, today, None if goal == "No red OF" else rate / 100)
+            (st.success if mix.reached else st.warning)(mix.message)
+            if mix.scenario.levers:
+                add(scenario_to_json(mix.scenario))
+
+baseline = compute(baseline_result, today)
+results = [compute(simulate_scenario, today, text)[1] for text in scenarios]
+table = compare([baseline, *results]).set_index("scenario").T
+st.subheader("Side by side")
+st.dataframe(table, key="whatif_compare")
+for column, result, text in zip(st.columns(max(len(results), 1)), results, scenarios, strict=False):
+    column.markdown(f"**{result.scenario.name}**: {result.total_cost:,.0f} €")
+    column.dataframe(result.costs[["kind", "workshop", "weeks", "paid_hours", "cost"]], hide_index=True)
+    column.download_button("⬇ JSON", text, file_name=f"{result.scenario.name}.json", mime="application/json",
+                           key=f"whatif_json_{result.scenario.name}", on_click="ignore")
+    if column.button("Remove", key=f"whatif_remove_{result.scenario.name}"):
+        scenarios.remove(text)
+        st.rerun()
+
+chosen = st.selectbox("Capacity of", [r.scenario.name for r in [baseline, *results]], key="whatif_chart")
+shown = next(r for r in [baseline, *results] if r.scenario.name == chosen)
+capacity = shown.load.rename(columns={"base_capacity_hours": "regular", **ADDED}).melt(
+    ["workshop", "week"], ["regular", *ADDED.values()], "capacity", "hours")
+st.altair_chart(alt.layer(
+    alt.Chart().mark_bar().encode(x=alt.X("week:T", title=None), y=alt.Y("hours:Q", title="Hours"),
+                                  color=alt.Color("capacity:N", legend=alt.Legend(orient="top"))),
+    alt.Chart().mark_line(color="black").encode(x="week:T", y="load_hours:Q"),
+    data=capacity.merge(shown.load[["workshop", "week", "load_hours"]], on=["workshop", "week"]),
+).properties(height=170, width=240).facet(facet=alt.Facet("workshop:N", title=None), columns=3)
+ .properties(title=f"{chosen}: capacity by source (bars) and planned load (line) per week"))

@@ -330,19 +330,17 @@ def _production(args: argparse.Namespace, store: Store) -> int:
 
 
 def _simulate(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.scenarios import plan_from_store, read_scenario
-    from sop_core.simulation import Scenario, compare, simulate, validate
+    from sop_core.scenarios import read_scenario, simulate_scenario
+    from sop_core.simulation import compare, scenario_to_json
 
     scenario = read_scenario(args.scenario)  # a bad file is said before any computation
-    plan = plan_from_store(store, args.as_of or store.as_of() or dt.date.today())
-    validate(plan, scenario)
-    baseline = simulate(plan, Scenario("Baseline"))
-    result = simulate(plan, scenario, baseline)
+    as_of = args.as_of or store.as_of() or dt.date.today()
+    baseline, result = simulate_scenario(store, as_of, scenario_to_json(scenario))
     side_by_side = compare([baseline, result])
-    data = {"as_of": plan.as_of, "scenario": scenario.name, "comparison": _records(side_by_side),
+    data = {"as_of": as_of, "scenario": scenario.name, "comparison": _records(side_by_side),
             "costs": _records(result.costs), "orders": _records(result.orders[["mo_id", "workshop", "status",
                                                                              "delay_days", "projected_end"]])}
-    text = [f"{scenario.name} vs baseline, from {plan.as_of:%d/%m/%Y}:"]
+    text = [f"{scenario.name} vs baseline, from {as_of:%d/%m/%Y}:"]
     text += [f"  {r.scenario:<40} red {r.red_orders:>3}  late days {r.late_days:>5}  "
              f"on time {r.projected_on_time_rate:.0%}  cost {r.total_cost:>10,.0f} EUR"
              for r in side_by_side.itertuples()]
@@ -353,22 +351,22 @@ def _simulate(args: argparse.Namespace, store: Store) -> int:
 
 
 def _optimize(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.optimizer import Target, cheapest_mix
-    from sop_core.scenarios import plan_from_store
-    from sop_core.simulation import Scenario, compare, scenario_to_json, simulate
+    from sop_core.optimizer import Target
+    from sop_core.scenarios import baseline_result, find_cheapest_mix
+    from sop_core.simulation import compare, scenario_to_json
 
-    target = Target(on_time_rate=args.target, by_week=args.by_week)
-    plan = plan_from_store(store, args.as_of or store.as_of() or dt.date.today())
-    baseline = simulate(plan, Scenario("Baseline"))
-    mix = cheapest_mix(plan, target, baseline)
+    target = Target(on_time_rate=args.target, by_week=args.by_week)  # a bad target is said first
+    as_of = args.as_of or store.as_of() or dt.date.today()
+    mix = find_cheapest_mix(store, as_of, target.on_time_rate, target.by_week)
+    baseline = baseline_result(store, as_of)
     if args.output:
         args.output.write_text(scenario_to_json(mix.scenario), encoding="utf-8")
     side_by_side = compare([baseline, mix.result])
-    data = {"as_of": plan.as_of, "target": target.describe(), "reached": mix.reached, "message": mix.message,
+    data = {"as_of": as_of, "target": target.describe(), "reached": mix.reached, "message": mix.message,
             "scenario": json.loads(scenario_to_json(mix.scenario)), "comparison": _records(side_by_side),
             "costs": _records(mix.result.costs)}
     orders = mix.result.orders
-    past_end = pd.to_datetime(orders["planned_end"]) < pd.Timestamp(plan.as_of)
+    past_end = pd.to_datetime(orders["planned_end"]) < pd.Timestamp(as_of)
     overdue = int(((orders["status"] == "red") & past_end).sum())
     text = [f"Target: {target.describe()} - {'reached' if mix.reached else 'NOT reached'}. {mix.message}".rstrip()]
     if overdue:

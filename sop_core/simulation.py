@@ -39,7 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -336,6 +336,24 @@ def scenario_from_json(text: str) -> Scenario:
     if not isinstance(levers, list):
         raise ScenarioError(f'"levers" must be a list of levers, not {levers!r}')
     return Scenario(raw["name"], tuple(_lever_from_json(i, lever) for i, lever in enumerate(levers)), notes)
+
+
+def scenario_from_rows(name: str, rows: Sequence[Mapping[str, Any]], notes: str = "") -> Scenario:
+    """A scenario from table rows (kind, workshop, first_week, last_week, size), as a page edits it:
+    `size` is the lever's own quantity (hours per person, headcount or hours per week). The rows go
+    through the JSON reader, so a bad row gets the same message as a bad file."""
+    levers = []
+    for row in rows:
+        lever = {key: row.get(key) for key in ("kind", "workshop", "first_week", "last_week")}
+        for key in ("first_week", "last_week"):
+            day = lever[key]
+            if isinstance(day, dt.date):
+                lever[key] = day.isoformat()[:10]
+        kind = lever["kind"]
+        if isinstance(kind, str) and kind in _LEVER_CLASSES:
+            lever[_LEVER_CLASSES[kind].size_field] = row.get("size")
+        levers.append(lever)
+    return scenario_from_json(json.dumps({"name": name, "notes": notes, "levers": levers}, default=str))
 
 
 # --- simulation --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -172,3 +173,23 @@ def test_production_page_tiles_filters_and_plan(demo_db: Path) -> None:
     app.selectbox(key="delay_workshop").select("INJECTION").run()
     assert not app.exception
     assert any("No forecast yet" in w.value for w in app.warning)  # the demo fixture has no forecast run
+
+
+def _comparison(app: AppTest) -> pd.DataFrame:
+    """The side-by-side table of the What-if page (its rows are the compared figures)."""
+    return next(d.value for d in app.dataframe if "total_cost" in d.value.index)
+
+
+def test_what_if_page_adds_the_example_and_the_cheapest_mix(demo_db: Path) -> None:
+    app = _run("pages/7_What_if.py")
+    assert list(_comparison(app).columns) == ["Baseline"]
+    app.button(key="whatif_example").click().run()
+    assert not app.exception and not app.error
+    table = _comparison(app)
+    example = "Novembre : heures sup injection + intérim assemblage"
+    assert list(table.columns) == ["Baseline", example]
+    assert table.loc["total_cost", example] > 0 and table.loc["late_days", example] < table.loc["late_days", "Baseline"]
+    app.button(key="FormSubmitter:whatif_mix-Find the cheapest mix").click().run(timeout=180)
+    assert not app.exception and "Cheapest mix" in _comparison(app).columns
+    app.button(key=f"whatif_remove_{example}").click().run()
+    assert list(_comparison(app).columns) == ["Baseline", "Cheapest mix"]

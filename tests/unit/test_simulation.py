@@ -26,7 +26,9 @@ from sop_core.simulation import (
     Subcontract,
     TempWorkers,
     compare,
+    lever_size,
     scenario_from_json,
+    scenario_from_rows,
     scenario_to_json,
     simulate,
     validate,
@@ -354,3 +356,16 @@ def test_internal_plus_subcontracted_hours_are_the_scheduled_hours(data: st.Data
     assert (result.costs["used_hours"] <= result.costs["added_hours"] + 1e-6).all()
     subcontract = result.costs[result.costs["kind"] == "subcontract"]
     assert subcontract["paid_hours"].sum() == pytest.approx(result.subcontracted_hours)
+
+
+def test_scenario_from_table_rows_uses_each_kind_size_and_the_json_messages() -> None:
+    rows = [{"kind": "overtime", "workshop": "W", "first_week": dt.date(2026, 11, 16),
+             "last_week": pd.Timestamp("2026-11-23"), "size": 5},
+            {"kind": "temps", "workshop": "W", "first_week": "2026-11-16", "last_week": "2026-11-16", "size": 1},
+            {"kind": "subcontract", "workshop": "W", "first_week": "2026-11-16", "last_week": "2026-11-16",
+             "size": 20}]
+    scenario = scenario_from_rows("Mix", rows)
+    assert [lever_size(lever) for lever in scenario.levers] == [5, 1, 20]
+    assert scenario.levers[0].last_week == dt.date(2026, 11, 23)
+    with pytest.raises(ScenarioError, match=r"lever 1 \(overtime, W\): last_week"):
+        scenario_from_rows("Bad", [{**rows[0], "last_week": None}])
