@@ -74,7 +74,13 @@ with st.expander("Add a scenario", expanded=not scenarios):
 
 baseline = compute(baseline_result, today)
 results = [compute(simulate_scenario, today, text)[1] for text in scenarios]
-table = compare([baseline, *results]).set_index("scenario").T
+FIGURES = {"total_cost": "Total cost (€)", "late_days": "Late days (working days)",
+           "late_days_avoided": "Late days avoided", "cost_per_late_day_avoided": "Cost per late day avoided (€)",
+           "red_orders": "Red OF", "orange_orders": "Orange OF", "green_orders": "Green OF",
+           "projected_on_time_rate": "On time (%)", "subcontracted_hours": "Subcontracted hours"}
+figures = compare([baseline, *results]).set_index("scenario")
+figures["projected_on_time_rate"] *= 100
+table = figures.astype(float).round(1).rename(columns=FIGURES).T
 st.subheader("Side by side")
 st.dataframe(table, key="whatif_compare")
 for column, result, text in zip(st.columns(max(len(results), 1)), results, scenarios, strict=False):

@@ -177,7 +177,7 @@ def test_production_page_tiles_filters_and_plan(demo_db: Path) -> None:
 
 def _comparison(app: AppTest) -> pd.DataFrame:
     """The side-by-side table of the What-if page (its rows are the compared figures)."""
-    return next(d.value for d in app.dataframe if "total_cost" in d.value.index)
+    return next(d.value for d in app.dataframe if "Total cost (€)" in d.value.index)
 
 
 def test_what_if_page_adds_the_example_and_the_cheapest_mix(demo_db: Path) -> None:
@@ -188,7 +188,8 @@ def test_what_if_page_adds_the_example_and_the_cheapest_mix(demo_db: Path) -> No
     table = _comparison(app)
     example = "Novembre : heures sup injection + intérim assemblage"
     assert list(table.columns) == ["Baseline", example]
-    assert table.loc["total_cost", example] > 0 and table.loc["late_days", example] < table.loc["late_days", "Baseline"]
+    late = "Late days (working days)"
+    assert table.loc["Total cost (€)", example] > 0 and table.loc[late, example] < table.loc[late, "Baseline"]
     app.button(key="FormSubmitter:whatif_mix-Find the cheapest mix").click().run(timeout=180)
     assert not app.exception and "Cheapest mix" in _comparison(app).columns
     app.button(key=f"whatif_remove_{example}").click().run()
