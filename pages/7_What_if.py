@@ -7,7 +7,15 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sop_core.scenarios import baseline_result, find_cheapest_mix, simulate_scenario
+from sop_core.scenarios import (
+    baseline_result,
+    delete_scenario,
+    find_cheapest_mix,
+    mark_decision,
+    save_scenario,
+    saved_scenarios,
+    simulate_scenario,
+)
 from sop_core.simulation import KINDS, ScenarioError, compare, scenario_from_json, scenario_from_rows, scenario_to_json
 from sop_ui import as_of, compute, page_setup, require_data
 
@@ -90,6 +98,33 @@ for column, result, text in zip(st.columns(max(len(results), 1)), results, scena
                            key=f"whatif_json_{result.scenario.name}", on_click="ignore")
     if column.button("Remove", key=f"whatif_remove_{result.scenario.name}"):
         scenarios.remove(text)
+        st.rerun()
+    if column.button("Save", key=f"whatif_save_{result.scenario.name}"):
+        try:
+            save_scenario(store, text, st.session_state.get("whatif_author", ""))
+            column.success("Saved.")
+        except ScenarioError as exc:
+            column.error(str(exc))
+
+st.subheader("Saved scenarios")
+cycle = f"{today:%Y-%m}"
+saved = saved_scenarios(store)
+left, right = st.columns([1, 2])
+left.text_input("Your name (to save)", key="whatif_author")
+if saved.empty:
+    right.info("No saved scenario yet: add one above and press Save under it.")
+else:
+    right.dataframe(saved.drop(columns="scenario_json"), hide_index=True)
+    picked = right.selectbox("Scenario", list(saved["name"]), key="whatif_saved")
+    load, remove, decide = right.columns(3)
+    if load.button("Compare it", key="whatif_load"):
+        add(saved.set_index("name").loc[picked, "scenario_json"])
+        st.rerun()
+    if remove.button("Delete it", key="whatif_delete"):
+        delete_scenario(store, picked)
+        st.rerun()
+    if decide.button(f"Decision of cycle {cycle}", key="whatif_decide"):
+        mark_decision(store, picked, cycle)
         st.rerun()
 
 chosen = st.selectbox("Capacity of", [r.scenario.name for r in [baseline, *results]], key="whatif_chart")

@@ -138,4 +138,19 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE workshops ADD COLUMN tolerance_days DOUBLE;
         """,
     ),
+    (
+        5,
+        "what-if scenarios saved with their author, and the one decided at an S&OP cycle",
+        """
+        CREATE SEQUENCE scenario_seq START 1;
+        CREATE TABLE scenarios (
+            scenario_id BIGINT PRIMARY KEY,
+            name VARCHAR NOT NULL UNIQUE,
+            scenario_json VARCHAR NOT NULL,   -- simulation.scenario_to_json
+            author VARCHAR NOT NULL,
+            created_at TIMESTAMP NOT NULL,
+            decision_cycle VARCHAR            -- YYYY-MM when it is the decision of that cycle
+        );
+        """,
+    ),
 )

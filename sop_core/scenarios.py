@@ -1,11 +1,15 @@
 """What-if scenarios against the store: the plan (open OF and workshops as of a day) that
-`simulation.simulate` takes, and a scenario read from a JSON file."""
+`simulation.simulate` takes, a scenario read from a JSON file, the saved scenarios and the one
+decided at an S&OP cycle."""
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
+
+from sop_core.cycles import cycle_start
 from sop_core.optimizer import MixResult, Target, cheapest_mix
 from sop_core.shopfloor import open_orders, workshops
 from sop_core.simulation import (
@@ -14,6 +18,7 @@ from sop_core.simulation import (
     ScenarioError,
     SimulationResult,
     scenario_from_json,
+    scenario_to_json,
     simulate,
     validate,
 )
@@ -60,3 +65,39 @@ def find_cheapest_mix(store: Store, as_of: dt.date, on_time_rate: float | None,
     plan = plan_from_store(store, as_of)
     return cheapest_mix(plan, Target(on_time_rate=on_time_rate, by_week=by_week),
                         simulate(plan, Scenario(BASELINE)))
+
+
+def save_scenario(store: Store, scenario_json: str, author: str) -> int:
+    """Store a scenario under its name (replacing a saved one of the same name); returns its id.
+    It is read back first, so a malformed text is refused before anything is written."""
+    scenario = scenario_from_json(scenario_json)
+    if not author.strip():
+        raise ScenarioError("say who saves the scenario (author)")
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM scenarios WHERE name = ?", [scenario.name])
+        row = cur.execute(
+            "INSERT INTO scenarios VALUES (nextval('scenario_seq'), ?, ?, ?, now()::TIMESTAMP, NULL) "
+            "RETURNING scenario_id", [scenario.name, scenario_to_json(scenario), author.strip()]).fetchall()
+    return int(row[0][0])
+
+
+def saved_scenarios(store: Store) -> pd.DataFrame:
+    """scenario_id, name, author, created_at, decision_cycle, scenario_json; newest first."""
+    return store.query("SELECT scenario_id, name, author, created_at, decision_cycle, scenario_json "
+                       "FROM scenarios ORDER BY created_at DESC, scenario_id DESC")
+
+
+def delete_scenario(store: Store, name: str) -> None:
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM scenarios WHERE name = ?", [name])
+
+
+def mark_decision(store: Store, name: str, cycle: str) -> None:
+    """Record the saved scenario `name` as the decision of the S&OP cycle `cycle` (YYYY-MM): one
+    decision per cycle, so a previous one for that cycle is unmarked."""
+    cycle_start(cycle)  # a malformed cycle is refused with the usual message
+    with store.transaction() as cur:
+        if not cur.execute("SELECT count(*) FROM scenarios WHERE name = ?", [name]).fetchall()[0][0]:
+            raise ScenarioError(f"no saved scenario is called {name!r}; save it first")
+        cur.execute("UPDATE scenarios SET decision_cycle = NULL WHERE decision_cycle = ?", [cycle])
+        cur.execute("UPDATE scenarios SET decision_cycle = ? WHERE name = ?", [cycle, name])

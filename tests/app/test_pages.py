@@ -194,3 +194,20 @@ def test_what_if_page_adds_the_example_and_the_cheapest_mix(demo_db: Path) -> No
     assert not app.exception and "Cheapest mix" in _comparison(app).columns
     app.button(key=f"whatif_remove_{example}").click().run()
     assert list(_comparison(app).columns) == ["Baseline", "Cheapest mix"]
+
+
+def test_what_if_page_saves_loads_and_decides(demo_db: Path) -> None:
+    app = _run("pages/7_What_if.py")
+    app.button(key="whatif_example").click().run()
+    example = "Novembre : heures sup injection + intérim assemblage"
+    app.button(key=f"whatif_save_{example}").click().run()
+    assert any("author" in e.value for e in app.error)  # nothing saved without a name
+    app.text_input(key="whatif_author").input("Claire").run()
+    app.button(key=f"whatif_save_{example}").click().run()
+    app.button(key="whatif_decide").click().run()
+    with Store(demo_db) as store:
+        saved = store.query("SELECT name, author, decision_cycle FROM scenarios").values.tolist()
+    assert saved == [[example, "Claire", "2026-11"]]
+    app.button(key=f"whatif_remove_{example}").click().run()
+    app.button(key="whatif_load").click().run()
+    assert example in _comparison(app).columns

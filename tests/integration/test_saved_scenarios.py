@@ -1,0 +1,42 @@
+"""What-if scenarios saved in the store: replace by name, delete, one decision per S&OP cycle."""
+
+from __future__ import annotations
+
+import pytest
+
+from sop_core.scenarios import delete_scenario, mark_decision, save_scenario, saved_scenarios
+from sop_core.simulation import Overtime, Scenario, ScenarioError, scenario_to_json
+from sop_core.store import Store
+from tests.conftest import TODAY
+
+A = scenario_to_json(Scenario("A", (Overtime("W", TODAY, TODAY, 4),)))
+B = scenario_to_json(Scenario("B"))
+
+
+def test_save_replace_delete_and_decide(store: Store) -> None:
+    first = save_scenario(store, A, "Claire")
+    save_scenario(store, B, "Marc")
+    again = save_scenario(store, A, "Marc")  # same name: replaced, not duplicated
+    saved = saved_scenarios(store).set_index("name")
+    assert sorted(saved.index) == ["A", "B"] and again != first and saved.loc["A", "author"] == "Marc"
+    assert saved.loc["A", "scenario_json"] == A
+    mark_decision(store, "A", "2026-11")
+    mark_decision(store, "B", "2026-11")  # one decision per cycle
+    decided = saved_scenarios(store).set_index("name")["decision_cycle"]
+    assert decided.isna()["A"] and decided["B"] == "2026-11"
+    delete_scenario(store, "B")
+    assert list(saved_scenarios(store)["name"]) == ["A"]
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda s: save_scenario(s, "{broken", "Claire"), "not valid JSON"),
+    (lambda s: save_scenario(s, A, "  "), "author"),
+    (lambda s: mark_decision(s, "nowhere", "2026-11"), "no saved scenario"),
+    (lambda s: mark_decision(s, "A", "novembre"), "YYYY-MM"),
+])
+def test_refusals_change_nothing(store: Store, call, message: str) -> None:  # type: ignore[no-untyped-def]
+    save_scenario(store, A, "Claire")
+    before = saved_scenarios(store)
+    with pytest.raises((ScenarioError, ValueError), match=message):
+        call(store)
+    assert saved_scenarios(store).equals(before)
