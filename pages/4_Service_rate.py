@@ -51,7 +51,7 @@ st.altair_chart(alt.layer(alt.Chart(trend).mark_line(point=True).encode(
 ), target_rule).properties(title="Service per month (dashed: target)", height=280), width="stretch")
 
 left, right = st.columns(2)
-dimension = left.selectbox("Break down by", ["customer", "family", "sku"], key="service_dimension")
+dimension = left.selectbox("Break down by", ["customer", "family", "sku", "month"], key="service_dimension")
 breakdown = report.by[dimension]
 worst = breakdown.nsmallest(25, "otif")
 left.altair_chart(alt.Chart(worst).mark_bar().encode(

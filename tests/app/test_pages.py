@@ -127,6 +127,8 @@ def test_service_page_figures_follow_the_filters_and_the_target(demo_db: Path) -
     assert _metric(app, "OTIF (lines)") == f"{one_family['otif']:.1%}"
     app.selectbox(key="service_dimension").select("sku").run()
     assert not app.exception and app.subheader[0].value == "By sku"
+    app.selectbox(key="service_dimension").select("month").run()
+    assert not app.exception and len(app.dataframe[0].value) == 12  # the default period: 12 months
     app.number_input(key="service_target").set_value(80.0)
     app.button(key="FormSubmitter:service_target-Save the target").click().run()
     assert not app.exception
