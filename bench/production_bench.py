@@ -38,7 +38,7 @@ LOAD_FACTOR = 0.9
 
 
 def build_book(orders: int, workshops: int, weeks: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The open orders and their workshops' capacity."""
+    """The open orders and their workshops (headcount, hours, efficiency)."""
     rng = np.random.default_rng(seed)
     calendar = holiday_calendar(AS_OF.year - 1, AS_OF.year + 3)
     today = np.datetime64(AS_OF, "D")
@@ -64,7 +64,7 @@ def build_book(orders: int, workshops: int, weeks: int, seed: int) -> tuple[pd.D
     per_week = hours / (weeks + 3) / LOAD_FACTOR
     frame = pd.DataFrame({"workshop": names, "headcount": np.ceil(per_week / (35.0 * 0.85)), "hours_per_week": 35.0,
                           "efficiency": 0.85})
-    return book, daily_capacity(frame, AS_OF, 730)
+    return book, frame
 
 
 def bare_bound(book: pd.DataFrame, capacity: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -93,7 +93,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
-    book, capacity = build_book(args.orders, args.workshops, args.weeks, args.seed)
+    book, workshops = build_book(args.orders, args.workshops, args.weeks, args.seed)
+    capacity = daily_capacity(workshops, AS_OF, 730)
     projected = page(book, capacity, args.weeks)
     statuses = projected["status"].value_counts()
     print(f"book: {len(book):,} open orders, {args.workshops} workshops, {book['remaining_hours'].sum():,.0f} h left, "
