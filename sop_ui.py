@@ -113,12 +113,6 @@ def run_forecast_with_progress(granularity: str = "month") -> int:
     return run_id
 
 
-def not_built_yet(what: str, coming: list[str]) -> None:
-    """Say plainly that a capability is not there yet, and what it will show."""
-    st.info(f"{what} is not built yet. It will show:")
-    st.markdown("\n".join(f"- {item}" for item in coming))
-
-
 def _kept(key: str, default: Any) -> None:
     """Give widget `key` the value it had on any page this session. Streamlit keeps a widget's
     state per page (and forgets it on pages that do not draw it), so the value is mirrored under a
