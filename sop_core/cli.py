@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -19,6 +18,19 @@ from typing import Any
 
 import pandas as pd
 
+from sop_core.cli_common import (
+    EXIT_MAPPING,
+    EXIT_NO_RUN,
+    EXIT_OK,
+    EXIT_REFUSED,
+    EXIT_STORE,
+    EXIT_USAGE,
+    emit,
+    iso_date,
+    positive_int,
+    records,
+)
+from sop_core.cli_plant import PLANT_COMMANDS, plant_parsers
 from sop_core.contract import KINDS, get_kind
 from sop_core.demand import GRANULARITIES
 from sop_core.demo import DEMO_DIR, SNAPSHOTS_FILE, load_demo, prepare_demo
@@ -27,7 +39,6 @@ from sop_core.ingest import FileToImport, ImportOutcome, import_files
 from sop_core.mapping import ColumnMapping, MappingError, load_mapping
 from sop_core.store import Store, StoreError, default_db_path
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_MAPPING, EXIT_NO_RUN = 0, 1, 2, 3, 4, 5
 EXPORT_COLUMNS = ["sku", "period", "model", "forecast", "lower_80", "upper_80"]
 
 
@@ -53,34 +64,8 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--ignore-extra-columns", action="store_true",
                      help="ignore columns that are not part of the data contract")
     _forecast_parsers(commands, common)
+    plant_parsers(commands, common)
     return parser
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
-    return value
-
-
-def _target(text: str) -> float | None:
-    """`no-red` -> None, `on-time:0.9` -> 0.9 (checked again by optimizer.Target)."""
-    if text == "no-red":
-        return None
-    kind, _, rate = text.partition(":")
-    try:
-        if kind == "on-time":
-            return float(rate)
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"expected no-red or on-time:RATE (e.g. on-time:0.9), not {text!r}")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, not {text!r}") from None
 
 
 def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -88,13 +73,13 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     granularity = argparse.ArgumentParser(add_help=False)
     granularity.add_argument("--granularity", choices=list(GRANULARITIES), default="month")
     fc = commands.add_parser("forecast", parents=[common, granularity], help="forecast every SKU and store the run")
-    fc.add_argument("--horizon", type=_positive, help="periods ahead (default: 18 months or 26 weeks)")
+    fc.add_argument("--horizon", type=positive_int, help="periods ahead (default: 18 months or 26 weeks)")
     # Checked by ForecastSettings, not by `choices`: listing the models would import statsforecast
     # (seconds) for every command, cron imports included.
     fc.add_argument("--model", default="auto",
                     help="auto (chosen per SKU by backtest) or one model for every SKU (naive, ets, theta...)")
-    fc.add_argument("--jobs", type=_positive, default=2, help="worker processes (used from 300 SKUs)")
-    fc.add_argument("--as-of", type=_date,
+    fc.add_argument("--jobs", type=positive_int, default=2, help="worker processes (used from 300 SKUs)")
+    fc.add_argument("--as-of", type=iso_date,
                     help="use the history before this date's period (default: the data's as-of date, else today)")
     freeze = commands.add_parser("freeze", parents=[common, granularity],
                                  help="freeze a run's final forecast as an S&OP cycle")
@@ -102,38 +87,14 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     freeze.add_argument("--run", type=int, help="run id (default: the latest run)")
     accuracy = commands.add_parser("accuracy", parents=[common, granularity],
                                    help="accuracy of the frozen cycles (overall, by lag, FVA...)")
-    accuracy.add_argument("--as-of", type=_date,
+    accuracy.add_argument("--as-of", type=iso_date,
                           help="count the periods complete before this date (default: the data's as-of date)")
     export = commands.add_parser("export", parents=[common, granularity], help="export the final forecasts")
     export.add_argument("what", choices=["forecasts"])
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--output", type=Path, required=True, help="file to write")
     export.add_argument("--run", type=int, help="run id (default: the latest run)")
-    kpis = commands.add_parser("kpis", parents=[common], help="service rate and stock KPIs (use --json for scripts)")
-    kpis.add_argument("--as-of", type=_date, help="judge as of this day (default: the data's as-of date, else today)")
-    kpis.add_argument("--months", type=_positive, default=12, help="period: the last N months (default 12)")
-    kpis.add_argument("--family", action="append", default=[], help="only this family (repeat for several)")
-    kpis.add_argument("--customer", action="append", default=[], help="only this customer, for the service rate")
-    production = commands.add_parser("production", parents=[common],
-                                     help="status of every open OF and the weekly load per workshop")
-    production.add_argument("--as-of", type=_date,
-                            help="project from this day (default: the data's as-of date, else today)")
-    production.add_argument("--weeks", type=_positive, default=26, help="weeks of load to print (default 26)")
-    simulate = commands.add_parser("simulate", parents=[common],
-                                   help="rerun the production plan with a what-if scenario (JSON) and its cost")
-    simulate.add_argument("--scenario", type=Path, required=True, help="scenario file (format: README, What-if)")
-    simulate.add_argument("--as-of", type=_date, help="project from this day (default: the data's as-of date)")
-    optimize = commands.add_parser("optimize", parents=[common],
-                                   help="the cheapest mix of overtime, temps and subcontracting that meets a target")
-    optimize.add_argument("--target", required=True, type=_target,
-                          help="no-red (no red OF) or on-time:RATE (e.g. on-time:0.9)")
-    optimize.add_argument("--by-week", type=_date, help="count only the OF due by this week (its Monday)")
-    optimize.add_argument("--as-of", type=_date, help="project from this day (default: the data's as-of date)")
-    optimize.add_argument("--output", type=Path, help="write the scenario found here (JSON), to inspect and tweak")
 
-
-def _emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    print(json.dumps(data, ensure_ascii=False, default=str, indent=2) if args.json else text)
 
 
 def _outcome(args: argparse.Namespace, outcome: ImportOutcome) -> int:
@@ -142,7 +103,7 @@ def _outcome(args: argparse.Namespace, outcome: ImportOutcome) -> int:
         lines.append(report.summary())
         lines.extend("  " + line for line in report.lines())
     lines.append(f"Written as batch(es) {outcome.batch_ids}." if outcome.ok else "Nothing was written.")
-    _emit(args, {"ok": outcome.ok, "batch_ids": outcome.batch_ids,
+    emit(args, {"ok": outcome.ok, "batch_ids": outcome.batch_ids,
                  "reports": [r.to_dict() for r in outcome.reports]}, "\n".join(lines))
     return EXIT_OK if outcome.ok else EXIT_REFUSED
 
@@ -176,7 +137,7 @@ def _status(args: argparse.Namespace, store: Store) -> int:
         f"{r.file_name} ({r.rows_written or 0} rows)"
         for r in imports.itertuples()
     ]
-    _emit(args, data, "\n".join(text))
+    emit(args, data, "\n".join(text))
     return EXIT_OK
 
 
@@ -201,7 +162,7 @@ def _forecast(args: argparse.Namespace, store: Store) -> int:
     text = [f"Run {run_id}: {run[0]} SKUs, {settings.periods} {settings.granularity}s from {as_of}, "
             f"{float(run[1]):.1f} s. Models chosen:"]
     text += [f"  {model:<16} {count:>5} SKUs" for model, count in chosen.items()]
-    _emit(args, data, "\n".join(text))
+    emit(args, data, "\n".join(text))
     return EXIT_OK
 
 
@@ -215,27 +176,16 @@ def _freeze(args: argparse.Namespace, store: Store) -> int:
     if run_id is None:
         raise MissingRunError(f"There is no {args.granularity} forecast run to freeze: run `forecast` first.")
     rows = freeze_cycle(store, args.cycle, run_id, args.granularity)
-    _emit(args, {"cycle": args.cycle, "run_id": run_id, "rows": rows},
+    emit(args, {"cycle": args.cycle, "run_id": run_id, "rows": rows},
           f"Cycle {args.cycle} frozen from run {run_id}: {rows} rows.")
     return EXIT_OK
-
-
-def _records(value: Any) -> Any:
-    """A report table as JSON-friendly records (dates as ISO text, NaN as null)."""
-    if not isinstance(value, pd.DataFrame):
-        return value
-    frame = value.copy()
-    for column in frame.columns:
-        if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d")
-    return json.loads(frame.to_json(orient="records", force_ascii=False))
 
 
 def _accuracy(args: argparse.Namespace, store: Store) -> int:
     from sop_core.cycles import accuracy_report
 
     report = accuracy_report(store, args.granularity, args.as_of)
-    data = {name: _records(table) for name, table in report.items()}
+    data = {name: records(table) for name, table in report.items()}
     if not report["rows"]:
         text = "No frozen forecast covers a completed period yet: freeze cycles with `freeze --cycle`."
     else:
@@ -245,7 +195,7 @@ def _accuracy(args: argparse.Namespace, store: Store) -> int:
             + [f"  lag {r.lag}: WAPE {r.wape:.1%}, bias {r.bias_pct:+.1%} ({r.n} rows)"
                for r in report["by_lag"].itertuples()]
         )
-    _emit(args, data, text)
+    emit(args, data, text)
     return EXIT_OK
 
 
@@ -275,113 +225,15 @@ def _export(args: argparse.Namespace, store: Store) -> int:
         frame.to_csv(args.output, index=False)
     else:
         frame.to_excel(args.output, index=False, sheet_name="forecasts")
-    _emit(args, {"run_id": run_id, "rows": len(frame), "output": str(args.output)},
+    emit(args, {"run_id": run_id, "rows": len(frame), "output": str(args.output)},
           f"Wrote {len(frame)} rows of run {run_id} to {args.output}.")
     return EXIT_OK
 
 
 
 
-def _kpis(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.demand import next_period
-    from sop_core.filters import KpiFilters
-    from sop_core.preferences import load_preferences
-    from sop_core.service import ServiceSettings, service_report
-    from sop_core.stock import StockSettings, stock_summary, turnover
-
-    as_of = args.as_of or store.as_of() or dt.date.today()
-    filters = KpiFilters(start=next_period(as_of.replace(day=1), "month", -args.months),
-                         end=as_of - dt.timedelta(days=1), families=tuple(args.family), customers=tuple(args.customer))
-    target = load_preferences(store, ServiceSettings, "service")
-    service = service_report(store, as_of, filters, target)
-    stock_filters = replace(filters, customers=())  # stock belongs to no customer
-    stock = stock_summary(store, as_of, stock_filters, load_preferences(store, StockSettings, "stock"))
-    data = {"as_of": as_of, "period": {"start": filters.start, "end": filters.end}, "families": args.family,
-            "customers": args.customer, "service": {**service.summary, "target": target.target},
-            "service_by_month": _records(service.by["month"]), "service_by_family": _records(service.by["family"]),
-            "stock": stock, "stock_by_family": _records(turnover(store, as_of, stock_filters, by="family"))}
-    summary = service.summary
-    text = [f"As of {as_of:%d/%m/%Y}, {summary['lines']:,} order lines due in the last {args.months} months:"]
-    if summary["lines"]:
-        text.append(f"  OTIF {summary['otif']:.1%} (target {target.target:.0%}, {summary['status']}), on time "
-                    f"{summary['on_time']:.1%}, in full {summary['in_full']:.1%}, fill rate {summary['fill_rate']:.1%}")
-    text.append("Stock: " + ", ".join(f"{name} {value:,.2f}" if isinstance(value, float) else f"{name} {value}"
-                                      for name, value in stock.items()))
-    _emit(args, data, "\n".join(text))
-    return EXIT_OK
-
-
-def _production(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.delays import production_report
-
-    as_of = args.as_of or store.as_of() or dt.date.today()
-    report = production_report(store, as_of, args.weeks)
-    orders = report.orders[["mo_id", "workshop", "sku", "status", "delay_days", "planned_end", "projected_end",
-                            "remaining_hours", "at_risk_lines", "reason"]]
-    data = {"as_of": as_of, "orders": _records(orders), "workshops": _records(report.summary),
-            "load": _records(report.load), "customer_lines_at_risk": _records(report.impact[report.impact["at_risk"]])}
-    text = [f"{len(orders)} open OF projected from {as_of:%d/%m/%Y}:"]
-    text += [f"  {w.workshop:<16} red {w.red:>3}  orange {w.orange:>3}  green {w.green:>3}  "
-             f"overload next 4 weeks {w.overload_hours_4w:,.0f} h" for w in report.summary.itertuples()]
-    red = orders[orders["status"] == "red"]
-    text += [f"  {o.mo_id} {o.workshop}: red, {o.reason}" for o in red.itertuples()]
-    _emit(args, data, "\n".join(text))
-    return EXIT_OK
-
-
-def _simulate(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.scenarios import read_scenario, simulate_scenario
-    from sop_core.simulation import compare, scenario_to_json
-
-    scenario = read_scenario(args.scenario)  # a bad file is said before any computation
-    as_of = args.as_of or store.as_of() or dt.date.today()
-    baseline, result = simulate_scenario(store, as_of, scenario_to_json(scenario))
-    side_by_side = compare([baseline, result])
-    data = {"as_of": as_of, "scenario": scenario.name, "comparison": _records(side_by_side),
-            "costs": _records(result.costs), "orders": _records(result.orders[["mo_id", "workshop", "status",
-                                                                             "delay_days", "projected_end"]])}
-    text = [f"{scenario.name} vs baseline, from {as_of:%d/%m/%Y}:"]
-    text += [f"  {r.scenario:<40} red {r.red_orders:>3}  late days {r.late_days:>5}  "
-             f"on time {r.projected_on_time_rate:.0%}  cost {r.total_cost:>10,.0f} EUR"
-             for r in side_by_side.itertuples()]
-    text += [f"  lever {c.lever}: {c.kind} {c.workshop} {c.paid_hours:,.0f} h paid, {c.cost:,.0f} EUR"
-             for c in result.costs.itertuples()]
-    _emit(args, data, "\n".join(text))
-    return EXIT_OK
-
-
-def _optimize(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.optimizer import Target
-    from sop_core.scenarios import baseline_result, find_cheapest_mix
-    from sop_core.simulation import compare, scenario_to_json
-
-    target = Target(on_time_rate=args.target, by_week=args.by_week)  # a bad target is said first
-    as_of = args.as_of or store.as_of() or dt.date.today()
-    mix = find_cheapest_mix(store, as_of, target.on_time_rate, target.by_week)
-    baseline = baseline_result(store, as_of)
-    if args.output:
-        args.output.write_text(scenario_to_json(mix.scenario), encoding="utf-8")
-    side_by_side = compare([baseline, mix.result])
-    data = {"as_of": as_of, "target": target.describe(), "reached": mix.reached, "message": mix.message,
-            "scenario": json.loads(scenario_to_json(mix.scenario)), "comparison": _records(side_by_side),
-            "costs": _records(mix.result.costs)}
-    orders = mix.result.orders
-    past_end = pd.to_datetime(orders["planned_end"]) < pd.Timestamp(as_of)
-    overdue = int(((orders["status"] == "red") & past_end).sum())
-    text = [f"Target: {target.describe()} - {'reached' if mix.reached else 'NOT reached'}. {mix.message}".rstrip()]
-    if overdue:
-        text.append(f"  ({overdue} OF already past their planned end stay red whatever the levers: not counted)")
-    text += [f"  {r.scenario:<14} red {r.red_orders:>3}  late days {r.late_days:>5}  "
-             f"on time {r.projected_on_time_rate:.0%}  cost {r.total_cost:>10,.0f} EUR"
-             for r in side_by_side.itertuples()]
-    text += [f"  {c.kind} {c.workshop} {c.first_week:%d/%m}-{c.last_week:%d/%m}: {c.cost:,.0f} EUR"
-             for c in mix.result.costs.itertuples()]
-    _emit(args, data, "\n".join(text))
-    return EXIT_OK if mix.reached else EXIT_REFUSED
-
-
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    "kpis": _kpis, "production": _production, "simulate": _simulate, "optimize": _optimize}
+                    **PLANT_COMMANDS}
 
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:
@@ -416,7 +268,7 @@ def _run(args: argparse.Namespace, store: Store) -> int:
     if args.command in COMPUTE_COMMANDS:
         return _run_computation(args, store)
     if args.command == "init":
-        _emit(args, {"database": str(store.path), "schema_version": store.schema_version()},
+        emit(args, {"database": str(store.path), "schema_version": store.schema_version()},
               f"Database {store.path} ready (schema v{store.schema_version()}).")
         return EXIT_OK
     if args.command == "status":
