@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from sop_core.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
 from sop_core.scenarios import (
     baseline_result,
     delete_scenario,
@@ -16,7 +17,7 @@ from sop_core.scenarios import (
     saved_scenarios,
     simulate_scenario,
 )
-from sop_core.simulation import KINDS, ScenarioError, compare, scenario_from_json, scenario_from_rows, scenario_to_json
+from sop_core.simulation import KINDS, ScenarioError, compare
 from sop_ui import as_of, compute, page_setup, require_data
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "example.json"

@@ -102,8 +102,9 @@ def _production(args: argparse.Namespace, store: Store) -> int:
 
 
 def _simulate(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.scenario_json import scenario_to_json
     from sop_core.scenarios import read_scenario, simulate_scenario
-    from sop_core.simulation import compare, scenario_to_json
+    from sop_core.simulation import compare
 
     scenario = read_scenario(args.scenario)  # a bad file is said before any computation
     as_of = args.as_of or store.as_of() or dt.date.today()
@@ -124,8 +125,9 @@ def _simulate(args: argparse.Namespace, store: Store) -> int:
 
 def _optimize(args: argparse.Namespace, store: Store) -> int:
     from sop_core.optimizer import Target
+    from sop_core.scenario_json import scenario_to_json
     from sop_core.scenarios import baseline_result, find_cheapest_mix
-    from sop_core.simulation import compare, scenario_to_json
+    from sop_core.simulation import compare
 
     target = Target(on_time_rate=args.target, by_week=args.by_week)  # a bad target is said first
     as_of = args.as_of or store.as_of() or dt.date.today()

@@ -11,17 +11,9 @@ import pandas as pd
 
 from sop_core.cycles import cycle_start
 from sop_core.optimizer import MixResult, Target, cheapest_mix
+from sop_core.scenario_json import scenario_from_json, scenario_to_json
 from sop_core.shopfloor import open_orders, workshops
-from sop_core.simulation import (
-    Plan,
-    Scenario,
-    ScenarioError,
-    SimulationResult,
-    scenario_from_json,
-    scenario_to_json,
-    simulate,
-    validate,
-)
+from sop_core.simulation import Plan, Scenario, ScenarioError, SimulationResult, simulate, validate
 from sop_core.store import Store
 
 BASELINE = "Baseline"

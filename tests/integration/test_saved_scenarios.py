@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from sop_core.scenario_json import scenario_to_json
 from sop_core.scenarios import delete_scenario, mark_decision, save_scenario, saved_scenarios
-from sop_core.simulation import Overtime, Scenario, ScenarioError, scenario_to_json
+from sop_core.simulation import Overtime, Scenario, ScenarioError
 from sop_core.store import Store
 from tests.conftest import TODAY
 

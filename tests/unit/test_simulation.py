@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sop_core.production import ProductionSettings, daily_capacity, project
+from sop_core.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
 from sop_core.simulation import (
     Overtime,
     Plan,
@@ -27,9 +28,6 @@ from sop_core.simulation import (
     TempWorkers,
     compare,
     lever_size,
-    scenario_from_json,
-    scenario_from_rows,
-    scenario_to_json,
     simulate,
     validate,
 )
