@@ -131,8 +131,8 @@ def _optimize(args: argparse.Namespace, store: Store) -> int:
 
     target = Target(on_time_rate=args.target, by_week=args.by_week)  # a bad target is said first
     as_of = args.as_of or store.as_of() or dt.date.today()
-    mix = find_cheapest_mix(store, as_of, target.on_time_rate, target.by_week)
     baseline = baseline_result(store, as_of)
+    mix = find_cheapest_mix(store, as_of, target.on_time_rate, target.by_week, baseline)
     if args.output:
         args.output.write_text(scenario_to_json(mix.scenario), encoding="utf-8")
     side_by_side = compare([baseline, mix.result])

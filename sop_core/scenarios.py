@@ -52,11 +52,12 @@ def baseline_result(store: Store, as_of: dt.date) -> SimulationResult:
 
 
 def find_cheapest_mix(store: Store, as_of: dt.date, on_time_rate: float | None,
-                      by_week: dt.date | None = None) -> MixResult:
-    """The cheapest mix of levers meeting the target (`optimizer.cheapest_mix`) on the store's plan."""
+                      by_week: dt.date | None = None, baseline: SimulationResult | None = None) -> MixResult:
+    """The cheapest mix of levers meeting the target (`optimizer.cheapest_mix`) on the store's plan;
+    `baseline` (`baseline_result` of the same day) saves simulating it again when the caller has it."""
     plan = plan_from_store(store, as_of)
     return cheapest_mix(plan, Target(on_time_rate=on_time_rate, by_week=by_week),
-                        simulate(plan, Scenario(BASELINE)))
+                        baseline if baseline is not None else simulate(plan, Scenario(BASELINE)))
 
 
 def save_scenario(store: Store, scenario_json: str, author: str) -> int:
