@@ -29,7 +29,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from the repository root
 from timing import median_seconds  # bench/ is the script's folder, first on sys.path
 
-from sop_core.production import daily_capacity, project, weekly_load
+from sop_core.production import daily_capacity, project
+from sop_core.production_load import weekly_load
 from sop_core.workcalendar import holiday_calendar
 
 MAX_SECONDS = 1.0

@@ -17,6 +17,7 @@ import pandas as pd
 
 from sop_core.consensus import final_forecast
 from sop_core.demand import demand_history, next_period
+from sop_core.exposure import rough_cut_table
 from sop_core.forecasting import latest_run
 from sop_core.production import daily_capacity
 from sop_core.shopfloor import open_orders, workshops
@@ -76,30 +77,31 @@ _NETTED = """
     GROUP BY ALL"""
 
 
-def rough_cut_plan(store: Store, as_of: dt.date, months: int = DEFAULT_MONTHS) -> RoughCut:
-    """The monthly load (open orders + uncovered demand) of each workshop against its capacity."""
+def _horizon_end(as_of: dt.date, months: int) -> dt.date:
+    return next_period(as_of.replace(day=1), "month", months)
+
+
+def rough_cut_load(store: Store, as_of: dt.date, months: int = DEFAULT_MONTHS) -> tuple[pd.DataFrame, str, int | None]:
+    """Per workshop and month (`exposure.ROUGH_CUT_LOAD_COLUMNS`): the open orders' hours and the
+    uncovered demand's hours; the demand's source and forecast run (see `RoughCut`)."""
     demand, source, run_id = _demand(store, as_of, months)
-    first = as_of.replace(day=1)
-    end = next_period(first, "month", months)
-    demand = demand[pd.to_datetime(demand["month"]) < pd.Timestamp(end)]
+    demand = demand[pd.to_datetime(demand["month"]) < pd.Timestamp(_horizon_end(as_of, months))]
     orders = open_orders(store, as_of)
     with store.cursor() as cur:
         cur.register("demand", demand)
         cur.register("open_of", orders)
         uncovered = cur.execute(_NETTED, [as_of]).df()
-    capacity = daily_capacity(workshops(store), as_of, (end - as_of).days)
-    capacity = capacity.assign(month=pd.to_datetime(capacity["day"]).dt.to_period("M").dt.to_timestamp())
-    monthly = capacity.groupby(["workshop", "month"], as_index=False)["hours"].sum().rename(
-        columns={"hours": "capacity_hours"})
-    due = pd.to_datetime(orders["planned_end"]).clip(lower=pd.Timestamp(first))
+    due = pd.to_datetime(orders["planned_end"]).clip(lower=pd.Timestamp(as_of.replace(day=1)))
     of_hours = (orders.assign(month=due.dt.to_period("M").dt.to_timestamp())
                 .groupby(["workshop", "month"], as_index=False)["remaining_hours"].sum()
                 .rename(columns={"remaining_hours": "open_orders_hours"}))
-    uncovered["month"] = pd.to_datetime(uncovered["month"])
-    plan = (monthly.merge(of_hours, on=["workshop", "month"], how="left")
-            .merge(uncovered, on=["workshop", "month"], how="left").fillna(
-                {"open_orders_hours": 0.0, "forecast_hours": 0.0}))
-    plan["load_hours"] = plan["open_orders_hours"] + plan["forecast_hours"]
-    plan["load_pct"] = plan["load_hours"] / plan["capacity_hours"].where(plan["capacity_hours"] > 0)
-    plan["overload_hours"] = (plan["load_hours"] - plan["capacity_hours"]).clip(lower=0)
-    return RoughCut(plan.sort_values(["workshop", "month"]).reset_index(drop=True), source, run_id)
+    uncovered["month"] = pd.to_datetime(uncovered["month"]).astype("datetime64[ns]")
+    load = of_hours.astype({"month": "datetime64[ns]"}).merge(uncovered, on=["workshop", "month"], how="outer")
+    return load.fillna({"open_orders_hours": 0.0, "forecast_hours": 0.0}), source, run_id
+
+
+def rough_cut_plan(store: Store, as_of: dt.date, months: int = DEFAULT_MONTHS) -> RoughCut:
+    """The monthly load (open orders + uncovered demand) of each workshop against its capacity."""
+    load, source, run_id = rough_cut_load(store, as_of, months)
+    capacity = daily_capacity(workshops(store), as_of, (_horizon_end(as_of, months) - as_of).days)
+    return RoughCut(rough_cut_table(load, capacity), source, run_id)

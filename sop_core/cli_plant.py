@@ -112,11 +112,13 @@ def _simulate(args: argparse.Namespace, store: Store) -> int:
     side_by_side = compare([baseline, result])
     data = {"as_of": as_of, "scenario": scenario.name, "comparison": records(side_by_side),
             "costs": records(result.costs), "orders": records(result.orders[["mo_id", "workshop", "status",
-                                                                             "delay_days", "projected_end"]])}
+                                                                             "delay_days", "projected_end"]]),
+            "customer_lines_at_risk": records(result.lines[result.lines["at_risk"]]),
+            "rough_cut": records(result.rough_cut)}
     text = [f"{scenario.name} vs baseline, from {as_of:%d/%m/%Y}:"]
     text += [f"  {r.scenario:<40} red {r.red_orders:>3}  late days {r.late_days:>5}  "
-             f"on time {r.projected_on_time_rate:.0%}  cost {r.total_cost:>10,.0f} EUR"
-             for r in side_by_side.itertuples()]
+             f"on time {r.projected_on_time_rate:.0%}  customer lines at risk {r.lines_at_risk:>4}  "
+             f"cost {r.total_cost:>10,.0f} EUR" for r in side_by_side.itertuples()]
     text += [f"  lever {c.lever}: {c.kind} {c.workshop} {c.paid_hours:,.0f} h paid, {c.cost:,.0f} EUR"
              for c in result.costs.itertuples()]
     emit(args, data, "\n".join(text))
@@ -136,8 +138,9 @@ def _optimize(args: argparse.Namespace, store: Store) -> int:
     if args.output:
         args.output.write_text(scenario_to_json(mix.scenario), encoding="utf-8")
     side_by_side = compare([baseline, mix.result])
-    data = {"as_of": as_of, "target": target.describe(), "reached": mix.reached, "message": mix.message,
-            "scenario": json.loads(scenario_to_json(mix.scenario)), "comparison": records(side_by_side),
+    data = {"as_of": as_of, "target": target.describe(), "reached": mix.reached, "proven": mix.proven,
+            "message": mix.message, "scenario": json.loads(scenario_to_json(mix.scenario)),
+            "comparison": records(side_by_side),
             "costs": records(mix.result.costs)}
     orders = mix.result.orders
     past_end = pd.to_datetime(orders["planned_end"]) < pd.Timestamp(as_of)

@@ -10,14 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sop_core.production import (
-    DEFAULT_SETTINGS,
-    ProductionSettings,
-    daily_capacity,
-    project,
-    weekly_load,
-    workshop_summary,
-)
+from sop_core.production import DEFAULT_SETTINGS, ProductionSettings, daily_capacity, prepare
+from sop_core.production_load import weekly_table, weeks_span, workshop_summary
 from sop_core.shopfloor import closed_history, customer_impact, open_orders, workshops
 from sop_core.store import Store
 
@@ -53,8 +47,9 @@ def production_report(store: Store, as_of: dt.date, weeks: int = 26,
     shops = workshops(store)
     capacity = daily_capacity(shops, as_of, settings.horizon_days)
     tolerances = dict(zip(shops["workshop"], shops["tolerance_days"], strict=True))
-    projected = _flag_unknown_hours(project(book, capacity, as_of, settings, tolerances), book)
-    load = weekly_load(book, capacity, as_of, weeks, projected=projected, settings=settings, tolerances=tolerances)
+    engine = prepare(book, capacity, as_of, settings, tolerances, days=weeks_span(as_of, weeks))
+    projected = _flag_unknown_hours(engine.project(), book)
+    load = weekly_table(engine, weeks, projected)
     impact = customer_impact(store, as_of, projected)
     at_risk = impact[impact["at_risk"]].groupby("mo_id").size().rename("at_risk_lines")
     orders = (projected.merge(book[["mo_id", "quantity", "hours_source"]], on="mo_id", how="left")

@@ -45,7 +45,7 @@ import datetime as dt
 import heapq
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -61,8 +61,8 @@ from sop_core.production_inputs import (
 )
 from sop_core.workcalendar import holiday_calendar, week_ranges, week_start, working_days_between_many
 
-__all__ = ["EPS", "PROJECTED_COLUMNS", "ProductionSettings", "daily_capacity", "daily_load", "project",
-           "weekly_load", "workshop_summary"]
+__all__ = ["EPS", "PROJECTED_COLUMNS", "STATUSES", "Engine", "ProductionSettings", "by_week", "daily_capacity",
+           "prepare", "project"]
 
 Status = Literal["green", "orange", "red"]
 STATUSES: tuple[Status, ...] = ("red", "orange", "green")
@@ -115,33 +115,72 @@ def _tolerances(names: tuple[str, ...], settings: ProductionSettings,
     return np.array([checked.get(name, settings.tolerance_days) for name in names], dtype=np.int64)
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """The book against `days` days of capacity from as_of (day index 0 = as_of)."""
+@dataclass(frozen=True, eq=False)
+class Engine:
+    """The open orders checked and put in service order against a capacity, once (`prepare`): the
+    what-if swaps the capacity (`with_capacity`) and projects again without re-reading the orders."""
 
     book: OrderBook
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # the workshops, sorted: row index of every matrix
     day0: dt.date  # as_of
     as_of: np.datetime64
     calendar: np.busdaycalendar
-    capacity: np.ndarray  # workshops x days, hours
+    capacity: np.ndarray  # workshops x days, hours (days >= horizon)
     release: np.ndarray  # day index each order may start (may be >= days)
+    horizon: int  # days the projection schedules from as_of
+    tolerance: np.ndarray  # working days late still orange, per workshop
+    settings: ProductionSettings
+    planned: np.ndarray  # workshops x days: the planned (infinite-capacity) load
+
+    def with_capacity(self, capacity: np.ndarray) -> Engine:
+        """The same orders against another capacity matrix of the same shape."""
+        if capacity.shape != self.capacity.shape:
+            raise ValueError(f"capacity must be workshops x days {self.capacity.shape}, not {capacity.shape}")
+        return replace(self, capacity=capacity)
+
+    def project(self) -> pd.DataFrame:
+        """Projected start and end, delay, status and reason of every order (see `project`)."""
+        first, last = _schedule(self)
+        judged = _judge(self, first, last)
+        never = np.iinfo(np.int64).max
+        order = np.lexsort((np.arange(len(last)), np.where(last >= 0, last, never), self.book.shop))
+        return judged.iloc[order].reset_index(drop=True)
+
+    def scheduled(self) -> np.ndarray:
+        """Hours the projection uses, workshops x days (0 from the horizon on). Any work-conserving
+        order serves the same total each day, so the backlog recursion gives it without the event
+        loop (cumulative service = capacity + min(0, running minimum of arrivals - capacity))."""
+        capacity = self.capacity.copy()
+        capacity[:, self.horizon:] = 0.0
+        arrivals = np.zeros_like(capacity)
+        inside = self.release < capacity.shape[1]
+        np.add.at(arrivals, (self.book.shop[inside], self.release[inside]), self.book.hours[inside])
+        cumulated = np.cumsum(capacity, axis=1)
+        served = cumulated + np.minimum(np.minimum.accumulate(np.cumsum(arrivals, axis=1) - cumulated, axis=1), 0.0)
+        return np.asarray(np.clip(np.diff(served, axis=1, prepend=0.0), 0.0, capacity))
 
 
-def _plan(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, days: int,
-          settings: ProductionSettings) -> _Plan:
+def prepare(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date,
+            settings: ProductionSettings = DEFAULT_SETTINGS, tolerances: Mapping[str, float] | None = None,
+            days: int = 0) -> Engine:
+    """Check the orders (see `project`) and lay the capacity out over max(horizon, `days`) days."""
+    horizon = settings.horizon_days
     names = workshop_names(capacity)
     book = order_book(orders, names)
+    tolerance = _tolerances(names, settings, tolerances)
     today = np.datetime64(as_of, "D")
-    dates = [as_of, as_of + dt.timedelta(days=days)]
+    width = max(horizon, days)
+    dates = [as_of, as_of + dt.timedelta(days=width)]
     if len(book.hours):
         dates += [book.start.min().item(), book.end.max().item()]
     # One year more at the end: rolling a date forward to a working day may cross New Year.
     calendar = holiday_calendar(min(d.year for d in dates), max(d.year for d in dates) + 1)
     at_once = ~np.isnat(book.actual) | (not settings.respect_planned_start)
     release = np.where(at_once, 0, np.maximum((book.start - today).astype(np.int64), 0))
-    return _Plan(book=book, names=names, day0=as_of, as_of=today, calendar=calendar,
-                 capacity=capacity_matrix(capacity, names, today, days), release=release)
+    matrix = capacity_matrix(capacity, names, today, width)
+    return Engine(book=book, names=names, day0=as_of, as_of=today, calendar=calendar, capacity=matrix,
+                  release=release, horizon=horizon, tolerance=tolerance, settings=settings,
+                  planned=_planned_load(book, len(names), today, calendar, width))
 
 
 # --- the projection --------------------------------------------------------------------------
@@ -177,8 +216,8 @@ def _serve(hours: list[float], release: list[int], capacity: list[float]) -> tup
     return first, last
 
 
-def _schedule(plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day index of every order (-1: does not finish within the plan's days)."""
+def _schedule(plan: Engine) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day index of every order (-1: does not finish within the horizon)."""
     book = plan.book
     first = np.full(len(book.hours), -1, dtype=np.int64)
     last = first.copy()
@@ -187,45 +226,31 @@ def _schedule(plan: _Plan) -> tuple[np.ndarray, np.ndarray]:
     bounds = np.searchsorted(book.shop, np.arange(len(plan.names) + 1))
     for shop, (lo, hi) in enumerate(itertools.pairwise(bounds)):
         todo = lo + np.flatnonzero(~done[lo:hi])
-        starts, ends = _serve(book.hours[todo].tolist(), plan.release[todo].tolist(), plan.capacity[shop].tolist())
+        starts, ends = _serve(book.hours[todo].tolist(), plan.release[todo].tolist(),
+                               plan.capacity[shop, :plan.horizon].tolist())
         first[todo], last[todo] = starts, ends
     return first, last
 
 
-def _planned_load(plan: _Plan) -> np.ndarray:
+def _planned_load(book: OrderBook, shops: int, as_of: np.datetime64, calendar: np.busdaycalendar,
+                  days: int) -> np.ndarray:
     """Infinite-capacity load, workshops x days: hours spread evenly over each planned window."""
-    book, (shops, days) = plan.book, plan.capacity.shape
-    begin = np.maximum(book.start, plan.as_of)
-    span = np.busday_count(begin, book.end + ONE_DAY, busdaycal=plan.calendar)
+    begin = np.maximum(book.start, as_of)
+    span = np.busday_count(begin, book.end + ONE_DAY, busdaycal=calendar)
     spread = span > 0
     rate = book.hours[spread] / span[spread]
     steps = np.zeros((shops, days + 1))  # +rate from the window's first day, -rate after its last
-    np.add.at(steps, (book.shop[spread], np.minimum((begin[spread] - plan.as_of).astype(np.int64), days)), rate)
-    np.add.at(steps, (book.shop[spread], np.minimum((book.end[spread] - plan.as_of).astype(np.int64) + 1, days)),
-              -rate)
-    working = np.is_busday(plan.as_of + np.arange(days), busdaycal=plan.calendar)
+    np.add.at(steps, (book.shop[spread], np.minimum((begin[spread] - as_of).astype(np.int64), days)), rate)
+    np.add.at(steps, (book.shop[spread], np.minimum((book.end[spread] - as_of).astype(np.int64) + 1, days)), -rate)
+    working = np.is_busday(as_of + np.arange(days), busdaycal=calendar)
     load = np.maximum(np.cumsum(steps[:, :days], axis=1), 0.0) * working  # max: rounding noise
-    lump = (np.busday_offset(begin[~spread], 0, roll="forward", busdaycal=plan.calendar) - plan.as_of).astype(np.int64)
+    lump = (np.busday_offset(begin[~spread], 0, roll="forward", busdaycal=calendar) - as_of).astype(np.int64)
     inside = lump < days
     np.add.at(load, (book.shop[~spread][inside], lump[inside]), book.hours[~spread][inside])
     return np.asarray(load)
 
 
-def _scheduled(plan: _Plan, horizon: int) -> np.ndarray:
-    """Hours the projection uses, workshops x days. Any work-conserving order serves the same total
-    each day, so the backlog recursion gives it without the event loop (cumulative service =
-    capacity + min(0, running minimum of arrivals - capacity))."""
-    capacity = plan.capacity.copy()
-    capacity[:, horizon:] = 0.0
-    arrivals = np.zeros_like(capacity)
-    inside = plan.release < capacity.shape[1]
-    np.add.at(arrivals, (plan.book.shop[inside], plan.release[inside]), plan.book.hours[inside])
-    cumulated = np.cumsum(capacity, axis=1)
-    served = cumulated + np.minimum(np.minimum.accumulate(np.cumsum(arrivals, axis=1) - cumulated, axis=1), 0.0)
-    return np.clip(np.diff(served, axis=1, prepend=0.0), 0.0, capacity)
-
-
-def _by_week(daily: np.ndarray, offset: int) -> np.ndarray:
+def by_week(daily: np.ndarray, offset: int) -> np.ndarray:
     """Workshops x days -> workshops x ISO weeks; `offset` = weekday of day 0 (Monday 0)."""
     shops, days = daily.shape
     weeks = -(-(days + offset) // 7)
@@ -264,12 +289,12 @@ def _join(parts: list[np.ndarray]) -> np.ndarray:
     return out
 
 
-def _overload_texts(plan: _Plan, last: np.ndarray, late: np.ndarray) -> np.ndarray:
+def _overload_texts(plan: Engine, last: np.ndarray, late: np.ndarray) -> np.ndarray:
     """For late orders: ": INJECTION overloaded weeks W47-W49" (planned load above capacity between as_of
     and the week of the projected end), "" when no such week; computed once per workshop and end week."""
     first_monday = week_start(plan.day0)
     offset = plan.day0.weekday()
-    overloaded = _by_week(_planned_load(plan), offset) > _by_week(plan.capacity, offset) + EPS
+    overloaded = by_week(plan.planned, offset) > by_week(plan.capacity, offset) + EPS
     weeks = overloaded.shape[1]
     keys = plan.book.shop[late] * weeks + (last[late] + offset) // 7
     distinct, inverse = np.unique(keys, return_inverse=True)
@@ -284,7 +309,7 @@ def _overload_texts(plan: _Plan, last: np.ndarray, late: np.ndarray) -> np.ndarr
     return texts
 
 
-def _expected_progress(plan: _Plan) -> np.ndarray:
+def _expected_progress(plan: Engine) -> np.ndarray:
     """Share of the planned window's working days elapsed before as_of, clipped 0..1."""
     book = plan.book
     window = np.busday_count(book.start, book.end + ONE_DAY, busdaycal=plan.calendar)
@@ -316,7 +341,7 @@ class _Verdict:
         return np.asarray(self.finished & (self.delay > 0))
 
 
-def _verdict(plan: _Plan, last: np.ndarray, settings: ProductionSettings) -> _Verdict:
+def _verdict(plan: Engine, last: np.ndarray) -> _Verdict:
     """Delay (both dates rolled forward to a working day) and the facts the status rules read."""
     book, cal = plan.book, plan.calendar
     finished = last >= 0
@@ -332,7 +357,7 @@ def _verdict(plan: _Plan, last: np.ndarray, settings: ProductionSettings) -> _Ve
     return _Verdict(last=last, projected_end=projected_end, delay=delay, progress=progress, expected=expected,
                     past_end=book.end < plan.as_of, started_late=started & (book.actual > book.start),
                     not_started=~started & (book.start < plan.as_of),
-                    behind=started & (progress < expected - settings.behind_curve_points))
+                    behind=started & (progress < expected - plan.settings.behind_curve_points))
 
 
 def _status(v: _Verdict, allowed: np.ndarray) -> np.ndarray:
@@ -342,14 +367,14 @@ def _status(v: _Verdict, allowed: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(red, "red", np.where(orange, "orange", "green")))
 
 
-def _reasons(plan: _Plan, v: _Verdict) -> np.ndarray:
+def _reasons(plan: Engine, v: _Verdict) -> np.ndarray:
     """The plain-English reason of each order: every rule that applies, joined with "; "."""
     book, late = plan.book, v.late
     overload = _overload_texts(plan, v.last, late)
     end_text = _ddmm(v.projected_end)
     cause = np.where(overload != "", overload, " (projected end " + end_text + ")")
     return _join([
-        _text(~v.finished, f"cannot finish within {plan.capacity.shape[1]} days at this capacity"),
+        _text(~v.finished, f"cannot finish within {plan.horizon} days at this capacity"),
         _text(late, "late ", _strings(v.delay), " working day", np.where(v.delay > 1, "s", "").astype(object), cause),
         _text(v.finished & ~late & ~v.past_end, "on time (projected end ", end_text, ")"),
         _text(v.past_end, "past its planned end ", _ddmm(book.end), " and not finished"),
@@ -361,11 +386,10 @@ def _reasons(plan: _Plan, v: _Verdict) -> np.ndarray:
     ])
 
 
-def _judge(plan: _Plan, first: np.ndarray, last: np.ndarray, settings: ProductionSettings,
-           tolerance: np.ndarray) -> pd.DataFrame:
+def _judge(plan: Engine, first: np.ndarray, last: np.ndarray) -> pd.DataFrame:
     """Projected dates, delay, status and reason of every order, in service order."""
-    book, verdict = plan.book, _verdict(plan, last, settings)
-    allowed = tolerance[book.shop]
+    book, verdict = plan.book, _verdict(plan, last)
+    allowed = plan.tolerance[book.shop]
     projected_start = np.where(first >= 0, plan.as_of + first, np.datetime64("NaT"))
     return book.frame.assign(
         planned_start=book.start.astype("datetime64[ns]"), planned_end=book.end.astype("datetime64[ns]"),
@@ -389,82 +413,4 @@ def project(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date,
     projected end (cannot finish last), then service order. delay_days is <NA> when the order cannot
     finish; remaining_hours and progress are as used (progress filled from the hours when unknown).
     """
-    plan = _plan(orders, capacity, as_of, settings.horizon_days, settings)
-    tolerance = _tolerances(plan.names, settings, tolerances)
-    first, last = _schedule(plan)
-    judged = _judge(plan, first, last, settings, tolerance)
-    never = np.iinfo(np.int64).max
-    order = np.lexsort((np.arange(len(last)), np.where(last >= 0, last, never), plan.book.shop))
-    return judged.iloc[order].reset_index(drop=True)
-
-
-# --- load and capacity -----------------------------------------------------------------------
-
-def daily_load(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, days: int,
-               settings: ProductionSettings = DEFAULT_SETTINGS) -> pd.DataFrame:
-    """Per workshop and day from as_of for `days` days: capacity_hours, load_hours (planned, infinite
-    capacity) and scheduled_hours (used by the projection; 0 beyond the horizon)."""
-    plan = _plan(orders, capacity, as_of, days, settings)
-    every_day = plan.as_of + np.arange(days)
-    return pd.DataFrame({
-        "workshop": np.repeat(np.array(plan.names, dtype=object), days),
-        "day": np.tile(every_day.astype("datetime64[ns]"), len(plan.names)),
-        "capacity_hours": plan.capacity.ravel(),
-        "load_hours": _planned_load(plan).ravel(),
-        "scheduled_hours": _scheduled(plan, settings.horizon_days).ravel(),
-    })
-
-
-def weekly_load(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, weeks: int = 26,
-                projected: pd.DataFrame | None = None, settings: ProductionSettings = DEFAULT_SETTINGS,
-                tolerances: Mapping[str, float] | None = None) -> pd.DataFrame:
-    """Per workshop and ISO week, `weeks` weeks from as_of's week (its days before as_of left out).
-
-    Columns: workshop, week (Monday), week_label ("W48"), capacity_hours, load_hours (planned),
-    scheduled_hours, overload_hours = max(load - capacity, 0), load_pct = load / capacity (NaN when
-    capacity is 0), red_orders, orange_orders, green_orders (orders whose projected end falls in the
-    week). Pass `project`'s output as `projected` to spare computing it again.
-    """
-    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
-        raise ValueError(f"weeks must be a whole number, at least 1, not {weeks!r}")
-    first_monday = week_start(as_of)
-    days = (first_monday + dt.timedelta(weeks=weeks) - as_of).days
-    daily = daily_load(orders, capacity, as_of, days, settings)
-    daily["week"] = daily["day"] - pd.to_timedelta(daily["day"].dt.weekday, unit="D")
-    weekly = daily.groupby(["workshop", "week"], as_index=False)[
-        ["capacity_hours", "load_hours", "scheduled_hours"]].sum()
-    weekly.insert(2, "week_label", "W" + weekly["week"].dt.isocalendar().week.astype(str).str.zfill(2))
-    weekly["overload_hours"] = (weekly["load_hours"] - weekly["capacity_hours"]).clip(lower=0.0)
-    weekly.loc[weekly["overload_hours"] < EPS, "overload_hours"] = 0.0  # the even spread leaves float dust
-    weekly["load_pct"] = weekly["load_hours"] / weekly["capacity_hours"].where(weekly["capacity_hours"] > 0)
-    if projected is None:
-        projected = project(orders, capacity, as_of, settings, tolerances)
-    ends = projected.dropna(subset=["projected_end"])
-    ends = ends.assign(week=ends["projected_end"] - pd.to_timedelta(ends["projected_end"].dt.weekday, unit="D"))
-    counts = (pd.crosstab([ends["workshop"], ends["week"]], ends["status"])
-              .reindex(columns=list(STATUSES), fill_value=0)
-              .add_suffix("_orders").reset_index())
-    weekly = weekly.merge(counts, on=["workshop", "week"], how="left")
-    for status in STATUSES:
-        weekly[f"{status}_orders"] = weekly[f"{status}_orders"].fillna(0).astype(np.int64)
-    return weekly
-
-
-def workshop_summary(projected: pd.DataFrame, load: pd.DataFrame) -> pd.DataFrame:
-    """Per workshop: orders, red/orange/green counts, remaining_hours, worst_delay_days, overload
-    hours in the first 4 weeks of `load` (overload_hours_4w) and over all its weeks (overload_hours)."""
-    per_order = projected.groupby("workshop").agg(
-        orders=("mo_id", "size"), remaining_hours=("remaining_hours", "sum"), worst_delay_days=("delay_days", "max"))
-    statuses = pd.crosstab(projected["workshop"], projected["status"]).reindex(columns=list(STATUSES), fill_value=0)
-    soon = load[load["week"] < load["week"].min() + pd.Timedelta(weeks=4)]
-    overload = pd.DataFrame({"overload_hours_4w": soon.groupby("workshop")["overload_hours"].sum(),
-                             "overload_hours": load.groupby("workshop")["overload_hours"].sum()})
-    summary = per_order.join(statuses, how="outer").join(overload, how="outer")
-    counts = ["orders", *STATUSES]
-    summary[counts] = summary[counts].fillna(0).astype(np.int64)
-    summary[["remaining_hours", "overload_hours_4w", "overload_hours"]] = \
-        summary[["remaining_hours", "overload_hours_4w", "overload_hours"]].fillna(0.0)
-    summary["worst_delay_days"] = summary["worst_delay_days"].astype("Int64")
-    summary.index.name = "workshop"
-    return summary.reset_index()[["workshop", "orders", *STATUSES, "remaining_hours", "worst_delay_days",
-                                  "overload_hours_4w", "overload_hours"]]
+    return prepare(orders, capacity, as_of, settings, tolerances).project()

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from sop_core.capacity_plan import rough_cut_load
 from sop_core.cycles import cycle_start
 from sop_core.optimizer import MixResult, Target, cheapest_mix
 from sop_core.scenario_json import scenario_from_json, scenario_to_json
-from sop_core.shopfloor import open_orders, workshops
+from sop_core.shopfloor import customer_links, open_orders, workshops
 from sop_core.simulation import Plan, Scenario, ScenarioError, SimulationResult, simulate, validate
 from sop_core.store import Store
 
@@ -20,8 +21,12 @@ BASELINE = "Baseline"
 
 
 def plan_from_store(store: Store, as_of: dt.date) -> Plan:
-    """The open OF and the workshops (with their lever limits and costs) as of `as_of`."""
-    return Plan(as_of=as_of, orders=open_orders(store, as_of), workshops=workshops(store))
+    """The open OF, the workshops (with their lever limits and costs), the customer lines the OF serve
+    and the rough-cut load of the months ahead, as of `as_of`."""
+    orders = open_orders(store, as_of)
+    load, _, _ = rough_cut_load(store, as_of)
+    return Plan(as_of=as_of, orders=orders, workshops=workshops(store),
+                customer_lines=customer_links(store, as_of, orders), rough_cut=load)
 
 
 def read_scenario(path: Path) -> Scenario:

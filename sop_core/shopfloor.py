@@ -17,6 +17,7 @@ import datetime as dt
 import pandas as pd
 
 from sop_core.contract import not_cancelled
+from sop_core.exposure import LINK_COLUMNS, lines_at_risk
 from sop_core.store import Store
 
 DEFAULT_TOLERANCE_DAYS = 2.0
@@ -82,39 +83,36 @@ def closed_history(store: Store, as_of: dt.date, months: int = 12) -> pd.DataFra
     )
 
 
-_CUSTOMER_IMPACT = f"""
+_CUSTOMER_LINKS = f"""
     WITH open_lines AS (
         SELECT order_id, line, customer, sku, quantity, promised_date
         FROM orders
         WHERE (delivered_date IS NULL OR delivered_date >= $1) AND quantity > 0
           AND {not_cancelled("status")}
     ), linked AS (          -- the OF names the customer order: it serves that order's lines of its SKU
-        SELECT l.*, p.mo_id, p.projected_end, p.status, 'order' AS link
-        FROM open_lines l JOIN projected p ON p.order_id = l.order_id AND p.sku = l.sku
+        SELECT l.*, p.mo_id, 'order' AS link
+        FROM open_lines l JOIN open_of p ON p.order_id = l.order_id AND p.sku = l.sku
     ), by_sku AS (          -- otherwise the OF of the SKU planned to end last before the promise (within
                             -- MATCH_WINDOW_DAYS) was meant for it; a line with none is served from stock
-        SELECT l.*, arg_max(p.mo_id, p.planned_end) AS mo_id, arg_max(p.projected_end, p.planned_end) AS projected_end,
-               arg_max(p.status, p.planned_end) AS status, 'sku' AS link
-        FROM open_lines l JOIN projected p ON p.sku = l.sku AND p.planned_end <= l.promised_date
+        SELECT l.*, arg_max(p.mo_id, p.planned_end) AS mo_id, 'sku' AS link
+        FROM open_lines l JOIN open_of p ON p.sku = l.sku AND p.planned_end <= l.promised_date
              AND p.planned_end >= l.promised_date - INTERVAL {MATCH_WINDOW_DAYS} DAY
         WHERE NOT EXISTS (SELECT 1 FROM linked k WHERE k.order_id = l.order_id AND k.line = l.line)
         GROUP BY ALL
     )
-    SELECT *, greatest(datediff('day', promised_date, projected_end), 0) AS days_late,
-           projected_end IS NULL OR projected_end > promised_date AS at_risk
-    FROM (SELECT * FROM linked UNION ALL BY NAME SELECT * FROM by_sku)
-    ORDER BY at_risk DESC, days_late DESC, promised_date, order_id, line"""
+    SELECT * FROM linked UNION ALL BY NAME SELECT * FROM by_sku"""
+
+
+def customer_links(store: Store, as_of: dt.date, orders: pd.DataFrame) -> pd.DataFrame:
+    """The open customer order lines served by one of the open OF `orders` (mo_id, sku, order_id,
+    planned_end): order_id, line, customer, sku, quantity, promised_date, mo_id, link ('order' when
+    the OF names the order, 'sku' when it is the OF of that SKU planned to end last before the
+    promise, within `MATCH_WINDOW_DAYS`). A line without such an OF is served from stock: not listed."""
+    with store.cursor() as cur:
+        cur.register("open_of", orders[["mo_id", "sku", "order_id", "planned_end"]])
+        return cur.execute(_CUSTOMER_LINKS, [as_of]).df()[list(LINK_COLUMNS)]
 
 
 def customer_impact(store: Store, as_of: dt.date, projected: pd.DataFrame) -> pd.DataFrame:
-    """The open customer order lines served by an open OF, and whether its projected end makes
-    them late: order_id, line, customer, sku, quantity, promised_date, mo_id, projected_end,
-    status (of the OF), link ('order' when the OF names the order, 'sku' when it is the OF of that
-    SKU planned to end last before the promise, within `MATCH_WINDOW_DAYS`),
-    days_late (calendar days after the promise), at_risk.
-
-    `projected` holds the OF with their projection (mo_id, sku, order_id, planned_end,
-    projected_end, status)."""
-    with store.cursor() as cur:
-        cur.register("projected", projected[["mo_id", "sku", "order_id", "planned_end", "projected_end", "status"]])
-        return cur.execute(_CUSTOMER_IMPACT, [as_of]).df()
+    """`customer_links` of the projected OF with their risk (`exposure.lines_at_risk`)."""
+    return lines_at_risk(customer_links(store, as_of, projected), projected)

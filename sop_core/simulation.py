@@ -34,21 +34,16 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from sop_core.contract import DERIVED_DEFAULTS, WORKSHOPS
-from sop_core.production import (
-    DEFAULT_SETTINGS,
-    EPS,
-    ProductionSettings,
-    daily_capacity,
-    daily_load,
-    project,
-    weekly_load,
-)
+from sop_core.exposure import LINK_COLUMNS, RISK_COLUMNS, ROUGH_CUT_COLUMNS, lines_at_risk, rough_cut_table
+from sop_core.production import DEFAULT_SETTINGS, EPS, Engine, ProductionSettings, by_week, daily_capacity, prepare
+from sop_core.production_load import weekly_table, weeks_span
 from sop_core.workcalendar import holiday_calendar, week_start, working_days_between_many
 
 LEGAL_MAX_HOURS_PER_WEEK = 48.0  # Code du travail L3121-20: no one works more than 48 h in a week
@@ -114,6 +109,15 @@ def lever_size(lever: Lever) -> float:
     return float(getattr(lever, lever.size_field))
 
 
+def lever_limit(plan: Plan, lever: Lever) -> float:
+    """The largest size the lever's workshop allows (overtime: also the legal 48 h a week)."""
+    shop = plan.parameters.loc[lever.workshop]
+    if isinstance(lever, Overtime):
+        return max(min(float(shop["overtime_max_hours_per_person_week"]),
+                       LEGAL_MAX_HOURS_PER_WEEK - float(shop["hours_per_week"])), 0.0)
+    return float(shop["temp_max_headcount" if isinstance(lever, TempWorkers) else "subcontract_max_hours_per_week"])
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A named set of levers; the empty scenario is the baseline."""
@@ -127,28 +131,62 @@ class Scenario:
 class Plan:
     """What the scenarios are played against: the open orders (the engine's columns, see
     `production.project`) and the workshops (headcount, hours_per_week, efficiency,
-    regular_cost_per_hour and the optional lever columns of `contract.WORKSHOPS`)."""
+    regular_cost_per_hour and the optional lever columns of `contract.WORKSHOPS`); optionally the
+    customer lines each OF serves (`exposure.LINK_COLUMNS`) and the rough-cut load of the months
+    ahead (`exposure.ROUGH_CUT_LOAD_COLUMNS`).
+
+    The orders are checked once per plan and kept (`engine`): do not change its frames afterwards.
+    """
 
     as_of: dt.date
     orders: pd.DataFrame
     workshops: pd.DataFrame
     settings: ProductionSettings = DEFAULT_SETTINGS
+    customer_lines: pd.DataFrame | None = None
+    rough_cut: pd.DataFrame | None = None
+
+    @cached_property
+    def parameters(self) -> pd.DataFrame:
+        """`workshop_parameters` of the workshops."""
+        return workshop_parameters(self.workshops)
+
+    @cached_property
+    def _engines(self) -> dict[int, Engine]:
+        return {}
+
+    def engine(self, days: int) -> Engine:
+        """The orders against the workshops' own capacity over max(horizon, `days`) days."""
+        if days not in self._engines:
+            shops = self.parameters
+            tolerances = None
+            if "tolerance_days" in shops.columns:
+                known = shops["tolerance_days"].notna()
+                tolerances = dict(zip(shops.loc[known, "workshop"], shops.loc[known, "tolerance_days"], strict=True))
+            width = max(self.settings.horizon_days, days)
+            capacity = daily_capacity(shops.reset_index(drop=True), self.as_of, width)
+            self._engines[days] = prepare(self.orders, capacity, self.as_of, self.settings, tolerances, days)
+        return self._engines[days]
 
 
 @dataclass(frozen=True, eq=False)
 class SimulationResult:
     """A scenario played on a plan.
 
-    `orders`: the projection (`production.PROJECTED_COLUMNS`); `load`: `production.weekly_load` plus
-    base_capacity_hours, added_overtime_hours, added_temps_hours, added_subcontract_hours (capacity
-    added, to stack on a chart) and subcontracted_hours (used); `costs`: one row per lever
-    (`COST_COLUMNS`). Hours are productive hours except paid_hours.
+    `orders`: the projection (`production.PROJECTED_COLUMNS`); `load`: `production_load.weekly_load`
+    plus base_capacity_hours, added_overtime_hours, added_temps_hours, added_subcontract_hours
+    (capacity added, to stack on a chart) and subcontracted_hours (used); `costs`: one row per lever
+    (`COST_COLUMNS`); `lines`: the plan's customer lines with their risk (`exposure.RISK_COLUMNS`,
+    empty when the plan has none); `rough_cut`: the plan's rough-cut load against the scenario's
+    capacity (`exposure.ROUGH_CUT_COLUMNS`, empty when the plan has none). Hours are productive
+    hours except paid_hours.
     """
 
     scenario: Scenario
     orders: pd.DataFrame
     load: pd.DataFrame
     costs: pd.DataFrame
+    lines: pd.DataFrame
+    rough_cut: pd.DataFrame
     total_cost: float
     scheduled_hours: float
     internal_hours: float
@@ -160,6 +198,7 @@ class SimulationResult:
     orange_orders: int
     green_orders: int
     projected_on_time_rate: float | None
+    lines_at_risk: int
 
 
 # --- workshops and validation ----------------------------------------------------------------
@@ -314,12 +353,47 @@ def _late_days(projected: pd.DataFrame, as_of: dt.date, horizon_days: int) -> in
     return finished + int(np.clip(working_days_between_many(due, end, calendar), 0, None).sum())
 
 
-def _weekly(matrix: np.ndarray, names: list[str], days: np.ndarray, column: str) -> pd.DataFrame:
-    """Workshops x days -> workshop, week, column (summed per ISO week)."""
-    day = pd.DatetimeIndex(days.astype("datetime64[ns]"))
-    frame = pd.DataFrame({"workshop": np.repeat(names, len(days)), "week": np.tile(day - pd.to_timedelta(
-        day.weekday, unit="D"), len(names)), column: matrix.ravel()})
-    return frame.groupby(["workshop", "week"], as_index=False)[column].sum()
+def _used(scenario: Scenario, levers: list[_LeverDays], extra: np.ndarray) -> list[np.ndarray]:
+    """Hours each lever is used, day by day: `extra` (scheduled hours beyond the base capacity,
+    workshops x days) fills overtime, temps, then subcontract capacity (scenario order within a kind)."""
+    left = extra.copy()
+    used = [np.zeros(extra.shape[1]) for _ in levers]
+    for kind in KINDS:
+        for i, lever in enumerate(scenario.levers):
+            if lever.kind == kind:
+                used[i] = np.minimum(left[levers[i].shop], levers[i].added)
+                left[levers[i].shop] -= used[i]
+    return used
+
+
+def _costs(scenario: Scenario, levers: list[_LeverDays], used: list[np.ndarray]) -> pd.DataFrame:
+    rows = []
+    for i, (lever, days_of) in enumerate(zip(scenario.levers, levers, strict=True)):
+        paid = float(used[i].sum()) if lever.kind == "subcontract" else float(days_of.paid.sum())
+        rows.append({"lever": i + 1, "kind": lever.kind, "workshop": lever.workshop, "first_week": lever.first_week,
+                     "last_week": lever.last_week, "weeks": (lever.last_week - lever.first_week).days // 7 + 1,
+                     "added_hours": float(days_of.added.sum()), "paid_hours": paid,
+                     "used_hours": float(used[i].sum()), "cost": paid * days_of.rate})
+    return pd.DataFrame(rows, columns=list(COST_COLUMNS))
+
+
+def _rough_cut(plan: Plan, engine: Engine) -> pd.DataFrame:
+    """The plan's rough-cut load against `engine`'s capacity, over the months of the load."""
+    if plan.rough_cut is None or plan.rough_cut.empty:
+        return pd.DataFrame(columns=list(ROUGH_CUT_COLUMNS))
+    end = (pd.to_datetime(plan.rough_cut["month"]).max() + pd.offsets.MonthBegin(1)).date()
+    days = min((end - plan.as_of).days, engine.capacity.shape[1])
+    capacity = pd.DataFrame({"workshop": np.repeat(np.array(engine.names, dtype=object), days),
+                             "day": np.tile((engine.as_of + np.arange(days)).astype("datetime64[ns]"),
+                                            len(engine.names)),
+                             "hours": engine.capacity[:, :days].ravel()})
+    return rough_cut_table(plan.rough_cut, capacity)
+
+
+def _lines(plan: Plan, projected: pd.DataFrame) -> pd.DataFrame:
+    if plan.customer_lines is None:
+        return pd.DataFrame(columns=list(RISK_COLUMNS))
+    return lines_at_risk(plan.customer_lines[list(LINK_COLUMNS)], projected)
 
 
 def simulate(plan: Plan, scenario: Scenario, baseline: SimulationResult | None = None,
@@ -330,56 +404,30 @@ def simulate(plan: Plan, scenario: Scenario, baseline: SimulationResult | None =
     when comparing several scenarios). `weeks` is the length of the weekly `load`.
     """
     validate(plan, scenario)
-    settings, horizon = plan.settings, plan.settings.horizon_days
-    shops = workshop_parameters(plan.workshops)
-    base_frame = daily_capacity(shops.reset_index(drop=True), plan.as_of, horizon)
-    names = sorted(shops.index)
-    frame_order = [str(name) for name in shops["workshop"]]
-    base = base_frame["hours"].to_numpy().reshape(len(frame_order), horizon)[[frame_order.index(n) for n in names]]
-    days = np.datetime64(plan.as_of, "D") + np.arange(horizon)
-    calendar = holiday_calendar(plan.as_of.year, (plan.as_of + dt.timedelta(days=horizon)).year)
-    working = np.is_busday(days, busdaycal=calendar)
-    levers = [_lever_days(plan, shops, names, lever, days, working) for lever in scenario.levers]
-    extra = [pd.DataFrame({"workshop": names[lever.shop], "day": days[lever.added > 0].astype("datetime64[ns]"),
-                           "hours": lever.added[lever.added > 0]}) for lever in levers]
-    capacity = pd.concat([base_frame, *extra], ignore_index=True) if extra else base_frame
-    tolerances = None
-    if "tolerance_days" in shops.columns:
-        known = shops["tolerance_days"].notna()
-        tolerances = dict(zip(shops.loc[known, "workshop"], shops.loc[known, "tolerance_days"], strict=True))
-    projected = project(plan.orders, capacity, plan.as_of, settings, tolerances)
-    load = weekly_load(plan.orders, capacity, plan.as_of, weeks, projected=projected, settings=settings,
-                       tolerances=tolerances)
-    scheduled = daily_load(plan.orders, capacity, plan.as_of, horizon, settings)["scheduled_hours"].to_numpy()
-    scheduled = scheduled.reshape(len(names), horizon)  # daily_load lists the workshops sorted
-
-    # Scheduled hours fill base, overtime, temps, then subcontract capacity (scenario order within a kind).
-    left = np.maximum(scheduled - base, 0.0)
-    used = [np.zeros(horizon) for _ in levers]
-    for kind in KINDS:
-        for i, lever in enumerate(scenario.levers):
-            if lever.kind == kind:
-                used[i] = np.minimum(left[levers[i].shop], levers[i].added)
-                left[levers[i].shop] -= used[i]
-    rows = []
-    for i, (lever, days_of) in enumerate(zip(scenario.levers, levers, strict=True)):
-        paid = float(used[i].sum()) if lever.kind == "subcontract" else float(days_of.paid.sum())
-        rows.append({"lever": i + 1, "kind": lever.kind, "workshop": lever.workshop, "first_week": lever.first_week,
-                     "last_week": lever.last_week, "weeks": (lever.last_week - lever.first_week).days // 7 + 1,
-                     "added_hours": float(days_of.added.sum()), "paid_hours": paid,
-                     "used_hours": float(used[i].sum()), "cost": paid * days_of.rate})
-    costs = pd.DataFrame(rows, columns=list(COST_COLUMNS))
-
-    added = {kind: np.zeros_like(base) for kind in KINDS}
-    subcontracted = np.zeros_like(base)
-    for lever, days_of, hours in zip(scenario.levers, levers, used, strict=True):
+    span = weeks_span(plan.as_of, weeks)
+    base = plan.engine(span)
+    width, horizon = base.capacity.shape[1], plan.settings.horizon_days
+    days = base.as_of + np.arange(width)
+    working = np.is_busday(days, busdaycal=base.calendar) & (np.arange(width) < horizon)
+    levers = [_lever_days(plan, plan.parameters, list(base.names), lever, days, working) for lever in scenario.levers]
+    added = {kind: np.zeros_like(base.capacity) for kind in KINDS}
+    for lever, days_of in zip(scenario.levers, levers, strict=True):
         added[lever.kind][days_of.shop] += days_of.added
+    engine = base.with_capacity(base.capacity + sum(added.values())) if levers else base
+    projected = engine.project()
+    scheduled = engine.scheduled()
+    used = _used(scenario, levers, np.maximum(scheduled - base.capacity, 0.0))
+    costs = _costs(scenario, levers, used)
+    subcontracted = np.zeros_like(base.capacity)
+    for lever, days_of, hours in zip(scenario.levers, levers, used, strict=True):
         if lever.kind == "subcontract":
             subcontracted[days_of.shop] += hours
-    for column, matrix in [("base_capacity_hours", base), *((f"added_{k}_hours", added[k]) for k in KINDS),
+
+    load = weekly_table(engine, weeks, projected, scheduled)
+    offset = plan.as_of.weekday()
+    for column, matrix in [("base_capacity_hours", base.capacity), *((f"added_{k}_hours", added[k]) for k in KINDS),
                            ("subcontracted_hours", subcontracted)]:
-        load = load.merge(_weekly(matrix, names, days, column), on=["workshop", "week"], how="left")
-        load[column] = load[column].fillna(0.0)
+        load[column] = by_week(matrix[:, :span], offset).ravel()
 
     late_days = _late_days(projected, plan.as_of, horizon)
     if not scenario.levers:
@@ -390,22 +438,26 @@ def simulate(plan: Plan, scenario: Scenario, baseline: SimulationResult | None =
     total_cost = float(costs["cost"].sum())
     counts = projected["status"].value_counts()
     delay = projected["delay_days"]
+    lines = _lines(plan, projected)
     return SimulationResult(
-        scenario=scenario, orders=projected, load=load, costs=costs, total_cost=total_cost,
+        scenario=scenario, orders=projected, load=load, costs=costs, lines=lines,
+        rough_cut=_rough_cut(plan, engine), total_cost=total_cost,
         scheduled_hours=float(scheduled.sum()), internal_hours=float(scheduled.sum() - subcontracted.sum()),
         subcontracted_hours=float(subcontracted.sum()), late_days=late_days, late_days_avoided=avoided,
         cost_per_late_day_avoided=total_cost / avoided if avoided > 0 else None,
         red_orders=int(counts.get("red", 0)), orange_orders=int(counts.get("orange", 0)),
         green_orders=int(counts.get("green", 0)),
         projected_on_time_rate=float((delay.fillna(1) <= 0).mean()) if len(projected) else None,
+        lines_at_risk=int(lines["at_risk"].sum()),
     )
 
 
 def compare(results: Sequence[SimulationResult]) -> pd.DataFrame:
     """One row per result, side by side: scenario, total_cost, late_days, late_days_avoided,
-    cost_per_late_day_avoided, red/orange/green orders, projected_on_time_rate, subcontracted_hours."""
+    cost_per_late_day_avoided, red/orange/green orders, projected_on_time_rate, lines_at_risk,
+    subcontracted_hours."""
     columns = ("total_cost", "late_days", "late_days_avoided", "cost_per_late_day_avoided", "red_orders",
-               "orange_orders", "green_orders", "projected_on_time_rate", "subcontracted_hours")
+               "orange_orders", "green_orders", "projected_on_time_rate", "lines_at_risk", "subcontracted_hours")
     records: list[dict[str, Any]] = [
         {"scenario": r.scenario.name, **{c: getattr(r, c) for c in columns}} for r in results]
     return pd.DataFrame(records, columns=["scenario", *columns])

@@ -213,3 +213,20 @@ def test_what_if_page_saves_loads_and_decides(demo_db: Path) -> None:
     app.button(key=f"whatif_remove_{example}").click().run()
     app.button(key="whatif_load").click().run()
     assert example in _comparison(app).columns
+
+
+def test_what_if_tuning_a_lever_live_recomputes_the_figures(demo_db: Path) -> None:
+    """Setting the example's overtime to 0 h lowers its cost; the rows of the customer lines at risk and the
+    months ahead are shown for the chosen scenario."""
+    app = _run("pages/7_What_if.py")
+    app.button(key="whatif_example").click().run()
+    example = "Novembre : heures sup injection + intérim assemblage"
+    cost = next(m for m in app.metric if m.label == "Total cost")
+    full = float(cost.value.replace("€", "").replace(",", "").strip())
+    assert full == pytest.approx(_comparison(app).loc["Total cost (€)", example], abs=1)
+    app.slider(key=f"whatif_tune_{example}_0").set_value(0.0).run()
+    assert not app.exception
+    lower = float(next(m for m in app.metric if m.label == "Total cost").value.replace("€", "").replace(",", ""))
+    assert lower < full
+    assert "Customer lines at risk" in _comparison(app).index
+    assert any({"month", "capacity_hours", "overload_hours"} <= set(d.value.columns) for d in app.dataframe)

@@ -16,15 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core.production import (
-    PROJECTED_COLUMNS,
-    ProductionSettings,
-    daily_capacity,
-    daily_load,
-    project,
-    weekly_load,
-    workshop_summary,
-)
+from sop_core.production import PROJECTED_COLUMNS, ProductionSettings, daily_capacity, project
+from sop_core.production_load import daily_load, weekly_load, workshop_summary
 
 D = dt.date
 AS_OF = D(2026, 11, 2)
