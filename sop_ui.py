@@ -3,6 +3,10 @@
 Pages call `compute(func, *args)` for anything computed from the data: the result is cached on the
 data version (the last import batch), so an import invalidates every cached figure at once and
 nothing is recomputed on a mere rerun.
+
+Every text goes through `t(key)` in the session's language (French by default, remembered in the
+store), numbers and dates through `num`, `pct`, `money`, `date`; charts through `show_chart`
+(language formats, large fonts in meeting mode) and tables through `show_table` (translated headers).
 """
 
 from __future__ import annotations
@@ -12,21 +16,52 @@ import importlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
+from sop_core import i18n
 from sop_core.demand import next_period
 from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
-from sop_core.exports import csv_bytes, xlsx_bytes
+from sop_core.exports import csv_bytes, translated_headers, xlsx_bytes
 from sop_core.filters import KpiFilters, filter_choices
 from sop_core.forecasting import ForecastSettings, run_forecast
+from sop_core.presentation import localized
+from sop_core.presentation import status_label as _status_label
 from sop_core.store import Store, StoreError, default_db_path
 
 T = TypeVar("T")
 APP_TITLE = "S&OP — PIC/PDP"
-STATUS_COLORS = {"green": "#2e7d32", "orange": "#ef6c00", "red": "#c62828"}
-PERIOD_CHOICES = {"Last 3 months": 3, "Last 6 months": 6, "Last 12 months": 12, "Last 24 months": 24,
-                  "Last 36 months": 36, "All history": None}
+# Period choices by code; the label shown is translated (`period.<code>`), so a choice survives a
+# change of language.
+PERIOD_MONTHS: dict[str, int | None] = {"3m": 3, "6m": 6, "12m": 12, "24m": 24, "36m": 36, "all": None}
+# Every page, in the order of the meeting: the home page's links, the meeting-mode bar.
+PAGES = (
+    ("pages/1_Data.py", "📥", "data"),
+    ("pages/2_Forecast.py", "📈", "forecast"),
+    ("pages/3_Forecast_accuracy.py", "🎯", "accuracy"),
+    ("pages/4_Service_rate.py", "🚚", "service"),
+    ("pages/5_Stock_rotation.py", "📦", "stock"),
+    ("pages/6_Production_delays.py", "🏭", "production"),
+    ("pages/7_What_if.py", "🧮", "whatif"),
+    ("pages/8_Decisions.py", "📝", "decisions"),
+)
+LANGUAGE_SETTING = "ui.language"
+MEETING_CSS = """
+<style>
+/* Meeting mode: read from the back of the room. No sidebar (the bar on top navigates), larger
+   type everywhere, black on white, big tiles. */
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
+  { display: none !important; }
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.2rem 2rem 2rem 2rem; color: #000; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.15rem; font-weight: 600; }
+[data-testid="stMetricDelta"] { font-size: 1.05rem; }
+[data-testid="stMetric"] { border: 2px solid #000; border-radius: 0.4rem; padding: 0.5rem 0.8rem; }
+h1 { font-size: 2.4rem !important; }
+</style>
+"""
 
 
 @st.cache_resource(show_spinner=False)
@@ -48,6 +83,80 @@ def as_of() -> dt.date:
     return get_store().as_of() or dt.date.today()
 
 
+# --- language and meeting mode -----------------------------------------------------------------
+
+def lang() -> str:
+    """The session's language: a `?lang=` in the address, else the last choice, else the one
+    remembered in the store, else French."""
+    asked = st.query_params.get("lang")
+    if asked in i18n.LANGUAGES:
+        st.session_state["lang"] = asked
+    if st.session_state.get("lang") not in i18n.LANGUAGES:
+        stored = get_store().get_setting(LANGUAGE_SETTING)
+        st.session_state["lang"] = stored if stored in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+    return str(st.session_state["lang"])
+
+
+def t(key: str, **params: Any) -> str:
+    return i18n.translate(key, lang(), **params)
+
+
+def num(value: float | int | None, decimals: int = 0) -> str:
+    return i18n.format_number(value, lang(), decimals)
+
+
+def pct(fraction: float | None, decimals: int = 1) -> str:
+    return i18n.format_percent(fraction, lang(), decimals)
+
+
+def money(value: float | None) -> str:
+    return i18n.format_money(value, lang())
+
+
+def date(value: dt.date | None) -> str:
+    return i18n.format_date(value, lang())
+
+
+def status_label(status: str | None) -> str:
+    return _status_label(status, lang())
+
+
+def meeting_mode() -> bool:
+    """Projection mode: `?meeting=1` in the address or the switch; kept for the session."""
+    asked = st.query_params.get("meeting")
+    if asked in ("0", "1"):
+        st.session_state["meeting"] = asked == "1"
+    return bool(st.session_state.get("meeting", False))
+
+
+def _choose_language() -> None:
+    chosen = st.session_state["lang_choice"]
+    st.session_state["lang"] = chosen
+    if "lang" in st.query_params:
+        st.query_params["lang"] = chosen
+    get_store().set_setting(LANGUAGE_SETTING, chosen)  # remembered for the next session
+
+
+def _set_meeting(on: bool) -> None:
+    st.session_state["meeting"] = on
+    if "meeting" in st.query_params:
+        st.query_params["meeting"] = "1" if on else "0"
+
+
+def _toggle_meeting() -> None:
+    _set_meeting(bool(st.session_state["meeting_choice"]))
+
+
+def _meeting_bar() -> None:
+    """In meeting mode the sidebar is hidden: the pages and the way out sit in a bar on top."""
+    st.html(MEETING_CSS)
+    cells = st.columns(len(PAGES) + 2, vertical_alignment="center")
+    cells[0].page_link("app.py", label=t("nav.home"), icon="🏠")
+    for cell, (path, icon, name) in zip(cells[1:], PAGES, strict=False):
+        cell.page_link(path, label=t(f"nav.{name}"), icon=icon)
+    cells[-1].button(t("meeting.exit"), key="meeting_exit", on_click=_set_meeting, args=(False,))
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _cached(func_path: str, db_path: str, version: tuple[int, ...], args: tuple[Any, ...]) -> Any:
     module, name = func_path.split(":")
@@ -63,25 +172,30 @@ def compute(func: Callable[..., T], *args: Any) -> T:
 
 
 def _load_demo_with_progress(store: Store) -> None:
-    bar = st.progress(0.0, text="First start: loading the demo company and forecasting it…")
+    bar = st.progress(0.0, text=t("setup.first_start"))
     outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
     bar.empty()
     if not outcome.ok:
-        st.error("The demo data could not be loaded: " + "; ".join(
-            line for r in outcome.reports for line in r.lines()))
+        st.error(t("setup.demo_failed", reasons="; ".join(
+            line for r in outcome.reports for line in r.lines())))
         st.stop()
 
 
-def page_setup(title: str, icon: str = "📊") -> Store:
-    """Page config, the store (loading the demo on a brand-new database), the sidebar facts."""
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
+def page_setup(title_key: str, icon: str = "📊") -> Store:
+    """Page config, the store (loading the demo on a brand-new database), language, meeting mode
+    and the sidebar facts. `title_key` names the page's title in the catalogue."""
     try:
         store = get_store()
-        if needs_first_load(store):
-            _load_demo_with_progress(store)
+        title = t(title_key)
     except StoreError as exc:
+        st.set_page_config(page_title=APP_TITLE, page_icon=icon, layout="wide")
         st.error(str(exc))
         st.stop()
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
+    if needs_first_load(store):
+        _load_demo_with_progress(store)
+    if meeting_mode():
+        _meeting_bar()
     _sidebar(store)
     return store
 
@@ -89,24 +203,30 @@ def page_setup(title: str, icon: str = "📊") -> Store:
 def _sidebar(store: Store) -> None:
     source = store.get_setting("data_source")
     with st.sidebar:
+        st.session_state["lang_choice"] = lang()
+        st.radio("🌐 " + t("setup.language"), i18n.LANGUAGES, format_func=i18n.LANGUAGE_NAMES.__getitem__,
+                 key="lang_choice", horizontal=True, on_change=_choose_language)
+        st.session_state["meeting_choice"] = meeting_mode()
+        st.toggle("📽 " + t("meeting.switch"), key="meeting_choice", on_change=_toggle_meeting,
+                  help=t("meeting.help"))
         if source == "demo":
-            st.caption(f"Demo data: {demo_manifest()['company']}")
-        st.caption(f"As of {as_of():%d/%m/%Y} · data version {data_version()}")
+            st.caption(t("setup.demo_data", company=demo_manifest()["company"]))
+        st.caption(t("setup.as_of", date=date(as_of()), version=data_version()))
 
 
 def require_data(store: Store, *tables: str) -> None:
     """Stop the page with a pointer to the Data page when a needed table is empty."""
     counts = store.row_counts()
-    missing = [t for t in tables if not counts.get(t)]
+    missing = [t(f"table.{name}") for name in tables if not counts.get(name)]
     if missing:
-        st.info(f"No {', '.join(missing)} imported yet. Import them on the Data page.")
-        st.page_link("pages/1_Data.py", label="Go to the Data page", icon="📥")
+        st.info(t("setup.missing_tables", tables=", ".join(missing)))
+        st.page_link("pages/1_Data.py", label=t("setup.go_to_data"), icon="📥")
         st.stop()
 
 
 def run_forecast_with_progress(granularity: str = "month") -> int:
     """Forecast every SKU now, with a progress bar; the pages then read the stored run."""
-    bar = st.progress(0.0, text="Forecasting…")
+    bar = st.progress(0.0, text=t("setup.forecasting"))
     run_id = run_forecast(get_store(), ForecastSettings(granularity=granularity), as_of(),
                           progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
     bar.empty()
@@ -129,17 +249,18 @@ def kpi_filters(store: Store, customers: bool = True) -> KpiFilters:
     one page holds on the others."""
     choices = compute(filter_choices)
     with st.sidebar:
-        st.subheader("Filters")
-        _kept("filter_period", "Last 12 months")
-        st.selectbox("Period", list(PERIOD_CHOICES), key="filter_period", on_change=_keep, args=("filter_period",))
+        st.subheader(t("filters.title"))
+        _kept("filter_period", "12m")
+        st.selectbox(t("filters.period"), list(PERIOD_MONTHS), key="filter_period", on_change=_keep,
+                     args=("filter_period",), format_func=lambda code: t(f"period.{code}"))
         _kept("filter_families", [])
-        st.multiselect("Families", choices["families"], key="filter_families", on_change=_keep,
-                       args=("filter_families",), placeholder="All families")
+        st.multiselect(t("filters.families"), choices["families"], key="filter_families", on_change=_keep,
+                       args=("filter_families",), placeholder=t("filters.all_families"))
         if customers:
             _kept("filter_customers", [])
-            st.multiselect("Customers", choices["customers"], key="filter_customers", on_change=_keep,
-                           args=("filter_customers",), placeholder="All customers")
-    months = PERIOD_CHOICES[st.session_state["filter_period"]]
+            st.multiselect(t("filters.customers"), choices["customers"], key="filter_customers", on_change=_keep,
+                           args=("filter_customers",), placeholder=t("filters.all_customers"))
+    months = PERIOD_MONTHS[st.session_state["filter_period"]]
     today = as_of()
     start = None if months is None else next_period(today.replace(day=1), "month", -months)
     # Choices that vanished with a new import are dropped rather than filtering on nothing.
@@ -149,35 +270,59 @@ def kpi_filters(store: Store, customers: bool = True) -> KpiFilters:
                       customers=chosen if customers else ())
 
 
-def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
-    """CSV (as French Excel reads it) and .xlsx buttons for one table, or for a function giving it
-    (then computed only on click); files are built on click, without rerunning the page."""
-    frame = table if callable(table) else lambda: table
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button("⬇ CSV", lambda: csv_bytes(frame()), file_name=f"{name}.csv", mime="text/csv",
-                         key=f"csv_{name}", on_click="ignore")
-    right.download_button("⬇ Excel", lambda: xlsx_bytes(frame(), name), file_name=f"{name}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"xlsx_{name}", on_click="ignore")
+def show_chart(chart: alt.TopLevelMixin, where: Any = st) -> None:
+    """An Altair chart in the page's language, with large fonts in meeting mode."""
+    where.altair_chart(localized(chart, lang(), large=meeting_mode()), width="stretch")
 
 
-def euros(value: float) -> str:
-    """Money short enough for a tile read from the back of the room: 4.32 M€, 42.8 k€, 950 €."""
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:,.2f} M€"
-    if abs(value) >= 1e4:
-        return f"{value / 1e3:,.1f} k€"
-    return f"{value:,.0f} €"
+def column_label(name: str) -> str:
+    return t(f"col.{name}")
+
+
+def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, Any] | None = None,
+               where: Any = st) -> None:
+    """A table with its headers in the page's language (`col.<name>` in the catalogue), dates in
+    the language's format and rates as percentages; `config` adds or overrides column settings."""
+    columns: dict[str, Any] = {}
+    for name in frame.columns:
+        setting = dict((config or {}).get(name) or _default_column(name, frame[name]))
+        setting["label"] = column_label(str(name))
+        columns[str(name)] = setting
+    where.dataframe(frame, hide_index=True, column_config=columns, key=key)
 
 
 RATE_COLUMNS = ("on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif")
 MONEY_COLUMNS = ("late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value")
 
 
-def rate_columns() -> dict[str, Any]:
-    """Column formats for KPI tables: fractions shown as percentages, values in euros."""
-    config: dict[str, Any] = {name: st.column_config.NumberColumn(format="percent") for name in RATE_COLUMNS}
-    config.update({name: st.column_config.NumberColumn(format="euro") for name in MONEY_COLUMNS})
-    config.update(promised_date=st.column_config.DateColumn(format="DD/MM/YYYY"),
-                  delivered_date=st.column_config.DateColumn(format="DD/MM/YYYY"))
-    return config
+def _default_column(name: str, values: pd.Series) -> dict[str, Any]:
+    if name in RATE_COLUMNS:
+        return dict(st.column_config.NumberColumn(format="percent"))
+    if name in MONEY_COLUMNS:
+        return dict(st.column_config.NumberColumn(format="euro"))
+    sample = values.dropna()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        if (sample == sample.dt.normalize()).all():
+            return dict(st.column_config.DateColumn(format=i18n.TABLE_DATE_FORMATS[lang()]))
+        return dict(st.column_config.DatetimeColumn(format=i18n.TABLE_DATE_FORMATS[lang()] + " HH:mm"))
+    if not sample.empty and isinstance(sample.iloc[0], dt.date):
+        return dict(st.column_config.DateColumn(format=i18n.TABLE_DATE_FORMATS[lang()]))
+    return {}
+
+
+def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """CSV (as French Excel reads it) and .xlsx buttons for one table, or for a function giving it
+    (then computed only on click); files are built on click, without rerunning the page. Headers
+    are in the page's language; cells that a spreadsheet would run as formulas are neutralised."""
+    frame = table if callable(table) else lambda: table
+    language = lang()
+
+    def localized_frame() -> pd.DataFrame:
+        return translated_headers(frame(), language)
+
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("⬇ CSV", lambda: csv_bytes(localized_frame()), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"csv_{name}", on_click="ignore")
+    right.download_button("⬇ Excel", lambda: xlsx_bytes(localized_frame(), name), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"xlsx_{name}", on_click="ignore")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from sop_core.demo import load_demo
+from sop_core.i18n import STRICT_ENV
 from sop_core.store import DB_PATH_ENV, Store
+
+# A string missing from the FR/EN catalogue raises instead of showing its key: every page test,
+# in both languages, then fails on it.
+os.environ[STRICT_ENV] = "1"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"

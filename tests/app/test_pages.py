@@ -12,20 +12,22 @@ from streamlit.testing.v1 import AppTest
 
 from sop_core.delays import production_report
 from sop_core.filters import KpiFilters, filter_choices
+from sop_core.i18n import format_money
 from sop_core.preferences import load_preferences
 from sop_core.service import service_summary
 from sop_core.stock import StockSettings, sku_stock
 from sop_core.store import DB_PATH_ENV, Store
-from sop_ui import euros
 from tests.conftest import PROJECT_ROOT
 
 PAGES = sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "pages").glob("*.py"))
 TIMEOUT = 120
 
 
-def _run(script: str) -> AppTest:
-    """Start from the entry point, as a user does, then switch to `script` if it is a page."""
+def _run(script: str, lang: str = "en") -> AppTest:
+    """Start from the entry point, as a user does, then switch to `script` if it is a page.
+    These tests read English labels; `test_i18n_pages` walks every page in both languages."""
     app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.session_state["lang"] = lang
     app.run()
     if script != "app.py":
         app.switch_page(script).run()
@@ -145,7 +147,7 @@ def test_stock_page_figures_policy_and_status_filter(demo_db: Path) -> None:
     app = _run("pages/5_Stock_rotation.py")
     with Store(demo_db) as store:
         skus = sku_stock(store, store.as_of())
-    assert _metric(app, "Stock value (at cost)") == euros(skus["value"].sum())
+    assert _metric(app, "Stock value (at cost)") == format_money(skus["value"].sum(), "en")
     shown = app.dataframe[0].value
     assert set(shown["status"]) <= {"dead", "slow", "overstock", "understock"} and len(shown) < len(skus)
     app.multiselect(key="stock_status").set_value(["ok"]).run()

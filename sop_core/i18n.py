@@ -1,0 +1,173 @@
+"""French and English: the catalogue of every string the screens and the meeting pack show, and the
+number and date formats of each language.
+
+The catalogue is the YAML files of `sop_core/locales/`, each a mapping `key: {fr: ..., en: ...}`
+(one file per page or concern, so that a page's strings sit together). Every entry must have both
+languages: the loader refuses a file that lacks one, so a half-translated entry cannot ship.
+
+A key nobody wrote is a bug. Under `SOP_I18N_STRICT=1` (the test suite sets it) `translate` raises
+`MissingTranslation`, so a test that walks every page in both languages fails on it; in production
+the key itself is shown instead of a crashed page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+STRICT_ENV = "SOP_I18N_STRICT"
+# No-break space between thousands: "1 234,5" never splits across two lines of a tile.
+NBSP = "\u00a0"
+
+
+class MissingTranslation(KeyError):
+    """A key (or one of its languages) absent from the catalogue."""
+
+
+class CatalogueError(ValueError):
+    """A locale file that is not a mapping of keys to both languages."""
+
+
+def check_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"Unknown language {lang!r}: choose one of {', '.join(LANGUAGES)}.")
+    return lang
+
+
+def _entries(path: Path) -> dict[str, dict[str, str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise CatalogueError(f"{path.name}: expected a mapping of keys, got {type(data).__name__}.")
+    for key, entry in data.items():
+        if not isinstance(entry, dict) or any(not isinstance(entry.get(lang), str) or not entry[lang]
+                                              for lang in LANGUAGES):
+            raise CatalogueError(f"{path.name}: key {key!r} needs a non-empty text for each of "
+                                 f"{', '.join(LANGUAGES)}.")
+    return data
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every entry of every locale file. The same key in two files is allowed only with the same
+    texts (two pages may both name a column), otherwise the files contradict each other."""
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(LOCALES_DIR.glob("*.yaml")):
+        for key, entry in _entries(path).items():
+            if key in merged and merged[key] != entry:
+                raise CatalogueError(f"{path.name}: key {key!r} is defined differently in another locale file.")
+            merged[key] = entry
+    return merged
+
+
+def strict() -> bool:
+    return os.environ.get(STRICT_ENV, "") not in ("", "0")
+
+
+def has_key(key: str) -> bool:
+    return key in catalogue()
+
+
+def translate(key: str, lang: str, **params: Any) -> str:
+    """The text of `key` in `lang`, with `{name}` placeholders filled from `params` (format numbers
+    and dates with the functions below first, so they follow the language too)."""
+    entry = catalogue().get(key)
+    if entry is None or lang not in entry:
+        if strict():
+            raise MissingTranslation(f"No {lang!r} text for key {key!r} in {LOCALES_DIR}.")
+        return key
+    text = entry[lang]
+    return text.format(**params) if params else text
+
+
+def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
+    """1 234,5 in French, 1,234.5 in English; an empty value is a dash."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", NBSP).replace(".", ",")
+    return text
+
+
+def format_percent(fraction: float | None, lang: str, decimals: int = 1) -> str:
+    """A fraction as a percentage: 84,1 % in French (a space before %), 84.1% in English."""
+    if fraction is None or not math.isfinite(fraction):
+        return "–"
+    number = format_number(100 * fraction, lang, decimals)
+    return f"{number}{NBSP}%" if lang == "fr" else f"{number}%"
+
+
+def format_signed(value: float, lang: str, decimals: int = 1) -> str:
+    """A change with its sign always shown: +1,5 / −0,3."""
+    sign = "+" if value >= 0 else "−"
+    return sign + format_number(abs(value), lang, decimals)
+
+
+def format_money(value: float | None, lang: str) -> str:
+    """Euros short enough for a tile read from the back of the room: 4,32 M€, 42,8 k€, 950 €."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if abs(value) >= 1e6:
+        return f"{format_number(value / 1e6, lang, 2)}{NBSP}M€"
+    if abs(value) >= 1e4:
+        return f"{format_number(value / 1e3, lang, 1)}{NBSP}k€"
+    return f"{format_number(value, lang, 0)}{NBSP}€"
+
+
+DATE_FORMATS = {"fr": "%d/%m/%Y", "en": "%d %b %Y"}
+# The same formats for Streamlit's table columns (moment.js tokens).
+TABLE_DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "D MMM YYYY"}
+
+
+def format_date(value: dt.date | None, lang: str) -> str:
+    """21/11/2026 in French, 21 Nov 2026 in English (never the ambiguous 11/21/2026)."""
+    if value is None:
+        return "–"
+    # %b is the C locale's English month whatever the machine's locale: Python is started in C here.
+    return value.strftime(DATE_FORMATS[lang])
+
+
+_FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+              "octobre", "novembre", "décembre"]
+_EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December"]
+
+
+def format_month(value: dt.date, lang: str) -> str:
+    """The cycle's month in words: novembre 2026, November 2026."""
+    names = _FR_MONTHS if lang == "fr" else _EN_MONTHS
+    return f"{names[value.month - 1]} {value.year}"
+
+
+# d3 locales for the charts (Vega-Lite `config.locale`), so axes and tooltips follow the language.
+CHART_LOCALES: dict[str, dict[str, Any]] = {
+    "fr": {
+        "number": {"decimal": ",", "thousands": NBSP, "grouping": [3], "currency": ["", f"{NBSP}€"],
+                   "percent": f"{NBSP}%"},
+        "time": {"dateTime": "%A %e %B %Y à %X", "date": "%d/%m/%Y", "time": "%H:%M:%S",
+                 "periods": ["AM", "PM"],
+                 "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+                 "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+                 "months": _FR_MONTHS,
+                 "shortMonths": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                                 "oct.", "nov.", "déc."]},
+    },
+    "en": {
+        "number": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]},
+        "time": {"dateTime": "%a %e %b %Y %X", "date": "%d/%m/%Y", "time": "%H:%M:%S", "periods": ["AM", "PM"],
+                 "days": ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+                 "shortDays": ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"],
+                 "months": _EN_MONTHS,
+                 "shortMonths": [m[:3] for m in _EN_MONTHS]},
+    },
+}
