@@ -220,19 +220,21 @@ class TileText:
     help: str
 
 
-def _in_unit(value: float | None, unit: str, lang: str, signed: bool = False) -> str:
+def _in_unit(value: float | None, unit: str, lang: str, signed: bool = False, whole: bool = False) -> str:
+    """`value` in the KPI's unit; `signed` for a change (percentages then in points), `whole` for a
+    target (85 %, not 85,0 %)."""
     if value is None or pd.isna(value):
         return "–"
     if unit == "percent":
         if signed:
             return translate("kpi.points", lang, points=format_signed(100 * value, lang, 1))
-        return format_percent(value, lang, 1)
+        return format_percent(value, lang, 0 if whole else 1)
     if unit == "days":
         days = format_signed(value, lang, 0) if signed else format_number(value, lang, 0)
         return translate("kpi.days", lang, days=days)
     if unit == "money":
         text = format_money(abs(value) if signed else value, lang)
-        return (("+" if value >= 0 else "−") + text) if signed else text
+        return (("+" if value >= 0 else "-") + text) if signed else text
     return format_signed(value, lang, 0) if signed else format_number(value, lang, 0)
 
 
@@ -241,7 +243,7 @@ def tile_text(tile: Tile, lang: str) -> TileText:
     comparator = "≤" if not tile.higher_is_better else "≥"
     if tile.two_sided:
         comparator = "±"
-    target = translate("kpi.target", lang, comparator=comparator, target=_in_unit(tile.target, unit, lang))
+    target = translate("kpi.target", lang, comparator=comparator, target=_in_unit(tile.target, unit, lang, whole=True))
     change = None if tile.change is None else translate(
         "kpi.change", lang, change=_in_unit(tile.change, unit, lang, signed=True),
         source=translate(f"kpi.source.{tile.previous_source}", lang))

@@ -108,8 +108,9 @@ def format_percent(fraction: float | None, lang: str, decimals: int = 1) -> str:
 
 
 def format_signed(value: float, lang: str, decimals: int = 1) -> str:
-    """A change with its sign always shown: +1,5 / −0,3."""
-    sign = "+" if value >= 0 else "−"
+    """A change with its sign always shown: +1,5 / -0,3 (a plain hyphen-minus, which Streamlit's
+    metric reads as a fall)."""
+    sign = "+" if value >= 0 else "-"
     return sign + format_number(abs(value), lang, decimals)
 
 

@@ -153,4 +153,39 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        6,
+        "decisions log (relevé de décisions): taken at a cycle, owned, due, closed with an outcome",
+        """
+        CREATE SEQUENCE decision_seq START 1;
+        CREATE TABLE decisions (
+            decision_id BIGINT PRIMARY KEY,
+            cycle VARCHAR NOT NULL,           -- YYYY-MM: the S&OP cycle it was taken at
+            what VARCHAR NOT NULL,
+            owner VARCHAR NOT NULL,
+            due DATE,
+            link_kind VARCHAR,                -- NULL | scenario | kpi
+            link VARCHAR,                     -- scenario name or KPI code
+            created_at TIMESTAMP NOT NULL,
+            closed_cycle VARCHAR,             -- YYYY-MM: the cycle that closed it
+            closed_at TIMESTAMP,
+            outcome VARCHAR,
+            status VARCHAR NOT NULL DEFAULT 'open'  -- open | done | dropped
+        );
+        """,
+    ),
+    (
+        7,
+        "KPI figures of each cycle as its meeting saw them (the next cycle shows the change)",
+        """
+        CREATE TABLE cycle_kpis (
+            cycle VARCHAR NOT NULL,           -- YYYY-MM
+            code VARCHAR NOT NULL,            -- executive.KPI_CODES
+            value DOUBLE,
+            status VARCHAR,                   -- green | orange | red | NULL (no target reachable)
+            recorded_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (cycle, code)
+        );
+        """,
+    ),
 )
