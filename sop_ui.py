@@ -251,8 +251,10 @@ def kpi_filters(store: Store, customers: bool = True) -> KpiFilters:
     with st.sidebar:
         st.subheader(t("filters.title"))
         _kept("filter_period", "12m")
+        # Labels made now, in the page's language: AppTest may call format_func outside the run.
+        periods = {code: t(f"period.{code}") for code in PERIOD_MONTHS}
         st.selectbox(t("filters.period"), list(PERIOD_MONTHS), key="filter_period", on_change=_keep,
-                     args=("filter_period",), format_func=lambda code: t(f"period.{code}"))
+                     args=("filter_period",), format_func=periods.__getitem__)
         _kept("filter_families", [])
         st.multiselect(t("filters.families"), choices["families"], key="filter_families", on_change=_keep,
                        args=("filter_families",), placeholder=t("filters.all_families"))

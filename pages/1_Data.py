@@ -11,17 +11,36 @@ from sop_core.demo import prepare_demo
 from sop_core.ingest import FileToImport, empty_store, import_files
 from sop_core.mapping import MappingError, mapping_from_choices
 from sop_core.preview import preview_file
-from sop_ui import page_setup
+from sop_core.report import ImportReport
+from sop_ui import column_label, num, page_setup, show_table, t
 
-store = page_setup("Data", "📥")
-st.title("📥 Data")
+NO_HEADER = "(none)"  # the mapping's "let the aliases decide"; shown translated
+
+
+def kind_label(kind: str) -> str:
+    return t(f"data.kind.{kind}")
+
+
+def summary(report: ImportReport) -> str:
+    """The report's one-line verdict (`ImportReport.summary`) in the page's language."""
+    rejected = t("data.summary.rejected", count=num(report.rows_rejected)) if report.rows_rejected else ""
+    return t("data.summary", file=report.file_name, kind=kind_label(report.kind), read_as=report.read_as,
+             rows=num(report.rows_read), rejected=rejected, errors=num(len(report.errors)),
+             warnings=num(len(report.warnings)), verdict=t("data.verdict.ok" if report.ok else "data.verdict.refused"))
+
+
+store = page_setup("data.title", "📥")
+st.title("📥 " + t("data.title"))
+# Option labels are worked out while the page runs, in its language: a format_func must not call t()
+# later (AppTest calls it outside the run, where the session's language is unknown).
+kind_labels = {kind: kind_label(kind) for kind in KINDS}
+no_header = t("data.mapping.none")
 tab_import, tab_history, tab_contract, tab_reset = st.tabs(
-    ["Import a file", "Import history", "Data contract", "Reset"])
+    [t("data.tab.import"), t("data.tab.history"), t("data.tab.contract"), t("data.tab.reset")])
 
 with tab_import:
-    kind = st.selectbox("What does the file hold?", list(KINDS), key="import_kind",
-                        format_func=lambda k: k.replace("_", " ").capitalize())
-    upload = st.file_uploader("ERP export (CSV, XLSX or Parquet)", key="import_file",
+    kind = st.selectbox(t("data.import.kind"), list(KINDS), key="import_kind", format_func=kind_labels.__getitem__)
+    upload = st.file_uploader(t("data.import.file"), key="import_file",
                               type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"])
     if upload is not None:
         tmp_dir = Path(tempfile.mkdtemp(prefix="sop_upload_"))
@@ -29,70 +48,81 @@ with tab_import:
         path.write_bytes(upload.getvalue())
         sheet = None
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            sheet = st.text_input("Excel sheet (empty = first sheet)", key="import_sheet") or None
+            sheet = st.text_input(t("data.import.sheet"), key="import_sheet") or None
         preview = preview_file(path, kind, sheet)
         if preview.error:
-            st.error(f"{upload.name}: cannot read the file: {preview.error}")
+            st.error(t("data.import.unreadable", file=upload.name, error=preview.error))
             st.stop()
-        st.caption(f"Read as {preview.read_as}; first rows:")
-        st.dataframe(preview.rows, hide_index=True)
-        with st.expander("Column mapping (for exports whose headers we do not recognise)"):
+        st.caption(t("data.import.read_as", read_as=preview.read_as))
+        st.dataframe(preview.rows, hide_index=True)  # the file's own headers, as written
+        with st.expander(t("data.mapping.expander")):
             choices = {
                 column.name: st.selectbox(
                     f"{column.name}{' *' if column.required else ''}",
-                    ["(none)", *preview.headers],
+                    [NO_HEADER, *preview.headers],
                     index=1 + preview.headers.index(preview.matched[column.name])
                     if column.name in preview.matched else 0,
-                    key=f"map_{kind}_{column.name}", help=column.doc or None)
+                    format_func=lambda h: no_header if h == NO_HEADER else h,
+                    key=f"map_{kind}_{column.name}",
+                    help=t(f"data.doc.{kind}.{column.name}") if column.doc else None)
                 for column in KINDS[kind].columns
             }
-            formats = st.text_input("Extra date formats (strptime, comma separated)",
-                                    key="map_formats", placeholder="%d-%b-%y, %m/%d/%Y")
-            mapping_upload = st.file_uploader("…or a mapping file (YAML/JSON)",
-                                              type=["yaml", "yml", "json"], key="map_file")
-        skip = st.checkbox("Import the valid rows and report the others", key="import_skip")
-        extra = st.checkbox("Ignore columns that are not in the data contract", key="import_extra")
+            formats = st.text_input(t("data.mapping.formats"), key="map_formats", placeholder="%d-%b-%y, %m/%d/%Y")
+            mapping_upload = st.file_uploader(t("data.mapping.file"), type=["yaml", "yml", "json"], key="map_file")
+        skip = st.checkbox(t("data.import.skip"), key="import_skip")
+        extra = st.checkbox(t("data.import.extra"), key="import_extra")
         try:
             mapping = mapping_from_choices(
                 KINDS[kind], choices, formats, skip_invalid_rows=skip, ignore_unmapped=extra,
                 mapping_text=mapping_upload.getvalue().decode("utf-8-sig") if mapping_upload else None)
         except MappingError as exc:
-            st.error(f"Mapping: {exc}")
+            st.error(t("data.mapping.error", error=exc))
             st.stop()
-        if st.button("Check and import", type="primary", key="import_go"):
-            bar = st.progress(0.0, text="Checking…")
+        if st.button(t("data.import.go"), type="primary", key="import_go"):
+            bar = st.progress(0.0, text=t("data.import.checking"))
             outcome = import_files(
                 store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
                 progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
             bar.empty()
             report = outcome.reports[0]
-            (st.success if outcome.ok else st.error)(report.summary())
+            (st.success if outcome.ok else st.error)(summary(report))
             if report.findings:
                 # A static table: a report is a few lines that must all be read, not browsed.
-                st.table(report.to_frame().set_index("severity"))
+                findings = report.to_frame()
+                findings["severity"] = findings["severity"].map(lambda s: t(f"data.severity.{s}"))
+                st.table(findings.rename(columns=column_label).set_index(column_label("severity")))
 
 with tab_history:
-    st.dataframe(store.imports(limit=200), hide_index=True)
+    history = store.imports(limit=200)
+    history = history.assign(kind=history["kind"].map(kind_label),
+                             status=history["status"].map(lambda s: t(f"data.import_status.{s}")))
+    show_table(history, key="import_history")
+    st.caption(t("data.history.rows"))
     counts = pd.DataFrame(store.row_counts().items(), columns=["table", "rows"])
-    st.dataframe(counts, hide_index=True)
+    show_table(counts.assign(table=counts["table"].map(kind_label)), key="import_counts")
 
 with tab_contract:
-    st.markdown("Each kind of file, its columns, and the headers we recognise (accents, case and "
-                "spaces do not matter). Optional columns may be left out.")
-    contract_kind = st.selectbox("Kind", list(KINDS), key="contract_kind")
-    st.caption(KINDS[contract_kind].refresh_rule)
-    st.dataframe(contract_frame(contract_kind), hide_index=True)
+    st.markdown(t("data.contract.intro"))
+    contract_kind = st.selectbox(t("data.contract.kind"), list(KINDS), key="contract_kind",
+                                 format_func=kind_labels.__getitem__)
+    st.caption(t(f"data.refresh.{contract_kind}"))
+    contract = contract_frame(contract_kind).rename(columns={"also accepted as": "aliases"})
+    contract = contract.assign(
+        type=contract["type"].map(lambda code: t(f"data.type.{code}")),
+        meaning=[t(f"data.doc.{contract_kind}.{name}") if doc else ""
+                 for name, doc in zip(contract["column"], contract["meaning"], strict=True)])
+    show_table(contract, key="contract_table")
 
 with tab_reset:
-    st.warning("Resetting replaces all data (not the import history).")
-    confirm = st.checkbox("I understand that the current data will be replaced", key="reset_confirm")
+    st.warning(t("data.reset.warning"))
+    confirm = st.checkbox(t("data.reset.confirm"), key="reset_confirm")
     left, right = st.columns(2)
-    if left.button("Reset to the demo company", disabled=not confirm, key="reset_demo"):
-        bar = st.progress(0.0, text="Loading the demo…")
+    if left.button(t("data.reset.demo"), disabled=not confirm, key="reset_demo"):
+        bar = st.progress(0.0, text=t("data.reset.loading"))
         outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
         bar.empty()
         (st.success if outcome.ok else st.error)(
-            "Demo loaded." if outcome.ok else "; ".join(r.summary() for r in outcome.reports))
-    if right.button("Empty the database (to import my own data)", disabled=not confirm, key="reset_empty"):
+            t("data.reset.demo_loaded") if outcome.ok else "; ".join(summary(r) for r in outcome.reports))
+    if right.button(t("data.reset.empty"), disabled=not confirm, key="reset_empty"):
         empty_store(store)
-        st.success("All data removed. Import your files in the order: workshops, products, then the rest.")
+        st.success(t("data.reset.emptied"))

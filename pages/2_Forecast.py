@@ -8,79 +8,115 @@ from sop_core.consensus import add_adjustment, force_model, forecast_levels
 from sop_core.forecast_models import model_names
 from sop_core.forecast_views import history_levels, model_mix, model_story, run_info
 from sop_core.forecasting import latest_run
-from sop_ui import as_of, compute, page_setup, require_data, run_forecast_with_progress
+from sop_ui import (
+    as_of,
+    compute,
+    date,
+    num,
+    page_setup,
+    require_data,
+    run_forecast_with_progress,
+    show_chart,
+    show_table,
+    t,
+)
 
-store = page_setup("Forecast", "📈")
-st.title("📈 Forecast")
+
+def model_label(code: object) -> str:
+    return t(f"forecast.model.{code}")
+
+
+def profile_label(code: object) -> str:
+    return t(f"forecast.profile.{code}")
+
+
+store = page_setup("forecast.title", "📈")
+st.title("📈 " + t("forecast.title"))
 require_data(store, "products")
 
-granularity = st.segmented_control("Granularity", ["month", "week"], default="month", key="fc_granularity",
-                                   format_func={"month": "Months", "week": "ISO weeks"}.get) or "month"
+# Option labels are worked out while the page runs, in its language: a format_func must not call t()
+# later (AppTest calls it outside the run, where the session's language is unknown).
+granularities = {code: t(f"forecast.granularity.{code}") for code in ("month", "week")}
+granularity = st.segmented_control(t("forecast.granularity"), list(granularities), default="month",
+                                   key="fc_granularity", format_func=granularities.__getitem__) or "month"
 run_id = latest_run(store, granularity)
-with st.expander("Recompute the forecast (all SKUs)", expanded=run_id is None):
-    st.caption("Runs the model choice and fit for every SKU on the history before "
-               f"{as_of():%d/%m/%Y}. Pages only read the stored result.")
-    if st.button("Run the forecast now", key="run_forecast"):
+with st.expander(t("forecast.recompute"), expanded=run_id is None):
+    st.caption(t("forecast.recompute_caption", date=date(as_of())))
+    if st.button(t("forecast.run_now"), key="run_forecast"):
         run_id = run_forecast_with_progress(granularity)
 if run_id is None:
-    st.info("No forecast has been computed yet.")
+    st.info(t("forecast.no_run"))
     st.stop()
 
 info = run_info(store, run_id)
-st.caption(f"Run #{run_id} of {info['created_at']:%d/%m/%Y %H:%M}, history up to {info['as_of']:%d/%m/%Y}, "
-           f"{info['series']} SKUs, {info['horizon']} {granularity}s ahead.")
+st.caption(t(f"forecast.run_caption.{granularity}", run=run_id, date=date(info["created_at"]),
+             time=f"{info['created_at']:%H:%M}", as_of=date(info["as_of"]), series=num(info["series"]),
+             horizon=num(info["horizon"])))
 
 products = store.table("products")
 left, right = st.columns([1, 3])
-level = left.radio("Level", ["total", "family", "sku"], key="fc_level",
-                   format_func={"total": "Total", "family": "Family", "sku": "SKU (référence)"}.get)
+levels = {code: t(f"forecast.level.{code}") for code in ("total", "family", "sku")}
+level = left.radio(t("forecast.level"), list(levels), key="fc_level", format_func=levels.__getitem__)
 keys = sorted(products["family"].unique()) if level == "family" else sorted(products["sku"])
-key = right.selectbox("Which one", keys, key=f"fc_key_{level}") if level != "total" else None
+key = right.selectbox(t("forecast.which"), keys, key=f"fc_key_{level}") if level != "total" else None
 
 forecast = compute(forecast_levels, run_id, level, key)
 history = compute(history_levels, granularity, as_of(), level, key)
+statistical = t("forecast.series.statistical")
 band = alt.Chart(forecast).mark_area(opacity=0.25).encode(
-    x=alt.X("period:T", title=None), y=alt.Y("lower_80:Q", title="Units"), y2="upper_80:Q")
+    x=alt.X("period:T", title=None), y=alt.Y("lower_80:Q", title=t("forecast.units")), y2="upper_80:Q")
 lines = pd.concat([
-    history.assign(series="Actual", value=history["actual"])[["period", "series", "value"]],
-    forecast.assign(series="Statistical", value=forecast["statistical"])[["period", "series", "value"]],
-    forecast.assign(series="Final (after consensus)", value=forecast["final"])[["period", "series", "value"]],
+    history.assign(series=t("forecast.series.actual"), value=history["actual"])[["period", "series", "value"]],
+    forecast.assign(series=statistical, value=forecast["statistical"])[["period", "series", "value"]],
+    forecast.assign(series=t("forecast.series.final"), value=forecast["final"])[["period", "series", "value"]],
 ])
 line_chart = alt.Chart(lines).mark_line(point=True).encode(
-    x="period:T", y="value:Q", color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
-    strokeDash=alt.condition(alt.datum.series == "Statistical", alt.value([4, 3]), alt.value([1, 0])),
-    tooltip=["series:N", alt.Tooltip("period:T", format="%m/%Y"), alt.Tooltip("value:Q", format=",.0f")])
-st.altair_chart((band + line_chart).properties(height=380), width="stretch")
+    x=alt.X("period:T", title=None), y=alt.Y("value:Q", title=t("forecast.units")),
+    color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"), sort=None),
+    strokeDash=alt.condition(alt.datum.series == statistical, alt.value([4, 3]), alt.value([1, 0])),
+    tooltip=[alt.Tooltip("series:N", title=t("forecast.series")),
+             alt.Tooltip("period:T", title=t("forecast.period"), format="%m/%Y"),
+             alt.Tooltip("value:Q", title=t("forecast.value"), format=",.0f")])
+show_chart((band + line_chart).properties(height=380))
 
 if level == "sku" and key:
     choice, scores = compute(model_story, run_id, key)
-    st.markdown(f"**Model: {choice.get('model')}** ({choice.get('profile')} demand, "
-                f"{choice.get('history_periods')} periods used): {choice.get('reason')}.")
-    st.dataframe(scores.rename(columns={"score": "backtest error (scaled)"}), hide_index=True)
+    if choice:
+        st.markdown(t("forecast.story", model=model_label(choice["model"]), profile=profile_label(choice["profile"]),
+                      periods=num(choice["history_periods"]), reason=choice["reason"]))
+    else:  # a SKU imported after this run
+        st.info(t("forecast.no_story"))
+    show_table(scores.rename(columns={"score": "backtest_error"}).assign(model=scores["model"].map(model_label)))
 else:
-    st.markdown("**Models chosen across the SKUs**")
-    st.dataframe(compute(model_mix, run_id, key if level == "family" else None), hide_index=True)
+    st.markdown(f"**{t('forecast.models_chosen')}**")
+    mix = compute(model_mix, run_id, key if level == "family" else None)
+    show_table(mix.assign(model=mix["model"].map(model_label), profile=mix["profile"].map(profile_label)))
 
 if level != "total" and key:
     with st.form("force_model"):
-        forced = st.selectbox(f"Model for this {level} from the next run", ["auto", *model_names()], key="fc_force")
-        if st.form_submit_button("Set the model", key="fc_force_submit"):
+        models = {code: model_label(code) for code in ("auto", *model_names())}
+        forced = st.selectbox(t(f"forecast.force.{level}"), list(models), key="fc_force",
+                              format_func=models.__getitem__)
+        if st.form_submit_button(t("forecast.force.submit"), key="fc_force_submit"):
             force_model(store, level, key, forced, author=None)
-            st.success(f"{key}: {forced} from the next run on.")
-    st.subheader("Consensus")
+            st.success(t("forecast.force.done", name=key, model=model_label(forced)))
+    st.subheader(t("forecast.consensus"))
     with st.form("consensus", clear_on_submit=False):
         table = forecast[["period", "statistical", "adjustment", "final"]].assign(new_final=forecast["final"])
-        edited = st.data_editor(table, key=f"editor_{level}_{key}", hide_index=True,
-                                disabled=["period", "statistical", "adjustment", "final"],
-                                column_config={"period": st.column_config.DateColumn(format="MM/YYYY")})
-        author = st.text_input("Your name", key="consensus_author")
-        comment = st.text_input("Why (promotion, lost customer...)", key="consensus_comment")
-        if st.form_submit_button("Record the changes"):
+        edited = st.data_editor(
+            table, key=f"editor_{level}_{key}", hide_index=True,
+            disabled=["period", "statistical", "adjustment", "final"],
+            column_config={"period": st.column_config.DateColumn(t("col.period"), format="MM/YYYY"),
+                           **{name: st.column_config.NumberColumn(t(f"col.{name}"))
+                              for name in ("statistical", "adjustment", "final", "new_final")}})
+        author = st.text_input(t("forecast.author"), key="consensus_author")
+        comment = st.text_input(t("forecast.comment"), key="consensus_comment")
+        if st.form_submit_button(t("forecast.record")):
             changed = edited[(edited["new_final"] - edited["final"]).abs() > 1e-9]
             if not author.strip():
-                st.error("Give your name: every adjustment is signed.")
+                st.error(t("forecast.no_author"))
             for row in changed.itertuples() if author.strip() else []:
                 add_adjustment(store, author, comment, level, key, granularity, row.period.date(),
                                float(row.new_final - row.final))
             if author.strip():
-                st.success(f"{len(changed)} adjustment(s) recorded.")
+                st.success(t("forecast.recorded", count=num(len(changed))))

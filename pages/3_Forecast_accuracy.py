@@ -5,49 +5,70 @@ import pandas as pd
 import streamlit as st
 
 from sop_core.cycles import accuracy_report
-from sop_ui import as_of, compute, page_setup, require_data
+from sop_ui import as_of, compute, downloads, page_setup, pct, require_data, show_chart, show_table, t
 
-store = page_setup("Forecast accuracy", "🎯")
-st.title("🎯 Forecast accuracy")
+PERCENT_COLUMNS = ("wape", "accuracy", "bias_pct", "mape", "smape")
+
+
+def signed_pct(fraction: float) -> str:
+    """A change in points with its sign always shown: +1,5 % / −0,3 %."""
+    return ("+" if fraction >= 0 else "−") + pct(abs(fraction))
+
+
+store = page_setup("accuracy.title", "🎯")
+st.title("🎯 " + t("accuracy.title"))
 require_data(store, "products")
-st.caption("Measured on the final forecasts frozen at each S&OP cycle (never on re-fitted backtests). "
-           "Accuracy = 1 − WAPE; bias > 0 means the forecast was too high.")
+st.caption(t("accuracy.caption"))
 
 report = compute(accuracy_report, "month", as_of())
 if not report["rows"]:
-    st.info("No frozen cycle has actuals yet. Freeze the forecast at each S&OP meeting "
-            "(`python -m sop_core freeze --cycle YYYY-MM`); accuracy appears once the months have passed.")
+    st.info(t("accuracy.no_cycle"))
     st.stop()
 
 overall, fva = report["overall"].iloc[0], report["fva_overall"].iloc[0]
 tiles = st.columns(5)
-tiles[0].metric("Accuracy (1 − WAPE)", f"{overall['accuracy']:.1%}")
-tiles[1].metric("Bias", f"{overall['bias_pct']:+.1%}")
-tiles[2].metric("MAPE (non-zero months)", f"{overall['mape']:.1%}")
-tiles[3].metric("Value added by the statistics", f"{fva['fva_statistical']:+.1%}", help="WAPE naive − WAPE statistical")
-tiles[4].metric("Value added by the consensus", f"{fva['fva_consensus']:+.1%}", help="WAPE statistical − WAPE final")
+tiles[0].metric(t("accuracy.tile.accuracy"), pct(overall["accuracy"]))
+tiles[1].metric(t("accuracy.tile.bias"), signed_pct(overall["bias_pct"]))
+tiles[2].metric(t("accuracy.tile.mape"), pct(overall["mape"]))
+tiles[3].metric(t("accuracy.tile.fva_statistical"), signed_pct(fva["fva_statistical"]),
+                help=t("accuracy.tile.fva_statistical_help"))
+tiles[4].metric(t("accuracy.tile.fva_consensus"), signed_pct(fva["fva_consensus"]),
+                help=t("accuracy.tile.fva_consensus_help"))
 
-def percent_chart(frame: pd.DataFrame, x: str, title: str, kind: str = "line") -> alt.Chart:
+
+def percent_chart(frame: pd.DataFrame, x: alt.X, tooltip: alt.Tooltip, title: str, kind: str = "line") -> alt.Chart:
     mark = alt.Chart(frame).mark_line(point=True) if kind == "line" else alt.Chart(frame).mark_bar()
     return mark.encode(
-        x=alt.X(x, title=None), y=alt.Y("accuracy:Q", axis=alt.Axis(format="%"), title="Accuracy"),
-        tooltip=[x, alt.Tooltip("accuracy:Q", format=".1%"), alt.Tooltip("bias_pct:Q", format="+.1%")],
+        x=x, y=alt.Y("accuracy:Q", axis=alt.Axis(format="%"), title=t("accuracy.axis")),
+        tooltip=[tooltip, alt.Tooltip("accuracy:Q", title=t("accuracy.axis"), format=".1%"),
+                 alt.Tooltip("bias_pct:Q", title=t("accuracy.bias"), format="+.1%")],
     ).properties(title=title, height=260)
 
-left, right = st.columns(2)
-left.altair_chart(percent_chart(report["by_month"], "period:T", "Accuracy per month"), width="stretch")
-right.altair_chart(percent_chart(report["by_lag"].astype({"lag": str}), "lag:N", "Accuracy by lag (months ahead)",
-                                 "bar"), width="stretch")
-left, right = st.columns(2)
-left.altair_chart(percent_chart(report["by_family"], "family:N", "Accuracy by family", "bar"), width="stretch")
-fva_long = report["fva"].melt("period", ["wape_naive", "wape_statistical", "wape_final"], "forecast", "wape")
-right.altair_chart(alt.Chart(fva_long).mark_line(point=True).encode(
-    x=alt.X("period:T", title=None), y=alt.Y("wape:Q", axis=alt.Axis(format="%"), title="WAPE (lower is better)"),
-    color=alt.Color("forecast:N", title=None, legend=alt.Legend(orient="top")),
-).properties(title="Forecast value added: naive vs statistical vs final", height=260), width="stretch")
 
-st.subheader("SKUs with the largest errors")
-st.dataframe(report["worst_skus"], hide_index=True)
+left, right = st.columns(2)
+show_chart(percent_chart(report["by_month"], alt.X("period:T", title=None),
+                         alt.Tooltip("period:T", title=t("accuracy.month"), format="%b %Y"),
+                         t("accuracy.chart.month")), left)
+show_chart(percent_chart(report["by_lag"].astype({"lag": str}), alt.X("lag:N", title=None),
+                         alt.Tooltip("lag:N", title=t("accuracy.lag")), t("accuracy.chart.lag"), "bar"), right)
+left, right = st.columns(2)
+show_chart(percent_chart(report["by_family"], alt.X("family:N", title=None),
+                         alt.Tooltip("family:N", title=t("accuracy.family")), t("accuracy.chart.family"), "bar"),
+           left)
+fva_long = report["fva"].melt("period", ["wape_naive", "wape_statistical", "wape_final"], "forecast", "wape")
+fva_long["forecast"] = fva_long["forecast"].map(lambda code: t(f"accuracy.forecast.{code}"))
+show_chart(alt.Chart(fva_long).mark_line(point=True).encode(
+    x=alt.X("period:T", title=None), y=alt.Y("wape:Q", axis=alt.Axis(format="%"), title=t("accuracy.wape_axis")),
+    color=alt.Color("forecast:N", title=None, legend=alt.Legend(orient="top"), sort=None),
+    tooltip=[alt.Tooltip("period:T", title=t("accuracy.month"), format="%b %Y"),
+             alt.Tooltip("forecast:N", title=t("accuracy.forecast")),
+             alt.Tooltip("wape:Q", title="WAPE", format=".1%")],
+).properties(title=t("accuracy.chart.fva"), height=260), right)
+
+st.subheader(t("accuracy.worst"))
+percent = {name: st.column_config.NumberColumn(format="percent") for name in PERCENT_COLUMNS}
+show_table(report["worst_skus"], key="accuracy_worst", config=percent)
+st.subheader(t("accuracy.downloads"))
 for name in ("by_month", "by_family", "by_lag", "by_sku"):
-    st.download_button(f"Download accuracy {name.replace('_', ' ')} (CSV)", report[name].to_csv(index=False),
-                       file_name=f"accuracy_{name}.csv", mime="text/csv", key=f"dl_{name}")
+    st.caption(t(f"accuracy.table.{name}"))
+    downloads(report[name], f"accuracy_{name}")

@@ -66,8 +66,9 @@ show_chart(alt.layer(alt.Chart(trend).mark_line(point=True).encode(
 ), target_rule).properties(title=t("service.chart.trend"), height=280))
 
 left, right = st.columns(2)
-dimension = left.selectbox(t("service.break_down_by"), ["customer", "family", "sku", "month"], key="service_dimension",
-                           format_func=lambda code: t(f"service.dimension.{code}"))
+dimensions = {code: t(f"service.dimension.{code}") for code in ("customer", "family", "sku", "month")}
+dimension = left.selectbox(t("service.break_down_by"), list(dimensions), key="service_dimension",
+                           format_func=dimensions.__getitem__)
 breakdown = report.by[dimension]
 worst = breakdown.nsmallest(25, "otif").assign(status_text=lambda f: f["status"].map(status_label))
 show_chart(alt.Chart(worst).mark_bar().encode(

@@ -21,7 +21,6 @@ from sop_core.cycles import cycle_start
 from sop_core.executive import KPI_CODES
 from sop_core.store import Store
 
-__all__ = ["KPI_CODES", "DecisionError", "close_decision", "record_decision"]
 LINK_KINDS = ("scenario", "kpi")
 CLOSED_STATUSES = ("done", "dropped")
 DECISION_COLUMNS = ("decision_id", "cycle", "what", "owner", "due", "link_kind", "link", "status", "outcome",

@@ -1,0 +1,83 @@
+"""Every screen in French and in English: no string missing from the catalogue (strict mode makes a
+missing key an exception), French by default, the choice remembered, and meeting mode."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sop_core.i18n import LANGUAGES, translate
+from sop_core.store import Store
+from tests.app.test_pages import PAGES, TIMEOUT
+from tests.conftest import PROJECT_ROOT
+
+SCREENS = ["app.py", *PAGES]
+TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
+
+
+def _title_key(script: str) -> str:
+    match = TITLE_KEY.search((PROJECT_ROOT / script).read_text(encoding="utf-8"))
+    assert match, f"{script} does not call page_setup with a catalogue key"
+    return match.group(1)
+
+
+def _open(script: str, lang: str | None = None, **query: str) -> AppTest:
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
+    if lang:
+        app.session_state["lang"] = lang
+    app.query_params.update(query)
+    app.run()
+    if script != "app.py":
+        app.switch_page(script).run()
+    return app
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("script", SCREENS)
+def test_every_screen_runs_in_both_languages(demo_db: Path, script: str, lang: str) -> None:
+    app = _open(script, lang)
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title, f"{script} has no title"
+    if script != "app.py":  # the home page's title is the product's name, in both languages
+        heading = translate(_title_key(script), lang)
+        assert heading in app.title[0].value, (heading, app.title[0].value)
+
+
+def test_a_missing_key_fails_the_page(demo_db: Path) -> None:
+    """The check above is only worth something if a missing key does break a page."""
+    app = AppTest.from_string("from sop_ui import t\nimport streamlit as st\nst.write(t('no.such.key'))",
+                              default_timeout=TIMEOUT)
+    app.run()
+    assert app.exception and "no.such.key" in app.exception[0].value
+
+
+def test_french_is_the_default_and_the_choice_is_remembered(demo_db: Path) -> None:
+    app = _open("pages/4_Service_rate.py")
+    assert app.title[0].value == "🚚 " + translate("service.title", "fr")
+    app.radio(key="lang_choice").set_value("en").run()
+    assert app.title[0].value == "🚚 " + translate("service.title", "en")
+    with Store(demo_db) as store:
+        assert store.get_setting("ui.language") == "en"
+    again = _open("pages/4_Service_rate.py")  # a new session, as after closing the browser
+    assert again.title[0].value == "🚚 " + translate("service.title", "en")
+
+
+def test_numbers_follow_the_language(demo_db: Path) -> None:
+    french = {m.label: m.value for m in _open("pages/4_Service_rate.py", "fr").metric}
+    english = {m.label: m.value for m in _open("pages/4_Service_rate.py", "en").metric}
+    otif_fr, otif_en = french["OTIF (lignes)"], english["OTIF (lines)"]
+    assert re.fullmatch(r"\d{1,3},\d\u00a0%", otif_fr) and re.fullmatch(r"\d{1,3}\.\d%", otif_en)
+    assert otif_fr.replace(",", ".").replace("\u00a0", "") == otif_en
+
+
+def test_meeting_mode_hides_the_sidebar_and_can_be_left(demo_db: Path) -> None:
+    app = _open("pages/6_Production_delays.py", "fr", meeting="1")
+    assert not app.exception
+    styles = " ".join(str(h.proto.body) for h in app.get("html"))
+    assert 'data-testid="stSidebar"' in styles and "display: none" in styles
+    app.button(key="meeting_exit").click().run()
+    assert not app.exception and not app.session_state["meeting"]
+    assert not any("stSidebar" in str(h.proto.body) for h in app.get("html"))
