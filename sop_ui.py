@@ -203,6 +203,10 @@ def page_setup(title_key: str, icon: str = "📊") -> Store:
 def _sidebar(store: Store) -> None:
     source = store.get_setting("data_source")
     with st.sidebar:
+        st.page_link("app.py", label=t("nav.home"), icon="🏠")
+        for path, icon, name in PAGES:
+            st.page_link(path, label=t(f"nav.{name}"), icon=icon)
+        st.divider()
         st.session_state["lang_choice"] = lang()
         st.radio("🌐 " + t("setup.language"), i18n.LANGUAGES, format_func=i18n.LANGUAGE_NAMES.__getitem__,
                  key="lang_choice", horizontal=True, on_change=_choose_language)

@@ -5,6 +5,7 @@ from dataclasses import replace
 import altair as alt
 import streamlit as st
 
+from sop_core.i18n import DATE_FORMATS, translate
 from sop_core.preferences import load_preferences, save_preferences
 from sop_core.stock import (
     StockSettings,
@@ -16,27 +17,59 @@ from sop_core.stock import (
     turnover,
     turnover_trend,
 )
-from sop_ui import as_of, compute, downloads, euros, kpi_filters, page_setup, rate_columns, require_data
+from sop_ui import (
+    as_of,
+    compute,
+    downloads,
+    kpi_filters,
+    lang,
+    money,
+    num,
+    page_setup,
+    require_data,
+    show_chart,
+    show_table,
+    t,
+)
 
 STATUS_ORDER = ["dead", "slow", "overstock", "understock", "ok"]
-STATUS_PALETTE = ["#6d4c41", "#8d6e63", "#ef6c00", "#c62828", "#2e7d32"]
+# Okabe-Ito colours (colour-blind safe), and the legend names each status in words.
+STATUS_PALETTE = ["#CC79A7", "#0072B2", "#E69F00", "#D55E00", "#009E73"]
 
-store = page_setup("Stock rotation", "📦")
-st.title("📦 Stock rotation (rotation des stocks)")
+
+def status_name(code: str) -> str:
+    return t(f"stock.status.{code}")
+
+
+def figure(value: float) -> str:
+    """A setting as typed: 2 rather than 2,0; 7,5 kept."""
+    return num(value, 0 if float(value).is_integer() else 1)
+
+
+store = page_setup("stock.title", "📦")
+language = lang()
+
+
+def status_option(code: str) -> str:
+    """The status filter's labels, in this run's language (AppTest also calls it outside the run)."""
+    return translate(f"stock.status.{code}", language)
+
+
+st.title("📦 " + t("stock.heading"))
 require_data(store, "stock")
 filters = kpi_filters(store, customers=False)  # stock belongs to no customer
 settings = load_preferences(store, StockSettings, "stock")
-with st.sidebar.expander("Stock policy"), st.form("stock_policy"):
-    cover = st.number_input("Target coverage (days)", 1.0, 365.0, float(settings.target_cover_days), 1.0,
+with st.sidebar.expander(t("stock.policy")), st.form("stock_policy"):
+    cover = st.number_input(t("stock.policy.cover"), 1.0, 365.0, float(settings.target_cover_days), 1.0,
                             key="stock_cover")
-    dead = st.number_input("Dead after (months without demand)", 1, 36, settings.dead_months, key="stock_dead")
-    level = st.number_input("Service level for the safety stock (%)", 50.0, 99.9, settings.service_level * 100, 0.5,
+    dead = st.number_input(t("stock.policy.dead"), 1, 36, settings.dead_months, key="stock_dead")
+    level = st.number_input(t("stock.policy.level"), 50.0, 99.9, settings.service_level * 100, 0.5,
                             key="stock_level")
-    order_cost = st.number_input("Cost of an order or set-up (€, 0 = unknown)", 0.0, 100000.0,
+    order_cost = st.number_input(t("stock.policy.order_cost"), 0.0, 100000.0,
                                  settings.order_cost or 0.0, 10.0, key="stock_order_cost")
-    holding = st.number_input("Yearly holding rate (%, 0 = unknown)", 0.0, 100.0,
+    holding = st.number_input(t("stock.policy.holding"), 0.0, 100.0,
                               (settings.holding_rate or 0.0) * 100, 1.0, key="stock_holding")
-    if st.form_submit_button("Save the policy"):
+    if st.form_submit_button(t("stock.policy.save")):
         known = order_cost > 0 and holding > 0  # Wilson's EOQ needs both
         save_preferences(store, replace(settings, target_cover_days=cover, dead_months=int(dead),
                                         service_level=level / 100, order_cost=order_cost if known else None,
@@ -49,54 +82,69 @@ skus = compute(sku_stock, today, filters, settings)
 by_family = compute(turnover, today, whole_history, "family", settings.history_months)
 summary = summarise(skus, total_turnover(by_family), settings)
 tiles = st.columns(6)
-tiles[0].metric("Stock value (at cost)", euros(summary["total_value"]))
+tiles[0].metric(t("stock.tile.value"), money(summary["total_value"]))
 turns = summary["turnover"]
-tiles[1].metric("Turnover", "—" if turns is None else f"{turns:.1f}×",
-                help=f"cost of goods sold over the last {settings.history_months} months / average stock value")
+tiles[1].metric(t("stock.tile.turnover"), "—" if turns is None else t("stock.tile.turnover_value", turns=num(turns, 1)),
+                help=t("stock.tile.turnover_help", months=num(settings.history_months)))
 days = summary["days_of_inventory"]
-tiles[2].metric("Days of inventory", "—" if days is None else f"{days:.0f}")
-tiles[3].metric("Dead stock", euros(summary["dead_stock_value"]),
-                help=f"no demand for {settings.dead_months} months")
-tiles[4].metric("Overstock", euros(summary["overstock_value"]),
-                help=f"value beyond {settings.over_ratio:g} x the target of {settings.target_cover_days:g} days")
-tiles[5].metric("Understocked SKUs", f"{summary['understock_skus']}")
+tiles[2].metric(t("stock.tile.days"), "—" if days is None else num(days))
+tiles[3].metric(t("stock.tile.dead"), money(summary["dead_stock_value"]),
+                help=t("stock.tile.dead_help", months=num(settings.dead_months)))
+tiles[4].metric(t("stock.tile.overstock"), money(summary["overstock_value"]),
+                help=t("stock.tile.overstock_help", ratio=figure(settings.over_ratio),
+                       days=figure(settings.target_cover_days)))
+tiles[5].metric(t("stock.tile.understock"), num(summary["understock_skus"]))
 
 left, right = st.columns(2)
 value = compute(inventory_value, today, filters, "family")
-left.altair_chart(alt.Chart(value).mark_area().encode(
-    x=alt.X("date:T", title=None), y=alt.Y("value:Q", stack=True, title="Value at cost (€)"),
-    color=alt.Color("key:N", title="Family", legend=alt.Legend(orient="top", columns=4)),
-    tooltip=[alt.Tooltip("date:T", format="%d/%m/%Y"), "key:N", alt.Tooltip("value:Q", format=",.0f")],
-).properties(title="Stock value over time", height=300), width="stretch")
+show_chart(alt.Chart(value).mark_area().encode(
+    x=alt.X("date:T", title=None), y=alt.Y("value:Q", stack=True, title=t("stock.axis.value")),
+    color=alt.Color("key:N", title=t("col.family"), legend=alt.Legend(orient="top", columns=4)),
+    tooltip=[alt.Tooltip("date:T", title=t("stock.date"), format=DATE_FORMATS[language]),
+             alt.Tooltip("key:N", title=t("col.family")),
+             alt.Tooltip("value:Q", title=t("stock.axis.value"), format=",.0f")],
+).properties(title=t("stock.chart.value"), height=300), left)
 trend = compute(turnover_trend, today, filters, settings.history_months)
-right.altair_chart(alt.Chart(trend).mark_line(point=True).encode(
-    x=alt.X("month:T", title=None), y=alt.Y("turnover:Q", title="Turnover (×, trailing months)"),
-    tooltip=[alt.Tooltip("month:T", format="%b %Y"), alt.Tooltip("turnover:Q", format=".2f"),
-             alt.Tooltip("days_of_inventory:Q", format=".0f")],
-).properties(title="Turnover trend", height=300), width="stretch")
+show_chart(alt.Chart(trend).mark_line(point=True).encode(
+    x=alt.X("month:T", title=None), y=alt.Y("turnover:Q", title=t("stock.axis.turnover")),
+    tooltip=[alt.Tooltip("month:T", title=t("col.month"), format="%b %Y"),
+             alt.Tooltip("turnover:Q", title=t("col.turnover"), format=".2f"),
+             alt.Tooltip("days_of_inventory:Q", title=t("col.days_of_inventory"), format=".0f")],
+).properties(title=t("stock.chart.trend"), height=300), right)
 
 left, right = st.columns(2)
 matrix = abc_xyz_matrix(skus)
-cells = alt.Chart(matrix).encode(x=alt.X("xyz:N", title="XYZ (demand variability)"),
-                                 y=alt.Y("abc:N", title="ABC (annual value)"))
-left.altair_chart((cells.mark_rect().encode(color=alt.Color("value:Q", title="Stock value (€)"),
-                                            tooltip=["abc", "xyz", "skus", alt.Tooltip("value:Q", format=",.0f")])
-                   + cells.mark_text(fontSize=16).encode(text="skus:Q"))
-                  .properties(title="ABC × XYZ: SKUs per cell, coloured by stock value", height=300), width="stretch")
+cells = alt.Chart(matrix).encode(x=alt.X("xyz:N", title=t("stock.axis.xyz")),
+                                 y=alt.Y("abc:N", title=t("stock.axis.abc")))
+show_chart((cells.mark_rect().encode(
+    color=alt.Color("value:Q", title=t("stock.axis.stock_value")),
+    tooltip=[alt.Tooltip("abc:N", title=t("col.abc")), alt.Tooltip("xyz:N", title=t("col.xyz")),
+             alt.Tooltip("skus:Q", title=t("col.skus")),
+             alt.Tooltip("value:Q", title=t("stock.axis.stock_value"), format=",.0f")])
+    + cells.mark_text(fontSize=16).encode(text="skus:Q"))
+    .properties(title=t("stock.chart.matrix"), height=300), left)
 covered = skus.dropna(subset=["coverage_days"])
-right.altair_chart(alt.Chart(covered).mark_bar().encode(
-    x=alt.X("coverage_days:Q", bin=alt.Bin(maxbins=30), title="Coverage (days)"), y=alt.Y("count():Q", title="SKUs"),
-    color=alt.Color("status:N", scale=alt.Scale(domain=STATUS_ORDER, range=STATUS_PALETTE),
+covered = covered.assign(status_text=covered["status"].map(status_name))
+show_chart(alt.Chart(covered).mark_bar().encode(
+    x=alt.X("coverage_days:Q", bin=alt.Bin(maxbins=30), title=t("stock.axis.coverage")),
+    y=alt.Y("count():Q", title=t("stock.skus")),
+    color=alt.Color("status_text:N", title=t("col.status"),
+                    scale=alt.Scale(domain=[status_name(s) for s in STATUS_ORDER], range=STATUS_PALETTE),
                     legend=alt.Legend(orient="top")),
-).properties(title="Coverage distribution", height=300), width="stretch")
-outliers = covered.nlargest(10, "coverage_days")[["sku", "name", "family", "on_hand", "value", "coverage_days"]]
-st.caption("Longest coverage: " + ", ".join(f"{r.sku} ({r.coverage_days:.0f} d)" for r in outliers.itertuples()))
+).properties(title=t("stock.chart.coverage"), height=300), right)
+outliers = covered.nlargest(10, "coverage_days")
+st.caption(t("stock.longest", items=", ".join(
+    f"{r.sku} ({t('stock.days_short', days=num(r.coverage_days))})" for r in outliers.itertuples())))
 
-st.subheader("Per SKU: status and suggestions")
-status = st.multiselect("Status", STATUS_ORDER, default=["dead", "slow", "overstock", "understock"], key="stock_status")
+st.subheader(t("stock.per_sku"))
+status = st.multiselect(t("stock.status_filter"), STATUS_ORDER, default=["dead", "slow", "overstock", "understock"],
+                        key="stock_status", format_func=status_option)
 shown = skus[skus["status"].isin(status)] if status else skus
-st.dataframe(shown, hide_index=True, column_config=rate_columns(), key="stock_skus")
+shown = shown.assign(status=shown["status"].map(status_name),
+                     coverage_source=shown["coverage_source"].map(lambda s: t(f"stock.coverage_source.{s}")))
+show_table(shown, key="stock_skus", config={"unit_cost": dict(st.column_config.NumberColumn(format="euro"))})
 downloads(shown, "stock_per_sku")
-st.subheader("Turnover by family")
-st.dataframe(by_family, hide_index=True, column_config=rate_columns())
-downloads(by_family, "turnover_by_family")
+st.subheader(t("stock.by_family"))
+families = by_family.rename(columns={"key": "family"})
+show_table(families)
+downloads(families, "turnover_by_family")
