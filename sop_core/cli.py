@@ -30,6 +30,7 @@ from sop_core.cli_common import (
     positive_int,
     records,
 )
+from sop_core.cli_pack import PACK_COMMANDS, pack_parsers
 from sop_core.cli_plant import PLANT_COMMANDS, plant_parsers
 from sop_core.contract import KINDS, get_kind
 from sop_core.demand import GRANULARITIES
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="ignore columns that are not part of the data contract")
     _forecast_parsers(commands, common)
     plant_parsers(commands, common)
+    pack_parsers(commands, common)
     return parser
 
 
@@ -233,7 +235,7 @@ def _export(args: argparse.Namespace, store: Store) -> int:
 
 
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    **PLANT_COMMANDS}
+                    **PLANT_COMMANDS, **PACK_COMMANDS}
 
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:

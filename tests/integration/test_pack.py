@@ -1,0 +1,152 @@
+"""The meeting pack on the demo company: the PDF prints the home page's tiles and the agenda, the
+workbook holds the tables (inert against formula injection), issuing the pack records the cycle's
+KPI figures, and the CLI writes either file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from sop_core.agenda import agenda_text, cycle_status, exceptions_agenda
+from sop_core.cli import EXIT_OK, EXIT_USAGE, main
+from sop_core.decisions import record_decision
+from sop_core.executive import KPI_CODES, cycle_tiles, tile_text
+from sop_core.i18n import LANGUAGES, translate
+from sop_core.pack import SHEETS, build_pack, pack_pdf, pack_xlsx
+from sop_core.scenario_json import scenario_to_json
+from sop_core.scenarios import mark_decision, save_scenario
+from sop_core.simulation import Overtime, Scenario
+from sop_core.store import Store
+
+CYCLE = "2026-11"  # the demo is as of 2026-11-02
+AS_OF = dt.date(2026, 11, 2)
+EVIL = '=HYPERLINK("http://x","y")'
+
+
+@pytest.fixture
+def demo(demo_db_template: Path, tmp_path: Path) -> Iterator[Store]:
+    path = tmp_path / "pack.duckdb"
+    shutil.copy(demo_db_template, path)
+    with Store(path) as opened:
+        yield opened
+
+
+def words(text: str) -> str:
+    """Whitespace as one space: a PDF gives no-break spaces and line breaks its own way."""
+    return " ".join(text.replace("\u00a0", " ").replace("\u202f", " ").split())
+
+
+def pdf_text(data: bytes) -> str:
+    return words(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def sheets_of(data: bytes) -> dict[str, pd.DataFrame]:
+    frames: dict[str, pd.DataFrame] = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    return frames
+
+
+def with_scenario_and_decisions(store: Store) -> None:
+    lever = Overtime("INJECTION", dt.date(2026, 11, 2), dt.date(2026, 11, 23), 4)
+    save_scenario(store, scenario_to_json(Scenario("Samedis injection", (lever,))), "Claire")
+    mark_decision(store, "Samedis injection", CYCLE)
+    record_decision(store, "2026-10", "Relancer le fournisseur de résine", "Paul")
+    record_decision(store, CYCLE, "Ouvrir deux samedis en injection", "Marc", dt.date(2026, 11, 30), "scenario",
+                    "Samedis injection")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_pdf_prints_the_home_tiles_the_agenda_the_scenarios_and_the_decisions(demo: Store, lang: str) -> None:
+    with_scenario_and_decisions(demo)
+    home = cycle_tiles(demo, AS_OF)  # what the home page shows
+    pack = build_pack(demo, CYCLE, lang)
+    assert pack.as_of == AS_OF and len(pack.charts) == 4 and pack.notes == ()  # the scenario was played
+    data = pack_pdf(pack)
+    assert data.startswith(b"%PDF")
+    text = pdf_text(data)
+    for tile in home:
+        shown = tile_text(tile, lang)
+        assert words(shown.label) in text and words(shown.value) in text and words(shown.status) in text
+    agenda = exceptions_agenda(demo, AS_OF)
+    assert len(agenda)
+    for _, item in agenda.iterrows():
+        assert words(agenda_text(item, lang)) in text
+    assert ("Décisions" if lang == "fr" else "Decisions") in text
+    assert "Ouvrir deux samedis en injection" in text and "Relancer le fournisseur de résine" in text
+    assert "Samedis injection" in text and words(translate("pack.baseline", lang)) in text
+
+
+def test_pdf_says_when_no_scenario_is_saved(demo: Store) -> None:
+    pack = build_pack(demo, CYCLE, "fr")
+    assert pack.notes == (translate("pack.scenarios.none", "fr"),)
+    assert len(pack.scenarios) == 1  # the current plan alone
+
+
+def test_workbook_has_a_sheet_per_table_with_the_tiles_figures(demo: Store) -> None:
+    pack = build_pack(demo, CYCLE, "fr")
+    sheets = sheets_of(pack_xlsx(pack))
+    assert list(sheets) == [translate(f"pack.sheet.{code}", "fr") for code in SHEETS]
+    kpis = sheets[translate("pack.sheet.kpis", "fr")]
+    assert kpis[translate("col.kpi", "fr")].tolist() == [tile_text(t, "fr").label for t in pack.tiles]
+    for tile, value in zip(pack.tiles, kpis[translate("col.value", "fr")], strict=True):
+        assert tile.value is not None and value == pytest.approx(tile.value, abs=1e-9)
+    agenda = sheets[translate("pack.sheet.agenda", "fr")]
+    assert len(agenda) == len(pack.agenda) > 0
+    assert agenda[translate("col.item", "fr")].tolist() == [agenda_text(r, "fr") for _, r in pack.agenda.iterrows()]
+    assert agenda[translate("col.subject", "fr")].tolist() == pack.agenda["subject"].tolist()
+    assert len(sheets[translate("pack.sheet.load", "fr")]) == 5 * 13  # 5 workshops, 13 weeks
+    assert len(sheets[translate("pack.sheet.service", "fr")]) == 12
+
+
+def test_a_formula_typed_in_the_erp_reaches_excel_as_text(demo: Store) -> None:
+    agenda = exceptions_agenda(demo, AS_OF)
+    customer = agenda.loc[agenda["kind"] == "customer_hurt", "subject"].iloc[0]
+    with demo.transaction() as cur:
+        cur.execute("UPDATE orders SET customer = ? WHERE customer = ?", [EVIL, customer])
+    data = pack_xlsx(build_pack(demo, CYCLE, "en"))
+    subjects = sheets_of(data)[translate("pack.sheet.agenda", "en")][translate("col.subject", "en")]
+    assert "'" + EVIL in subjects.tolist()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    formulas = [(sheet.title, cell.coordinate) for sheet in book.worksheets for row in sheet.iter_rows()
+                for cell in row if cell.data_type == "f"]
+    assert formulas == []
+
+
+def test_issuing_the_pack_records_the_cycle_and_a_past_cycle_is_a_reprint(demo: Store) -> None:
+    pack = build_pack(demo, CYCLE, "en")
+    recorded = demo.query("SELECT code, value FROM cycle_kpis WHERE cycle = ? ORDER BY code", [CYCLE])
+    assert len(recorded) == 7 and sorted(recorded["code"]) == sorted(KPI_CODES)
+    values = dict(zip(recorded["code"], recorded["value"], strict=True))
+    for tile in pack.tiles:
+        assert values[tile.code] == pytest.approx(tile.value, abs=1e-9)
+    assert cycle_status(demo, CYCLE)["pack_issued"] is not None and pack.recorded
+    past = build_pack(demo, "2026-10", "en")
+    assert past.as_of == dt.date(2026, 10, 31) and not past.recorded
+    assert demo.scalar("SELECT count(*) FROM cycle_kpis WHERE cycle = '2026-10'") == 0
+    with pytest.raises(ValueError, match="future"):
+        build_pack(demo, "2026-12", "en")
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        build_pack(demo, "2026-13", "en")
+
+
+def test_cli_writes_the_pack_and_refuses_a_bad_cycle(demo_db_template: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "cli.duckdb"
+    shutil.copy(demo_db_template, db)
+    pdf, xlsx, bad = tmp_path / "pack.pdf", tmp_path / "out" / "pack.xlsx", tmp_path / "bad.pdf"
+    assert main(["pack", "--cycle", CYCLE, "--format", "pdf", "--output", str(pdf), "--db", str(db)]) == EXIT_OK
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert f"Wrote {pdf} (PDF, 5 pages" in capsys.readouterr().out
+    assert main(["pack", "--cycle", CYCLE, "--format", "xlsx", "--output", str(xlsx), "--db", str(db),
+                 "--lang", "en"]) == EXIT_OK
+    assert xlsx.read_bytes().startswith(b"PK") and f"{len(SHEETS)} sheets" in capsys.readouterr().out
+    assert main(["pack", "--cycle", "2026-13", "--format", "pdf", "--output", str(bad), "--db", str(db)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "YYYY-MM" in err and "2026-13" in err and not bad.exists()
