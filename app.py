@@ -1,30 +1,107 @@
-"""Home page: what the data says at a glance, and where to go next."""
+"""Home page: the month at a glance for the S&OP meeting. Seven KPI tiles against their targets
+with their change since the last cycle, the agenda of exceptions, the cycle's progress, the last
+cycle's decisions to follow up, and the meeting pack to send afterwards."""
 
+import pandas as pd
 import streamlit as st
 
-from sop_core.overview import data_overview
-from sop_ui import APP_TITLE, PAGES, as_of, compute, date, money, num, page_setup, t
+from sop_core.agenda import agenda_text, cycle_status, cycle_status_text, exceptions_agenda
+from sop_core.decisions import previous_cycle_follow_up
+from sop_core.executive import Tile, cycle_of, cycle_tiles, previous_cycle, tile_text
+from sop_core.i18n import format_month
+from sop_core.overview import DataOverview, data_overview
+from sop_core.pack import build_pack, pack_xlsx
+from sop_core.pack_pdf import pack_pdf
+from sop_core.presentation import STATUS_COLORS
+from sop_core.store import Store
+from sop_ui import APP_TITLE, as_of, compute, date, lang, money, num, page_setup, show_table, t
 
-store = page_setup("home.title", "🏭")
-st.title(APP_TITLE)
-st.caption(t("app.subtitle"))
+# A tile's border says its status in colour; its text says it in a symbol and a word as well.
+TILE_CSS = "<style>" + "".join(
+    f'[class*="st-key-tile_{status}_"] {{ border-left: 0.6rem solid {color} !important; }}'
+    for status, color in STATUS_COLORS.items()) + "</style>"
+DELTA_COLORS = {True: "normal", False: "inverse"}
 
-overview = compute(data_overview, as_of())
-with st.container(key="kpi-area", border=True):
-    st.subheader(t("home.data_as_of", date=date(overview.as_of)))
-    row1 = st.columns(4)
-    row1[0].metric(t("home.products"), num(overview.products), help=t("home.families", count=overview.families))
-    row1[1].metric(t("home.customers"), num(overview.customers))
-    row1[2].metric(t("home.open_lines"), num(overview.open_order_lines),
-                   help=t("home.of_lines", count=num(overview.order_lines)))
-    row1[3].metric(t("home.open_of"), num(overview.open_production_orders),
-                   help=t("home.workshops", count=overview.workshops))
-    row2 = st.columns(4)
+
+def show_tiles(tiles: list[Tile]) -> None:
+    st.html(TILE_CSS)
+    with st.container(key="kpi-area"):
+        for row in (tiles[:4], tiles[4:]):
+            for cell, tile in zip(st.columns(4), row, strict=False):
+                text = tile_text(tile, lang())
+                with cell.container(border=True, key=f"tile_{tile.status or 'none'}_{tile.code}"):
+                    st.metric(text.label, text.value, text.change, help=text.help,
+                              delta_color="off" if tile.two_sided else DELTA_COLORS[tile.higher_is_better])
+                    st.markdown(f"**{text.status}** · {text.target}")
+                    st.page_link(tile.page, label=t("home.details"), icon="🔎")
+
+
+def show_agenda(agenda: pd.DataFrame) -> None:
+    if agenda.empty:
+        st.success(t("home.no_exceptions"))
+    for _, item in agenda.iterrows():
+        st.page_link(item["page"], label=agenda_text(item, lang()))
+
+
+def show_follow_up(store: Store, cycle: str) -> None:
+    follow_up = previous_cycle_follow_up(store, cycle)
+    if follow_up.empty:
+        st.caption(t("home.no_follow_up"))
+    else:
+        show_table(follow_up)
+    st.page_link("pages/8_Decisions.py", label=t("home.to_decisions"), icon="📝")
+
+
+def meeting_pack(store: Store, cycle: str) -> None:
+    """Build the pack on demand (a few seconds, with a progress bar), then offer both files."""
+    st.subheader("📄 " + t("home.pack"))
+    if st.button(t("home.pack_build", cycle=cycle), key="pack_build"):
+        bar = st.progress(0.0, text=t("home.pack_building"))
+        pack = build_pack(store, cycle, lang(), as_of(), progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+        st.session_state["pack_files"] = (cycle, lang(), pack_pdf(pack), pack_xlsx(pack))
+        st.rerun()  # the cycle status above now shows the pack issued
+    built = st.session_state.get("pack_files")
+    if built and built[:2] == (cycle, lang()):
+        left, right, _ = st.columns([1, 1, 3])
+        left.download_button("⬇ PDF", built[2], file_name=f"sop_{cycle}_{lang()}.pdf", mime="application/pdf",
+                             key="pack_pdf", on_click="ignore")
+        right.download_button("⬇ Excel", built[3], file_name=f"sop_{cycle}_{lang()}.xlsx", key="pack_xlsx",
+                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                              on_click="ignore")
+
+
+def data_at_a_glance(overview: DataOverview) -> None:
+    row = st.columns(6)
+    row[0].metric(t("home.products"), num(overview.products), help=t("home.families", count=overview.families))
+    row[1].metric(t("home.customers"), num(overview.customers))
+    row[2].metric(t("home.open_lines"), num(overview.open_order_lines),
+                  help=t("home.of_lines", count=num(overview.order_lines)))
+    row[3].metric(t("home.open_of"), num(overview.open_production_orders),
+                  help=t("home.workshops", count=overview.workshops))
     stock_label = (t("home.stock_value_on", date=date(overview.stock_date)) if overview.stock_date
                    else t("home.stock_value"))
-    row2[0].metric(stock_label, money(overview.stock_value))
-    row2[1].metric(t("home.sales_months"), num(overview.sales_months))
+    row[4].metric(stock_label, money(overview.stock_value))
+    row[5].metric(t("home.sales_months"), num(overview.sales_months))
 
-st.subheader(t("home.pages"))
-for path, icon, name in PAGES:
-    st.page_link(path, label=t(f"nav.{name}.long"), icon=icon)
+
+store = page_setup("home.title", "🏭")
+today = as_of()
+cycle = cycle_of(today)
+st.title(APP_TITLE)
+st.caption(t("home.cycle_caption", month=format_month(today, lang()), date=date(today)))
+show_tiles(compute(cycle_tiles, today))
+
+agenda_column, cycle_column = st.columns([3, 2], gap="large")
+with agenda_column:
+    st.subheader("🗒 " + t("home.agenda"))
+    show_agenda(compute(exceptions_agenda, today))
+with cycle_column:
+    st.subheader("🔄 " + t("home.cycle", cycle=cycle))
+    for name, done, detail in cycle_status_text(cycle_status(store, cycle), lang()):
+        st.markdown(f"{'✔' if done else '○'} **{name}** — {detail}")
+    st.subheader("📝 " + t("home.follow_up", cycle=previous_cycle(cycle)))
+    show_follow_up(store, cycle)
+
+meeting_pack(store, cycle)
+with st.expander("🗄 " + t("home.data_at_a_glance")):
+    data_at_a_glance(compute(data_overview, today))

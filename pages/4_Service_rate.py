@@ -52,16 +52,20 @@ tiles[3].metric(t("service.tile.fill_rate"), pct(summary["fill_rate"]))
 tiles[4].metric(t("service.tile.orders_otif"), pct(summary["orders_otif"]),
                 help=t("service.tile.orders_help", orders=num(summary["orders"])))
 tiles[5].metric(t("service.tile.delay"), t("service.days", days=num(summary["avg_days_late"] or 0, 1)),
-                help=t("service.tile.delay_help", late=num(summary["late_lines"]), open=num(summary["open_late_lines"])))
+                help=t("service.tile.delay_help", late=num(summary["late_lines"]),
+                       open=num(summary["open_late_lines"])))
 
 RATES = ("otif", "on_time", "in_full", "fill_rate")
 trend = report.by["month"].melt("key", list(RATES), "rate", "value")
 trend["rate"] = trend["rate"].map(lambda code: t(f"service.rate.{code}"))
-target_rule = alt.Chart().mark_rule(strokeDash=[6, 4], color=STATUS_COLORS["green"]).encode(y=alt.datum(settings.target))
+target_rule = alt.Chart().mark_rule(strokeDash=[6, 4], color=STATUS_COLORS["green"]).encode(
+    y=alt.datum(settings.target))
 show_chart(alt.layer(alt.Chart(trend).mark_line(point=True).encode(
-    x=alt.X("key:T", title=None), y=alt.Y("value:Q", axis=alt.Axis(format="%"), title=None, scale=alt.Scale(zero=False)),
+    x=alt.X("key:T", title=None),
+    y=alt.Y("value:Q", axis=alt.Axis(format="%"), title=None, scale=alt.Scale(zero=False)),
     color=alt.Color("rate:N", title=None, legend=alt.Legend(orient="top")),
-    tooltip=[alt.Tooltip("key:T", title=t("service.month"), format="%b %Y"), alt.Tooltip("rate:N", title=t("service.rate")),
+    tooltip=[alt.Tooltip("key:T", title=t("service.month"), format="%b %Y"),
+             alt.Tooltip("rate:N", title=t("service.rate")),
              alt.Tooltip("value:Q", title=t("service.value"), format=".1%")],
 ), target_rule).properties(title=t("service.chart.trend"), height=280))
 

@@ -65,8 +65,8 @@ def _production(store: Store, as_of: dt.date) -> list[pd.DataFrame]:
     horizon = pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS)
     load = report.load[(pd.to_datetime(report.load["week"]) < horizon) & (report.load["load_pct"] > 1)]
     load = load.assign(subject=load["workshop"] + " · " + load["week_label"]).sort_values("load_pct", ascending=False)
-    return [_items("red_order", red.assign(subject=red["mo_id"] + " · " + red["workshop"]), "subject", "delay_days",
-                   "red"),
+    red = red.assign(subject=red["mo_id"] + " · " + red["workshop"])
+    return [_items("red_order", red, "subject", "delay_days", "red"),
             _items("overload", load, "subject", "load_pct", "red")]
 
 
@@ -74,7 +74,8 @@ def _stock(store: Store, as_of: dt.date) -> list[pd.DataFrame]:
     skus = sku_stock(store, as_of, settings=load_preferences(store, StockSettings, "stock"))
     short = skus[skus["status"] == "understock"].sort_values("annual_value", ascending=False)
     over = skus[skus["status"] == "overstock"].sort_values("value", ascending=False)
-    return [_items("stockout", short, "sku", "coverage_days", "red"), _items("overstock", over, "sku", "value", "orange")]
+    return [_items("stockout", short, "sku", "coverage_days", "red"),
+            _items("overstock", over, "sku", "value", "orange")]
 
 
 def exceptions_agenda(store: Store, as_of: dt.date) -> pd.DataFrame:

@@ -59,6 +59,14 @@ class ExecutiveTargets:
     stock_at_risk_orange: float = 0.10
 
 
+def judged(value: float, target: float, orange: float, higher_is_better: bool = True) -> str:
+    """green at or beyond the target, orange up to the orange limit, red beyond."""
+    sign = 1 if higher_is_better else -1
+    if sign * value >= sign * target - 1e-12:
+        return "green"
+    return "orange" if sign * value >= sign * orange - 1e-12 else "red"
+
+
 @dataclass(frozen=True)
 class Tile:
     """One KPI of the cycle. `target` and `orange` are in the KPI's unit; `higher_is_better` says
@@ -79,12 +87,8 @@ class Tile:
     def status(self) -> str | None:
         if self.value is None or pd.isna(self.value):
             return None
-        judged = abs(self.value) if self.two_sided else self.value
-        sign = 1 if self.higher_is_better else -1
-        value, target, orange = sign * judged, sign * self.target, sign * self.orange
-        if value >= target - 1e-12:
-            return "green"
-        return "orange" if value >= orange - 1e-12 else "red"
+        return judged(abs(self.value) if self.two_sided else self.value, self.target, self.orange,
+                      self.higher_is_better)
 
     @property
     def change(self) -> float | None:

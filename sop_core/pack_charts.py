@@ -33,14 +33,6 @@ def _spec(chart: alt.TopLevelMixin, lang: str) -> dict[str, Any]:
     return spec
 
 
-def judged(value: float, target: float, orange: float, higher_is_better: bool = True) -> str:
-    """green at or beyond the target, orange up to the orange limit, red beyond (as a tile)."""
-    sign = 1 if higher_is_better else -1
-    if sign * value >= sign * target - 1e-12:
-        return "green"
-    return "orange" if sign * value >= sign * orange - 1e-12 else "red"
-
-
 def _monthly_bars(frame: pd.DataFrame, value: str, target: float, lang: str, title: str) -> dict[str, Any]:
     """A bar per month (`month`, `value`, `status`), the target as a dashed rule."""
     data = frame.assign(status_text=frame["status"].map(lambda s: status_label(s, lang)))

@@ -17,10 +17,9 @@ from sop_core.agenda import agenda_text, cycle_status_text
 from sop_core.cycles import accuracy_report
 from sop_core.delays import production_report
 from sop_core.demand import next_period
-from sop_core.executive import ExecutiveTargets, Tile, tile_text
+from sop_core.executive import ExecutiveTargets, Tile, judged, tile_text
 from sop_core.filters import KpiFilters
 from sop_core.i18n import translate
-from sop_core.pack_charts import judged
 from sop_core.preferences import load_preferences
 from sop_core.presentation import status_label
 from sop_core.service import ServiceSettings, service_report

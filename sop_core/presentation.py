@@ -43,4 +43,5 @@ def chart_config(lang: str, large: bool = False) -> dict[str, Any]:
 
 def localized(chart: alt.TopLevelMixin, lang: str, large: bool = False) -> alt.TopLevelMixin:
     """`chart` with the language's number and date formats (and large fonts for the wall)."""
-    return chart.configure(**chart_config(lang, large))
+    configured: alt.TopLevelMixin = chart.configure(**chart_config(lang, large))
+    return configured

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -47,9 +48,10 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 90
     raise TimeoutError("streamlit did not become healthy")
 
 
-@pytest.fixture
-def server(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
-    db = tmp_path / "e2e.duckdb"
+@contextlib.contextmanager
+def start_server(demo_db_template: Path, folder: Path) -> Iterator[str]:
+    """`streamlit run app.py` on a copy of the demo database, on a free port, until the block ends."""
+    db = folder / "e2e.duckdb"
     shutil.copy(demo_db_template, db)
     port = _free_port()
     env = {**os.environ, DB_PATH_ENV: str(db)}
@@ -68,6 +70,12 @@ def server(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def server(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
+    with start_server(demo_db_template, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
 def page(server: str):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
@@ -83,7 +91,7 @@ def page(server: str):  # type: ignore[no-untyped-def]
 
 
 def test_home_page_renders_title_and_kpis(page, server: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(server)
+    page.goto(f"{server}/?lang=en")
     page.get_by_role("heading", name="S&OP — PIC/PDP").wait_for()
     kpis = page.locator(".st-key-kpi-area [data-testid='stMetric']")
     kpis.first.wait_for()
@@ -96,7 +104,7 @@ def test_home_page_renders_title_and_kpis(page, server: str) -> None:  # type: i
 def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "stock_bad.csv"
     bad.write_text("date;sku;on_hand\n31/01/2026;INJ-1001;-5\n", encoding="utf-8")
-    page.goto(f"{server}/Data")
+    page.goto(f"{server}/Data?lang=en")
     page.get_by_text("What does the file hold?").wait_for()
     page.locator("[data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="Stock").click()
@@ -113,7 +121,7 @@ def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_pa
 
 
 def test_forecast_page_runs_and_draws_the_chart(page, server: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{server}/Forecast")
+    page.goto(f"{server}/Forecast?lang=en")
     page.get_by_text("Recompute the forecast (all SKUs)").wait_for()
     page.get_by_role("button", name="Run the forecast now").click()
     page.get_by_text("Models chosen across the SKUs").wait_for(timeout=120_000)
@@ -129,7 +137,7 @@ def test_forecast_page_runs_and_draws_the_chart(page, server: str) -> None:  # t
                          [("Service_rate", "OTIF (lines)"), ("Stock_rotation", "Stock value (at cost)"),
                           ("Production_delays", "INJECTION")])
 def test_kpi_pages_draw_tiles_and_charts(page, server: str, path: str, tile: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{server}/{path}")
+    page.goto(f"{server}/{path}?lang=en")
     page.locator("[data-testid='stMetric']").filter(has_text=tile).wait_for(timeout=60_000)
     charts = page.locator("[data-testid='stVegaLiteChart']")
     charts.nth(2).wait_for()  # the page draws its charts one after another: wait for the third

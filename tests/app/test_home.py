@@ -1,0 +1,42 @@
+"""The executive home page: its tiles are the executive module's figures, its agenda links every
+exception to a page, and one click builds the meeting pack and records the cycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sop_core.agenda import exceptions_agenda
+from sop_core.executive import cycle_of, cycle_tiles, tile_text
+from sop_core.store import Store
+from tests.app.test_languages import _open
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_home_tiles_and_agenda_are_the_executive_figures(demo_db: Path, lang: str) -> None:
+    app = _open("app.py", lang)
+    assert not app.exception
+    with Store(demo_db) as store:
+        expected = [tile_text(tile, lang) for tile in cycle_tiles(store, store.as_of())]
+        agenda = exceptions_agenda(store, store.as_of())
+    shown = {m.label: m for m in app.metric}
+    for text in expected:
+        assert shown[text.label].value == text.value
+        assert text.status in " ".join(m.value for m in app.markdown)
+    links = [link.proto.label for link in app.get("page_link")]
+    assert len(agenda) >= 5 and all(any(label.endswith(str(subject)) or str(subject) in label for label in links)
+                                    for subject in agenda["subject"])
+
+
+def test_home_builds_the_pack_and_records_the_cycle(demo_db: Path) -> None:
+    app = _open("app.py", "en")
+    app.button(key="pack_build").click().run()
+    assert not app.exception
+    cycle, lang, pdf, xlsx = app.session_state["pack_files"]
+    assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK") and lang == "en"
+    with Store(demo_db) as store:
+        assert cycle == cycle_of(store.as_of())
+        assert store.scalar("SELECT count(*) FROM cycle_kpis WHERE cycle = ?", [cycle]) == 7
+    steps = " ".join(m.value for m in app.markdown)
+    assert "**Meeting pack issued** — done on" in steps

@@ -1,0 +1,108 @@
+"""Every page in a real browser, in French and in English, and in meeting mode at the projector's
+sizes: no exception element, the title in the chosen language, no sidebar and no horizontal
+scrolling in meeting mode. Screenshots of the home page in meeting mode go to test-artifacts/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sop_core.i18n import LANGUAGES, translate
+from tests.app.test_pages import PAGES
+from tests.conftest import PROJECT_ROOT
+from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, pytestmark, start_server  # noqa: F401
+
+SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
+TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
+PROJECTOR_SIZES = ((1280, 720), (1920, 1080))
+
+
+@pytest.fixture(scope="module")
+def site(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with start_server(demo_db_template, tmp_path_factory.mktemp("walk")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        opened = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield opened
+        opened.close()
+
+
+def _open(browser: Any, url: str, size: tuple[int, int] = (1280, 900)) -> Any:
+    tab = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    tab.set_default_timeout(90_000)
+    tab.goto(url)
+    tab.locator("h1").first.wait_for()
+    tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    return tab
+
+
+def _heading(script: str, lang: str) -> str:
+    if script == "app.py":
+        return "S&OP — PIC/PDP"
+    match = TITLE_KEY.search((PROJECT_ROOT / script).read_text(encoding="utf-8"))
+    assert match
+    return translate(match.group(1), lang)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("script", list(SCREENS))
+def test_every_page_renders_in_both_languages(browser: Any, site: str, script: str, lang: str) -> None:
+    tab = _open(browser, f"{site}/{SCREENS[script]}?lang={lang}")
+    try:
+        assert _heading(script, lang) in tab.locator("h1").first.inner_text()
+        assert tab.locator("[data-testid='stException']").count() == 0
+        assert tab.locator("[data-testid='stSidebar']").is_visible()
+    finally:
+        tab.close()
+
+
+@pytest.mark.parametrize("script", list(SCREENS))
+def test_every_page_renders_in_meeting_mode(browser: Any, site: str, script: str) -> None:
+    tab = _open(browser, f"{site}/{SCREENS[script]}?lang=fr&meeting=1", PROJECTOR_SIZES[0])
+    try:
+        assert tab.locator("[data-testid='stException']").count() == 0
+        assert not tab.locator("[data-testid='stSidebar']").is_visible()
+        assert tab.get_by_text(translate("meeting.exit", "fr")).is_visible()
+        # Charts fit the projector's width: nothing to scroll sideways.
+        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    finally:
+        tab.close()
+
+
+def _font_px(tab: Any, selector: str) -> float:
+    return float(tab.locator(selector).first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+
+
+def test_home_page_in_meeting_mode_at_projector_sizes(browser: Any, site: str) -> None:
+    normal = _open(browser, f"{site}/?lang=fr")
+    normal_size = _font_px(normal, "[data-testid='stMetricValue']")
+    normal.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in PROJECTOR_SIZES:
+        tab = _open(browser, f"{site}/?lang=fr&meeting=1", (width, height))
+        try:
+            tiles = tab.locator(".st-key-kpi-area [data-testid='stMetric']")
+            tiles.first.wait_for()
+            assert tiles.count() >= 5 and tab.locator("[data-testid='stException']").count() == 0
+            assert _font_px(tab, "[data-testid='stMetricValue']") >= 1.4 * normal_size
+            # The status is written, not only coloured: each tile carries one of the three symbols.
+            text = tab.locator(".st-key-kpi-area").inner_text()
+            assert len(re.findall("[✔▲✖]", text)) >= tiles.count()
+            assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            tab.screenshot(path=str(ARTIFACTS / f"home_meeting_{width}x{height}.png"))
+            tab.screenshot(path=str(ARTIFACTS / f"home_meeting_{width}x{height}_full.png"), full_page=True)
+        finally:
+            tab.close()
