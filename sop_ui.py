@@ -51,10 +51,18 @@ MEETING_CSS = """
 <style>
 /* Meeting mode: read from the back of the room. No sidebar (the bar on top navigates), larger
    type everywhere, black on white, big tiles. */
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"]
-  { display: none !important; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"] { display: none !important; }
 html { font-size: 20px; }
-[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1.2rem 2rem 2rem 2rem; color: #000; }
+[data-testid="stMainBlockContainer"] { max-width: 100%; padding: 1rem 2rem 2rem 2rem; color: #000; }
+/* Columns too narrow for the large type wrap to the next line instead of cutting values short. */
+[data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+[data-testid="stColumn"] { min-width: 13rem; }
+[data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] div { white-space: normal; }
+/* ...except the navigation bar: short labels, one line. */
+.st-key-meeting-bar [data-testid="stColumn"] { min-width: 0; }
+.st-key-meeting-bar [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.3rem; }
+.st-key-meeting-bar p { font-size: 0.66rem; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; font-weight: 600; }
 [data-testid="stMetricDelta"] { font-size: 1.05rem; }
@@ -150,11 +158,12 @@ def _toggle_meeting() -> None:
 def _meeting_bar() -> None:
     """In meeting mode the sidebar is hidden: the pages and the way out sit in a bar on top."""
     st.html(MEETING_CSS)
-    cells = st.columns(len(PAGES) + 2, vertical_alignment="center")
-    cells[0].page_link("app.py", label=t("nav.home"), icon="🏠")
-    for cell, (path, icon, name) in zip(cells[1:], PAGES, strict=False):
-        cell.page_link(path, label=t(f"nav.{name}"), icon=icon)
-    cells[-1].button(t("meeting.exit"), key="meeting_exit", on_click=_set_meeting, args=(False,))
+    with st.container(key="meeting-bar"):
+        cells = st.columns([1] * (len(PAGES) + 1) + [1.4], vertical_alignment="center")
+        cells[0].page_link("app.py", label=t("nav.home"), icon="🏠")
+        for cell, (path, icon, name) in zip(cells[1:], PAGES, strict=False):
+            cell.page_link(path, label=t(f"nav.{name}"), icon=icon)
+        cells[-1].button(t("meeting.exit"), key="meeting_exit", on_click=_set_meeting, args=(False,))
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -19,6 +19,9 @@ from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, pytestmark, start_server
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
 TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
 PROJECTOR_SIZES = ((1280, 720), (1920, 1080))
+# The text of every tile value that does not fit its box (Streamlit then ends it with "…").
+TRUNCATED_VALUES = """[...document.querySelectorAll('[data-testid="stMetricValue"] *')]
+    .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +74,22 @@ def test_every_page_renders_in_both_languages(browser: Any, site: str, script: s
 
 @pytest.mark.parametrize("script", list(SCREENS))
 def test_every_page_renders_in_meeting_mode(browser: Any, site: str, script: str) -> None:
+    from playwright.sync_api import expect
+
     tab = _open(browser, f"{site}/{SCREENS[script]}?lang=fr&meeting=1", PROJECTOR_SIZES[0])
     try:
+        # Waiting assertions: on a loaded 2-core machine the style element may land a moment after
+        # the script's end is reported.
+        expect(tab.get_by_text(translate("meeting.exit", "fr"))).to_be_visible(timeout=20_000)
+        expect(tab.locator("[data-testid='stSidebar']")).to_be_hidden(timeout=20_000)
         assert tab.locator("[data-testid='stException']").count() == 0
-        assert not tab.locator("[data-testid='stSidebar']").is_visible()
-        assert tab.get_by_text(translate("meeting.exit", "fr")).is_visible()
-        # Charts fit the projector's width: nothing to scroll sideways.
+        # Charts fit the projector's width: nothing to scroll sideways; no tile value cut short.
         assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert tab.evaluate(TRUNCATED_VALUES) == []
+    except AssertionError:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"failed_meeting_{SCREENS[script] or 'home'}.png"), full_page=True)
+        raise
     finally:
         tab.close()
 
@@ -102,6 +114,7 @@ def test_home_page_in_meeting_mode_at_projector_sizes(browser: Any, site: str) -
             text = tab.locator(".st-key-kpi-area").inner_text()
             assert len(re.findall("[✔▲✖]", text)) >= tiles.count()
             assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+            assert tab.evaluate(TRUNCATED_VALUES) == []
             tab.screenshot(path=str(ARTIFACTS / f"home_meeting_{width}x{height}.png"))
             tab.screenshot(path=str(ARTIFACTS / f"home_meeting_{width}x{height}_full.png"), full_page=True)
         finally:
