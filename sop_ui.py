@@ -58,7 +58,7 @@ html { font-size: 20px; }
 /* Columns too narrow for the large type wrap to the next line instead of cutting values short. */
 [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
 [data-testid="stColumn"] { min-width: 13rem; }
-[data-testid="stMetricLabel"] p, [data-testid="stMetricDelta"] div { white-space: normal; }
+[data-testid="stMetricLabel"] p { white-space: normal; }
 /* ...except the navigation bar: short labels, one line. */
 .st-key-meeting-bar [data-testid="stColumn"] { min-width: 0; }
 .st-key-meeting-bar [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.3rem; }
