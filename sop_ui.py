@@ -26,7 +26,7 @@ from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
 from sop_core.exports import csv_bytes, translated_headers, xlsx_bytes
 from sop_core.filters import KpiFilters, filter_choices
 from sop_core.forecasting import ForecastSettings, run_forecast
-from sop_core.presentation import localized
+from sop_core.presentation import localized, table_formatters
 from sop_core.presentation import status_label as _status_label
 from sop_core.store import Store, StoreError, default_db_path
 
@@ -59,13 +59,21 @@ html { font-size: 20px; }
 [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
 [data-testid="stColumn"] { min-width: 13rem; }
 [data-testid="stMetricLabel"] p { white-space: normal; }
-/* ...except the navigation bar: short labels, one line. */
-.st-key-meeting-bar [data-testid="stColumn"] { min-width: 0; }
+/* ...except the navigation bar: one line, each link as wide as its label, words never split. */
+.st-key-meeting-bar [data-testid="stColumn"] { min-width: 0; flex: 1 1 auto !important; width: auto !important; }
+.st-key-meeting-bar a { padding-left: 0.15rem !important; padding-right: 0.15rem !important; }
 .st-key-meeting-bar [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; gap: 0.3rem; }
 .st-key-meeting-bar p { font-size: 0.66rem; }
 [data-testid="stMetricValue"] { font-size: 2.6rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.15rem; font-weight: 600; }
 [data-testid="stMetricDelta"] { font-size: 1.05rem; }
+/* Values and labels wrap on two lines rather than end in "…" (Streamlit cuts tile values, changes
+   and button labels short), between words only. */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *,
+.st-key-meeting-bar [data-testid="stMarkdownContainer"], .st-key-meeting-bar p,
+[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"], [data-testid="stMetricDelta"] p {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+  word-break: keep-all !important; overflow-wrap: normal !important; }
 [data-testid="stMetric"] { border: 2px solid #000; border-radius: 0.4rem; padding: 0.5rem 0.8rem; }
 h1 { font-size: 2.4rem !important; }
 </style>
@@ -182,11 +190,11 @@ def compute(func: Callable[..., T], *args: Any) -> T:
 
 def _load_demo_with_progress(store: Store) -> None:
     bar = st.progress(0.0, text=t("setup.first_start"))
-    outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+    outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text), lang=lang())
     bar.empty()
     if not outcome.ok:
         st.error(t("setup.demo_failed", reasons="; ".join(
-            line for r in outcome.reports for line in r.lines())))
+            line for r in outcome.reports for line in r.lines(lang()))))
         st.stop()
 
 
@@ -238,10 +246,10 @@ def require_data(store: Store, *tables: str) -> None:
 
 
 def run_forecast_with_progress(granularity: str = "month") -> int:
-    """Forecast every SKU now, with a progress bar; the pages then read the stored run."""
+    """Forecast every SKU now, with a progress bar in the page's language; the pages then read the stored run."""
     bar = st.progress(0.0, text=t("setup.forecasting"))
     run_id = run_forecast(get_store(), ForecastSettings(granularity=granularity), as_of(),
-                          progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+                          progress=lambda f, text: bar.progress(min(f, 1.0), text=text), lang=lang())
     bar.empty()
     return run_id
 
@@ -295,15 +303,27 @@ def column_label(name: str) -> str:
 
 
 def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, Any] | None = None,
-               where: Any = st) -> None:
-    """A table with its headers in the page's language (`col.<name>` in the catalogue), dates in
-    the language's format and rates as percentages; `config` adds or overrides column settings."""
+               where: Any = st, percent: tuple[str, ...] = (), money: tuple[str, ...] = ()) -> None:
+    """A table with its headers in the page's language (`col.<name>` in the catalogue), dates and
+    numbers in the language's format, `percent` columns (fractions; rate columns always) as
+    percentages and `money` columns in euros; `config` adds or overrides column settings.
+
+    Numbers are written by a pandas Styler (Streamlit's number formats follow the browser's locale,
+    not the language chosen): the cell shows the text, sorting still uses the number. The Styler
+    costs about 80 µs a cell, so a table past `STYLED_CELLS_MAX` is shown with the browser's formats."""
     columns: dict[str, Any] = {}
     for name in frame.columns:
         setting = dict((config or {}).get(name) or _default_column(name, frame[name]))
         setting["label"] = column_label(str(name))
         columns[str(name)] = setting
-    where.dataframe(frame, hide_index=True, column_config=columns, key=key)
+    shown: Any = frame.reset_index(drop=True)
+    if frame.size <= STYLED_CELLS_MAX:
+        shown = shown.style.format(
+            table_formatters(shown, lang(), percent=(*RATE_COLUMNS, *percent), money=(*MONEY_COLUMNS, *money)))
+    where.dataframe(shown, hide_index=True, column_config=columns, key=key)
+
+
+STYLED_CELLS_MAX = 50_000
 
 
 RATE_COLUMNS = ("on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif")
@@ -311,10 +331,6 @@ MONEY_COLUMNS = ("late_value", "missing_value", "value", "annual_value", "cogs",
 
 
 def _default_column(name: str, values: pd.Series) -> dict[str, Any]:
-    if name in RATE_COLUMNS:
-        return dict(st.column_config.NumberColumn(format="percent"))
-    if name in MONEY_COLUMNS:
-        return dict(st.column_config.NumberColumn(format="euro"))
     sample = values.dropna()
     if pd.api.types.is_datetime64_any_dtype(values):
         if (sample == sample.dt.normalize()).all():

@@ -8,25 +8,16 @@ import streamlit as st
 
 from sop_core.contract import KINDS, contract_frame
 from sop_core.demo import prepare_demo
-from sop_core.ingest import FileToImport, empty_store, import_files
+from sop_core.ingest import FileToImport, empty_store, import_files, import_history
 from sop_core.mapping import MappingError, mapping_from_choices
 from sop_core.preview import preview_file
-from sop_core.report import ImportReport
-from sop_ui import column_label, num, page_setup, show_table, t
+from sop_ui import column_label, lang, page_setup, show_table, t
 
 NO_HEADER = "(none)"  # the mapping's "let the aliases decide"; shown translated
 
 
 def kind_label(kind: str) -> str:
     return t(f"data.kind.{kind}")
-
-
-def summary(report: ImportReport) -> str:
-    """The report's one-line verdict (`ImportReport.summary`) in the page's language."""
-    rejected = t("data.summary.rejected", count=num(report.rows_rejected)) if report.rows_rejected else ""
-    return t("data.summary", file=report.file_name, kind=kind_label(report.kind), read_as=report.read_as,
-             rows=num(report.rows_read), rejected=rejected, errors=num(len(report.errors)),
-             warnings=num(len(report.warnings)), verdict=t("data.verdict.ok" if report.ok else "data.verdict.refused"))
 
 
 store = page_setup("data.title", "📥")
@@ -49,11 +40,11 @@ with tab_import:
         sheet = None
         if path.suffix.lower() in (".xlsx", ".xlsm"):
             sheet = st.text_input(t("data.import.sheet"), key="import_sheet") or None
-        preview = preview_file(path, kind, sheet)
+        preview = preview_file(path, kind, sheet, lang=lang())
         if preview.error:
-            st.error(t("data.import.unreadable", file=upload.name, error=preview.error))
+            st.error(t("data.import.unreadable", file=upload.name, error=preview.error.render(lang())))
             st.stop()
-        st.caption(t("data.import.read_as", read_as=preview.read_as))
+        st.caption(t("data.import.read_as", read_as=preview.read_as.render(lang())))
         st.dataframe(preview.rows, hide_index=True)  # the file's own headers, as written
         with st.expander(t("data.mapping.expander")):
             choices = {
@@ -76,24 +67,22 @@ with tab_import:
                 KINDS[kind], choices, formats, skip_invalid_rows=skip, ignore_unmapped=extra,
                 mapping_text=mapping_upload.getvalue().decode("utf-8-sig") if mapping_upload else None)
         except MappingError as exc:
-            st.error(t("data.mapping.error", error=exc))
+            st.error(t("data.mapping.error", error=exc.render(lang())))
             st.stop()
         if st.button(t("data.import.go"), type="primary", key="import_go"):
             bar = st.progress(0.0, text=t("data.import.checking"))
-            outcome = import_files(
-                store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
-                progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+            outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
+                                   progress=lambda f, text: bar.progress(min(f, 1.0), text=text), lang=lang())
             bar.empty()
             report = outcome.reports[0]
-            (st.success if outcome.ok else st.error)(summary(report))
+            (st.success if outcome.ok else st.error)(report.summary(lang()))
             if report.findings:
                 # A static table: a report is a few lines that must all be read, not browsed.
-                findings = report.to_frame()
-                findings["severity"] = findings["severity"].map(lambda s: t(f"data.severity.{s}"))
+                findings = report.to_frame(lang())
                 st.table(findings.rename(columns=column_label).set_index(column_label("severity")))
 
 with tab_history:
-    history = store.imports(limit=200)
+    history = import_history(store, lang(), limit=200)
     history = history.assign(kind=history["kind"].map(kind_label),
                              status=history["status"].map(lambda s: t(f"data.import_status.{s}")))
     show_table(history, key="import_history")
@@ -119,10 +108,10 @@ with tab_reset:
     left, right = st.columns(2)
     if left.button(t("data.reset.demo"), disabled=not confirm, key="reset_demo"):
         bar = st.progress(0.0, text=t("data.reset.loading"))
-        outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+        outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text), lang=lang())
         bar.empty()
         (st.success if outcome.ok else st.error)(
-            t("data.reset.demo_loaded") if outcome.ok else "; ".join(summary(r) for r in outcome.reports))
+            t("data.reset.demo_loaded") if outcome.ok else "; ".join(r.summary(lang()) for r in outcome.reports))
     if right.button(t("data.reset.empty"), disabled=not confirm, key="reset_empty"):
         empty_store(store)
         st.success(t("data.reset.emptied"))

@@ -8,10 +8,13 @@ from sop_core.consensus import add_adjustment, force_model, forecast_levels
 from sop_core.forecast_models import model_names
 from sop_core.forecast_views import history_levels, model_mix, model_story, run_info
 from sop_core.forecasting import latest_run
+from sop_core.messages import render_stored
+from sop_core.presentation import table_formatters
 from sop_ui import (
     as_of,
     compute,
     date,
+    lang,
     num,
     page_setup,
     require_data,
@@ -83,7 +86,8 @@ if level == "sku" and key:
     choice, scores = compute(model_story, run_id, key)
     if choice:
         st.markdown(t("forecast.story", model=model_label(choice["model"]), profile=profile_label(choice["profile"]),
-                      periods=num(choice["history_periods"]), reason=choice["reason"]))
+                      periods=num(choice["history_periods"]),
+                      reason=render_stored(choice["reason"], lang())))
     else:  # a SKU imported after this run
         st.info(t("forecast.no_story"))
     show_table(scores.rename(columns={"score": "backtest_error"}).assign(model=scores["model"].map(model_label)))
@@ -103,8 +107,11 @@ if level != "total" and key:
     st.subheader(t("forecast.consensus"))
     with st.form("consensus", clear_on_submit=False):
         table = forecast[["period", "statistical", "adjustment", "final"]].assign(new_final=forecast["final"])
+        # The computed columns are written in the page's language; the editable one keeps the
+        # browser's format (Streamlit styles only the cells that cannot be edited).
         edited = st.data_editor(
-            table, key=f"editor_{level}_{key}", hide_index=True,
+            table.style.format(table_formatters(table.drop(columns="new_final"), lang())),
+            key=f"editor_{level}_{key}", hide_index=True,
             disabled=["period", "statistical", "adjustment", "final"],
             column_config={"period": st.column_config.DateColumn(t("col.period"), format="MM/YYYY"),
                            **{name: st.column_config.NumberColumn(t(f"col.{name}"))

@@ -66,8 +66,7 @@ show_chart(alt.Chart(fva_long).mark_line(point=True).encode(
 ).properties(title=t("accuracy.chart.fva"), height=260), right)
 
 st.subheader(t("accuracy.worst"))
-percent = {name: st.column_config.NumberColumn(format="percent") for name in PERCENT_COLUMNS}
-show_table(report["worst_skus"], key="accuracy_worst", config=percent)
+show_table(report["worst_skus"], key="accuracy_worst", percent=PERCENT_COLUMNS)
 st.subheader(t("accuracy.downloads"))
 for name in ("by_month", "by_family", "by_lag", "by_sku"):
     st.caption(t(f"accuracy.table.{name}"))

@@ -142,7 +142,7 @@ status = st.multiselect(t("stock.status_filter"), STATUS_ORDER, default=["dead",
 shown = skus[skus["status"].isin(status)] if status else skus
 shown = shown.assign(status=shown["status"].map(status_name),
                      coverage_source=shown["coverage_source"].map(lambda s: t(f"stock.coverage_source.{s}")))
-show_table(shown, key="stock_skus", config={"unit_cost": dict(st.column_config.NumberColumn(format="euro"))})
+show_table(shown, key="stock_skus", money=("unit_cost",))
 downloads(shown, "stock_per_sku")
 st.subheader(t("stock.by_family"))
 families = by_family.rename(columns={"key": "family"})

@@ -7,9 +7,10 @@ import streamlit as st
 
 from sop_core.capacity_plan import rough_cut_plan
 from sop_core.delays import production_report
-from sop_core.i18n import DATE_FORMATS
+from sop_core.i18n import format_week
 from sop_core.presentation import STATUS_COLORS, STATUS_SYMBOLS, status_scale
 from sop_core.presentation import status_label as status_in
+from sop_core.production_reasons import SHORT_DATE_FORMATS, with_reasons
 from sop_ui import (
     as_of,
     compute,
@@ -35,6 +36,7 @@ if report.orders.empty:
     st.info(t("production.no_open", date=date(today)))
     st.stop()
 st.caption(t("production.caption", count=num(len(report.orders)), date=date(today)))
+open_of = with_reasons(report.orders, language)  # once: the table, the tooltips and the download say it
 
 tiles = st.columns(len(report.summary))
 for tile, shop in zip(tiles, report.summary.itertuples(), strict=True):
@@ -59,8 +61,7 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 HEATMAP_WEEKS = 13  # a quarter: readable from the back of the room; the download has all 26 weeks
-weekly = report.load.assign(week_label=report.load["week"].map(
-    lambda week: t("production.week_label", week=f"{week.isocalendar()[1]:02d}")))
+weekly = report.load.assign(week_label=report.load["week"].map(lambda week: format_week(week, language)))
 load = weekly[weekly["week"] < weekly["week"].min() + pd.Timedelta(weeks=HEATMAP_WEEKS)]
 load = load.assign(load_label=(load["load_pct"] * 100).round().astype("Int64").astype(str))
 heat = alt.Chart(load).encode(x=alt.X("week_label:N", sort=None, title=t("col.week")),
@@ -81,28 +82,27 @@ left, right = st.columns([1, 3])
 workshop = left.selectbox(t("production.workshop"), list(report.summary["workshop"]), key="delay_workshop")
 statuses = left.multiselect(t("production.status_filter"), list(STATUS_COLORS), default=["red", "orange"],
                             key="delay_status", format_func=lambda status: status_in(status, language))
-orders = report.orders[report.orders["workshop"] == workshop]
+orders = open_of[open_of["workshop"] == workshop]
 plan_names = {code: t(f"production.plan.{code}") for code in ("planned", "projected")}
 timeline = pd.concat([orders.assign(plan="planned", start=orders["planned_start"], end=orders["planned_end"]),
                       orders.assign(plan="projected", start=orders["projected_start"], end=orders["projected_end"])])
 timeline = timeline.assign(plan_text=timeline["plan"].map(plan_names), status_text=timeline["status"].map(status_label))
-short_date = DATE_FORMATS[language].replace("/%Y", "").replace(" %Y", "")  # 21/11, 21 Nov
 show_chart(alt.Chart(timeline).mark_bar(height=8).encode(
     x=alt.X("start:T", title=None), x2="end:T", y=alt.Y("mo_id:N", title=None, sort=list(orders["mo_id"])),
     yOffset=alt.YOffset("plan:N"), color=alt.condition(alt.datum.plan == "planned", alt.value("#b0bec5"),
                                                        alt.Color("status:N", scale=status_scale(), legend=None)),
     tooltip=[alt.Tooltip("mo_id:N", title=t("col.mo_id")), alt.Tooltip("plan_text:N", title=t("production.plan")),
-             alt.Tooltip("start:T", title=t("production.start"), format=short_date),
-             alt.Tooltip("end:T", title=t("production.end"), format=short_date),
+             alt.Tooltip("start:T", title=t("production.start"), format=SHORT_DATE_FORMATS[language]),
+             alt.Tooltip("end:T", title=t("production.end"), format=SHORT_DATE_FORMATS[language]),
              alt.Tooltip("status_text:N", title=t("col.status")), alt.Tooltip("reason:N", title=t("col.reason"))],
 ).properties(title=t("production.chart.timeline", workshop=workshop), height=max(220, 22 * len(orders))), right)
 
 st.subheader(t("production.open_of"))
-shown = report.orders[report.orders["status"].isin(statuses)] if statuses else report.orders
+shown = open_of[open_of["status"].isin(statuses)] if statuses else open_of
 table = labelled(shown)[["status", "mo_id", "workshop", "sku", "planned_end", "projected_end", "delay_days",
                          "remaining_hours", "at_risk_lines", "reason"]]
 show_table(table, key="delay_orders", config={"reason": dict(st.column_config.TextColumn(width="large"))})
-downloads(lambda: labelled(report.orders), "production_orders_status")
+downloads(lambda: labelled(open_of), "production_orders_status")
 
 st.subheader(t("production.at_risk"))
 at_risk = report.impact[report.impact["at_risk"]]

@@ -71,7 +71,7 @@ def add(text: str) -> None:
     try:
         compute(simulate_scenario, today, text)
     except ScenarioError as exc:
-        st.error(t("whatif.not_added", error=exc))
+        st.error(t("whatif.not_added", error=exc.render(language)))
         return
     scenarios[:] = [s for s in scenarios if scenario_from_json(s).name != scenario_from_json(text).name]
     scenarios.append(text)
@@ -97,14 +97,14 @@ with st.expander(t("whatif.add"), expanded=not scenarios):
             try:
                 add(scenario_to_json(scenario_from_rows(name, rows.to_dict("records"))))
             except ScenarioError as exc:
-                st.error(t("whatif.not_added", error=exc))
+                st.error(t("whatif.not_added", error=exc.render(language)))
     with file_tab:
         uploaded = st.file_uploader(t("whatif.file"), type=["json"], key="whatif_file")
         if uploaded is not None and st.button(t("whatif.add_file"), key="whatif_add_file"):
             try:
                 add(scenario_to_json(scenario_from_json(uploaded.getvalue().decode("utf-8-sig"))))
             except ScenarioError as exc:
-                st.error(f"{uploaded.name}: {exc}")
+                st.error(t("scenario.error.at", where=uploaded.name, problem=exc.render(language)))
         if st.button(t("whatif.add_example"), key="whatif_example"):
             add(EXAMPLE.read_text(encoding="utf-8"))
     with mix_tab, st.form("whatif_mix"):
@@ -114,7 +114,7 @@ with st.expander(t("whatif.add"), expanded=not scenarios):
         if st.form_submit_button(t("whatif.find_mix")):
             with st.spinner(t("whatif.solving")):
                 mix = compute(find_cheapest_mix, today, None if goal == "no_red" else rate / 100)
-            (st.success if mix.reached else st.warning)(mix.message)
+            (st.success if mix.reached else st.warning)(mix.message.render(language))
             if mix.scenario.levers:  # named in the page's language: it is saved and exported under that name
                 add(scenario_to_json(replace(mix.scenario, name=t("whatif.mix_name"))))
 
@@ -125,13 +125,13 @@ figures["projected_on_time_rate"] *= 100
 table = figures.astype(float).round(1)[list(FIGURES)].rename(
     columns=lambda code: t(f"whatif.figure.{code}"), index=shown_name).T
 st.subheader(t("whatif.side_by_side"))
-st.dataframe(table, key="whatif_compare")
+st.dataframe(table.style.format(lambda value: num(value, 1)), key="whatif_compare")  # one unit per row
 for column, result, text in zip(st.columns(max(len(results), 1)), results, scenarios, strict=False):
     column.markdown(t("whatif.scenario_cost", name=result.scenario.name, cost=money(result.total_cost)))
     costs = result.costs[["kind", "workshop", "weeks", "paid_hours", "cost"]]
     show_table(costs.assign(kind=costs["kind"].map(kind_name)).rename(columns={"kind": "lever_type"}),
                key=f"whatif_costs_{result.scenario.name}",
-               config={"cost": dict(st.column_config.NumberColumn(format="euro"))}, where=column)
+               money=("cost",), where=column)
     column.download_button(t("whatif.download_json"), text, file_name=f"{result.scenario.name}.json",
                            mime="application/json", key=f"whatif_json_{result.scenario.name}", on_click="ignore")
     if column.button(t("whatif.remove"), key=f"whatif_remove_{result.scenario.name}"):
@@ -142,7 +142,7 @@ for column, result, text in zip(st.columns(max(len(results), 1)), results, scena
             save_scenario(store, text, st.session_state.get("whatif_author", ""))
             column.success(t("whatif.saved"))
         except ScenarioError as exc:
-            column.error(str(exc))
+            column.error(exc.render(language))
 
 
 @st.fragment
@@ -238,6 +238,5 @@ show_table(lines, key="whatif_lines", where=left)
 right.markdown(t("whatif.rough_cut", name=shown_name(chosen)))
 show_table(shown.rough_cut.round({"capacity_hours": 1, "open_orders_hours": 1, "forecast_hours": 1, "load_hours": 1,
                                   "overload_hours": 1}),
-           key="whatif_rough_cut", where=right, config={
-               "month": dict(st.column_config.DateColumn(format="MM/YYYY")),
-               "load_pct": dict(st.column_config.NumberColumn(format="percent"))})
+           key="whatif_rough_cut", where=right, percent=("load_pct",),
+           config={"month": dict(st.column_config.DateColumn(format="MM/YYYY"))})

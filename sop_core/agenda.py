@@ -17,7 +17,7 @@ from sop_core.delays import production_report
 from sop_core.demand import next_period
 from sop_core.executive import LOAD_WEEKS, SERVICE_MONTHS
 from sop_core.filters import KpiFilters
-from sop_core.i18n import format_date, format_money, format_number, format_percent, translate
+from sop_core.i18n import format_date, format_money, format_number, format_percent, format_week, translate
 from sop_core.preferences import load_preferences
 from sop_core.presentation import status_label
 from sop_core.service import ServiceSettings, service_report
@@ -25,17 +25,21 @@ from sop_core.stock import StockSettings, sku_stock
 from sop_core.store import Store
 
 PER_KIND = 2
-AGENDA_COLUMNS = ("kind", "status", "subject", "figure", "page")
+AGENDA_COLUMNS = ("kind", "status", "subject", "week", "figure", "page")
 KIND_PAGES = {"forecast_miss": "pages/3_Forecast_accuracy.py", "customer_hurt": "pages/4_Service_rate.py",
               "red_order": "pages/6_Production_delays.py", "overload": "pages/6_Production_delays.py",
               "stockout": "pages/5_Stock_rotation.py", "overstock": "pages/5_Stock_rotation.py"}
 
 
-def _items(kind: str, frame: pd.DataFrame, subject: str, figure: str, status: str | pd.Series) -> pd.DataFrame:
+def _items(kind: str, frame: pd.DataFrame, subject: str, figure: str, status: str | pd.Series,
+           week: str | None = None) -> pd.DataFrame:
+    """The first `PER_KIND` rows of `frame` as agenda items; `week` names the column of the week
+    the item is about (labelled in the reader's language by `agenda_text`)."""
     top = frame.head(PER_KIND)
     return pd.DataFrame({"kind": kind, "status": status if isinstance(status, str) else status.loc[top.index],
-                         "subject": top[subject].astype(str), "figure": top[figure].astype(float),
-                         "page": KIND_PAGES[kind]})
+                         "subject": top[subject].astype(str),
+                         "week": pd.to_datetime(top[week]) if week else pd.NaT,
+                         "figure": top[figure].astype(float), "page": KIND_PAGES[kind]})
 
 
 def _forecast_misses(store: Store, as_of: dt.date) -> pd.DataFrame:
@@ -64,10 +68,10 @@ def _production(store: Store, as_of: dt.date) -> list[pd.DataFrame]:
     red = report.orders[report.orders["status"] == "red"].sort_values("delay_days", ascending=False)
     horizon = pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS)
     load = report.load[(pd.to_datetime(report.load["week"]) < horizon) & (report.load["load_pct"] > 1)]
-    load = load.assign(subject=load["workshop"] + " · " + load["week_label"]).sort_values("load_pct", ascending=False)
+    load = load.sort_values("load_pct", ascending=False)
     red = red.assign(subject=red["mo_id"] + " · " + red["workshop"])
     return [_items("red_order", red, "subject", "delay_days", "red"),
-            _items("overload", load, "subject", "load_pct", "red")]
+            _items("overload", load, "workshop", "load_pct", "red", week="week")]
 
 
 def _stock(store: Store, as_of: dt.date) -> list[pd.DataFrame]:
@@ -106,7 +110,10 @@ def _figure(kind: str, value: float, lang: str) -> str:
 
 def agenda_text(item: pd.Series, lang: str) -> str:
     """One agenda line: "✖ rouge · Client X : OTIF 62 %"."""
-    text = translate(f"agenda.{item['kind']}", lang, subject=item["subject"],
+    subject = str(item["subject"])
+    if pd.notna(item["week"]):
+        subject += " · " + format_week(pd.Timestamp(item["week"]).date(), lang)
+    text = translate(f"agenda.{item['kind']}", lang, subject=subject,
                      figure=_figure(str(item["kind"]), float(item["figure"]), lang))
     return f"{status_label(item['status'], lang)} · {text}"
 

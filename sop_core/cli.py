@@ -36,8 +36,10 @@ from sop_core.contract import KINDS, get_kind
 from sop_core.demand import GRANULARITIES
 from sop_core.demo import DEMO_DIR, SNAPSHOTS_FILE, load_demo, prepare_demo
 from sop_core.demogen.generator import write_demo_files
-from sop_core.ingest import FileToImport, ImportOutcome, import_files
+from sop_core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from sop_core.ingest import FileToImport, ImportOutcome, import_files, import_history
 from sop_core.mapping import ColumnMapping, MappingError, load_mapping
+from sop_core.messages import Message, MessageError
 from sop_core.store import Store, StoreError, default_db_path
 
 EXPORT_COLUMNS = ["sku", "period", "model", "forecast", "lower_80", "upper_80"]
@@ -48,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--db", type=Path, default=None,
                         help="DuckDB file (default: $SOP_DB_PATH, else data/sop.duckdb)")
     common.add_argument("--json", action="store_true", help="print the result as JSON")
+    common.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE,
+                        help="language of the problems, reasons and pack (default: fr)")
     parser = argparse.ArgumentParser(prog="python -m sop_core", description="S&OP dashboard data tools")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", parents=[common], help="create or migrate the database")
@@ -100,13 +104,17 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _outcome(args: argparse.Namespace, outcome: ImportOutcome) -> int:
+    """Each file's verdict and problems in `--lang`; the JSON adds them as text next to the codes."""
     lines = []
     for report in outcome.reports:
-        lines.append(report.summary())
-        lines.extend("  " + line for line in report.lines())
-    lines.append(f"Written as batch(es) {outcome.batch_ids}." if outcome.ok else "Nothing was written.")
-    emit(args, {"ok": outcome.ok, "batch_ids": outcome.batch_ids,
-                 "reports": [r.to_dict() for r in outcome.reports]}, "\n".join(lines))
+        lines.append(report.summary(args.lang))
+        lines.extend("  " + line for line in report.lines(args.lang))
+    batches = [str(b) for b in outcome.batch_ids]  # ids as written, without a thousands separator
+    done = (Message("imports.cli.written", {"batches": batches}) if outcome.ok
+            else Message("imports.cli.nothing_written"))
+    lines.append(done.render(args.lang))
+    reports = [{**r.to_dict(), "text": [r.summary(args.lang), *r.lines(args.lang)]} for r in outcome.reports]
+    emit(args, {"ok": outcome.ok, "batch_ids": outcome.batch_ids, "reports": reports}, "\n".join(lines))
     return EXIT_OK if outcome.ok else EXIT_REFUSED
 
 
@@ -127,7 +135,7 @@ def _mapping(args: argparse.Namespace) -> ColumnMapping:
 
 def _status(args: argparse.Namespace, store: Store) -> int:
     counts = store.row_counts()
-    imports = store.imports(limit=10)
+    imports = import_history(store, args.lang, limit=10)
     data = {"database": str(store.path), "schema_version": store.schema_version(),
             "data_version": store.data_version(), "as_of": store.as_of(),
             "row_counts": counts, "last_imports": imports.to_dict(orient="records")}
@@ -151,7 +159,7 @@ def _forecast(args: argparse.Namespace, store: Store) -> int:
 
     settings = ForecastSettings(granularity=args.granularity, horizon=args.horizon, model=args.model, jobs=args.jobs)
     as_of = args.as_of or store.as_of() or dt.date.today()
-    run_id = run_forecast(store, settings, as_of, progress=_progress)
+    run_id = run_forecast(store, settings, as_of, progress=_progress, lang=args.lang)
     run = store.row("SELECT series, seconds FROM forecast_runs WHERE run_id = ?", [run_id])
     models = store.query(
         "SELECT model, count(*) AS skus FROM forecast_choices WHERE run_id = ? "
@@ -176,7 +184,7 @@ def _freeze(args: argparse.Namespace, store: Store) -> int:
     cycle_start(args.cycle)  # a malformed cycle is the first thing to say, run or no run
     run_id = args.run if args.run is not None else latest_run(store, args.granularity)
     if run_id is None:
-        raise MissingRunError(f"There is no {args.granularity} forecast run to freeze: run `forecast` first.")
+        raise MissingRunError(Message(f"forecast.error.nothing_to_freeze.{args.granularity}"))
     rows = freeze_cycle(store, args.cycle, run_id, args.granularity)
     emit(args, {"cycle": args.cycle, "run_id": run_id, "rows": rows},
           f"Cycle {args.cycle} frozen from run {run_id}: {rows} rows.")
@@ -218,7 +226,7 @@ def _export(args: argparse.Namespace, store: Store) -> int:
 
     run_id = args.run if args.run is not None else latest_run(store, args.granularity)
     if run_id is None:
-        raise MissingRunError(f"There is no {args.granularity} forecast run to export: run `forecast` first.")
+        raise MissingRunError(Message(f"forecast.error.nothing_to_export.{args.granularity}"))
     if run_granularity(store, run_id) != args.granularity:
         raise ValueError(f"Run {run_id} is not a {args.granularity} forecast.")
     frame = export_frame(store, run_id)
@@ -245,20 +253,21 @@ def _run_computation(args: argparse.Namespace, store: Store) -> int:
     try:
         return COMPUTE_COMMANDS[args.command](args, store)
     except MissingRunError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+        print(Message("cli.error", {"error": exc.message}).render(args.lang), file=sys.stderr)
         return EXIT_NO_RUN
-    except ValueError as exc:
-        print(f"Error: {exc}", file=sys.stderr)
+    except ValueError as exc:  # one carrying a message is said in --lang, any other as the code wrote it
+        error = exc.message if isinstance(exc, MessageError) else str(exc)
+        print(Message("cli.error", {"error": error}).render(args.lang), file=sys.stderr)
         return EXIT_USAGE
 
 
-def _regenerate_demo(store: Store) -> None:
+def _regenerate_demo(store: Store, lang: str) -> None:
     """Rewrite data/demo: the generator's files, then the past cycles really forecast and frozen."""
     from sop_core.demo_cycles import build_demo_snapshots, past_cycles, write_demo_snapshots
 
     written = write_demo_files(DEMO_DIR)
     (DEMO_DIR / SNAPSHOTS_FILE).unlink(missing_ok=True)
-    if not load_demo(store, progress=_progress).ok:
+    if not load_demo(store, progress=_progress, lang=lang).ok:
         raise StoreError("the regenerated demo files do not import; see the report above")
     as_of = store.as_of() or dt.date.today()
     build_demo_snapshots(store, past_cycles(as_of), progress=_progress)
@@ -277,10 +286,10 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return _status(args, store)
     if args.command == "demo":
         if args.regenerate:
-            _regenerate_demo(store)
-        return _outcome(args, prepare_demo(store, progress=_progress))
+            _regenerate_demo(store, args.lang)
+        return _outcome(args, prepare_demo(store, progress=_progress, lang=args.lang))
     item = FileToImport(args.kind, args.file, _mapping(args), args.sheet)
-    return _outcome(args, import_files(store, [item], progress=_progress))
+    return _outcome(args, import_files(store, [item], progress=_progress, lang=args.lang))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -289,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Store(args.db or default_db_path()) as store:
             return _run(args, store)
     except MappingError as exc:
-        print(f"Mapping error: {exc}", file=sys.stderr)
+        print(Message("imports.cli.mapping_error", {"error": exc.message}).render(args.lang), file=sys.stderr)
         return EXIT_MAPPING
     except StoreError as exc:
         print(f"Database error: {exc}", file=sys.stderr)

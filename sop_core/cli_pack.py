@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from sop_core.cli_common import EXIT_OK, emit
-from sop_core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from sop_core.store import Store
 
 
@@ -27,7 +26,6 @@ def pack_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     pack.add_argument("--cycle", required=True, help="the cycle month, YYYY-MM (the current one or a past one)")
     pack.add_argument("--format", choices=["pdf", "xlsx"], required=True, help="PDF to project, or the workbook")
     pack.add_argument("--output", type=Path, required=True, help="file to write")
-    pack.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE, help="language (default: fr)")
 
 
 def _progress(fraction: float, text: str) -> None:

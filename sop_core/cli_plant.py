@@ -85,11 +85,12 @@ def _kpis(args: argparse.Namespace, store: Store) -> int:
 
 def _production(args: argparse.Namespace, store: Store) -> int:
     from sop_core.delays import production_report
+    from sop_core.production_reasons import with_reasons
 
     as_of = args.as_of or store.as_of() or dt.date.today()
     report = production_report(store, as_of, args.weeks)
-    orders = report.orders[["mo_id", "workshop", "sku", "status", "delay_days", "planned_end", "projected_end",
-                            "remaining_hours", "at_risk_lines", "reason"]]
+    orders = with_reasons(report.orders, args.lang)[["mo_id", "workshop", "sku", "status", "delay_days", "planned_end",
+                                                     "projected_end", "remaining_hours", "at_risk_lines", "reason"]]
     data = {"as_of": as_of, "orders": records(orders), "workshops": records(report.summary),
             "load": records(report.load), "customer_lines_at_risk": records(report.impact[report.impact["at_risk"]])}
     text = [f"{len(orders)} open OF projected from {as_of:%d/%m/%Y}:"]
@@ -138,14 +139,15 @@ def _optimize(args: argparse.Namespace, store: Store) -> int:
     if args.output:
         args.output.write_text(scenario_to_json(mix.scenario), encoding="utf-8")
     side_by_side = compare([baseline, mix.result])
-    data = {"as_of": as_of, "target": target.describe(), "reached": mix.reached, "proven": mix.proven,
-            "message": mix.message, "scenario": json.loads(scenario_to_json(mix.scenario)),
+    goal, message = target.describe().render(args.lang), mix.message.render(args.lang)
+    data = {"as_of": as_of, "target": goal, "reached": mix.reached, "proven": mix.proven,
+            "message": message, "scenario": json.loads(scenario_to_json(mix.scenario)),
             "comparison": records(side_by_side),
             "costs": records(mix.result.costs)}
     orders = mix.result.orders
     past_end = pd.to_datetime(orders["planned_end"]) < pd.Timestamp(as_of)
     overdue = int(((orders["status"] == "red") & past_end).sum())
-    text = [f"Target: {target.describe()} - {'reached' if mix.reached else 'NOT reached'}. {mix.message}".rstrip()]
+    text = [f"Target: {goal} - {'reached' if mix.reached else 'NOT reached'}. {message}"]
     if overdue:
         text.append(f"  ({overdue} OF already past their planned end stay red whatever the levers: not counted)")
     text += [f"  {r.scenario:<14} red {r.red_orders:>3}  late days {r.late_days:>5}  "

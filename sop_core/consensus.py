@@ -19,6 +19,7 @@ import pandas as pd
 
 from sop_core.demand import check_granularity, period_start
 from sop_core.forecast_models import get_model
+from sop_core.messages import Message, MessageError
 from sop_core.store import Store
 
 LEVELS = ("sku", "family")
@@ -28,8 +29,8 @@ FINAL_COLUMNS = ["sku", "family", "period", "statistical", "adjustment", "final"
 INTERVALS = ("80", "95")
 
 
-class MissingRunError(ValueError):
-    """The forecast run asked for does not exist (or no run exists yet)."""
+class MissingRunError(MessageError):
+    """The forecast run asked for does not exist (or no run exists yet); it carries its `Message`."""
 
 
 def check_level(level: str, allowed: tuple[str, ...] = LEVELS) -> None:
@@ -62,7 +63,7 @@ def run_granularity(store: Store, run_id: int) -> str:
     """The granularity of a stored run; MissingRunError when there is no such run."""
     value = store.scalar("SELECT granularity FROM forecast_runs WHERE run_id = ?", [run_id])
     if value is None:
-        raise MissingRunError(f"There is no forecast run {run_id}.")
+        raise MissingRunError(Message("forecast.error.no_run", {"run": run_id}))
     return str(value)
 
 

@@ -24,6 +24,7 @@ from sop_core.accuracy import accuracy_by, wape
 from sop_core.consensus import MissingRunError, final_forecast, run_granularity
 from sop_core.demand import GRANULARITIES, check_granularity, demand_source, period_start
 from sop_core.forecasting import latest_run
+from sop_core.messages import Message
 from sop_core.store import Store
 
 CYCLE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -56,7 +57,7 @@ def freeze_cycle(store: Store, cycle: str, run_id: int | None = None, granularit
     first = period_start(cycle_start(cycle), granularity)  # also checks the granularity
     run = run_id if run_id is not None else latest_run(store, granularity)
     if run is None:
-        raise MissingRunError(f"There is no {granularity} forecast run to freeze: run a forecast first.")
+        raise MissingRunError(Message(f"forecast.error.nothing_to_freeze.{granularity}"))
     if run_granularity(store, run) != granularity:
         raise ValueError(f"Run {run} is not a {granularity} forecast.")
     rows = final_forecast(store, run)

@@ -12,17 +12,17 @@ import pandas as pd
 
 from sop_core.production import DEFAULT_SETTINGS, ProductionSettings, daily_capacity, prepare
 from sop_core.production_load import weekly_table, weeks_span, workshop_summary
+from sop_core.production_reasons import CODES_COLUMN, NO_HOURS, SEPARATOR
 from sop_core.shopfloor import closed_history, customer_impact, open_orders, workshops
 from sop_core.store import Store
-
-NO_HOURS_REASON = "no hours known (neither hours_required nor a routing time): its load is not counted"
 
 
 @dataclass(frozen=True)
 class ProductionReport:
     """`orders`: one row per open OF (the projection's columns, plus sku, quantity, hours_source,
-    at_risk_lines); `load`: workshop x week; `summary`: per workshop; `impact`: the customer lines
-    the OF serve; `history`: closed OF per workshop and month."""
+    at_risk_lines; `production_reasons.with_reasons` words its reason codes); `load`: workshop x week;
+    `summary`: per workshop; `impact`: the customer lines the OF serve; `history`: closed OF per
+    workshop and month."""
 
     orders: pd.DataFrame
     load: pd.DataFrame
@@ -36,7 +36,7 @@ def _flag_unknown_hours(projected: pd.DataFrame, book: pd.DataFrame) -> pd.DataF
     unknown = projected["mo_id"].isin(book.loc[book["hours_source"] == "none", "mo_id"])
     out = projected.copy()
     out.loc[unknown & (out["status"] == "green"), "status"] = "orange"
-    out.loc[unknown, "reason"] = NO_HOURS_REASON + "; " + out.loc[unknown, "reason"]
+    out.loc[unknown, CODES_COLUMN] = NO_HOURS + SEPARATOR + out.loc[unknown, CODES_COLUMN]
     return out
 
 

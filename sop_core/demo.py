@@ -26,13 +26,15 @@ def demo_files(demo_dir: Path = DEMO_DIR) -> list[FileToImport]:
     return [FileToImport(kind, demo_dir / name) for kind, name in files.items()]
 
 
-def load_demo(store: Store, demo_dir: Path = DEMO_DIR, progress: Progress | None = None) -> ImportOutcome:
+def load_demo(store: Store, demo_dir: Path = DEMO_DIR, progress: Progress | None = None,
+              lang: str = "en") -> ImportOutcome:
     """Replace all data with the demo company, in one transaction, with its fixed as-of date,
-    then its frozen past S&OP cycles (real forecasts made at each cycle, shipped as a file)."""
+    then its frozen past S&OP cycles (real forecasts made at each cycle, shipped as a file).
+    `progress` is told how far the load is, in `lang`."""
     as_of = str(demo_manifest(demo_dir)["as_of"])
     outcome = import_files(
         store, demo_files(demo_dir), today=dt.date.fromisoformat(as_of), clear_first=True,
-        settings={"as_of": as_of, "data_source": "demo"}, progress=progress,
+        settings={"as_of": as_of, "data_source": "demo"}, progress=progress, lang=lang,
     )
     snapshots = demo_dir / SNAPSHOTS_FILE
     if outcome.ok and snapshots.is_file():
@@ -41,15 +43,16 @@ def load_demo(store: Store, demo_dir: Path = DEMO_DIR, progress: Progress | None
     return outcome
 
 
-def prepare_demo(store: Store, progress: Progress | None = None) -> ImportOutcome:
-    """The demo as a user first sees it: its data, its past cycles, and today's forecast."""
+def prepare_demo(store: Store, progress: Progress | None = None, lang: str = "en") -> ImportOutcome:
+    """The demo as a user first sees it: its data, its past cycles, and today's forecast.
+    `progress` is told how far it is, in `lang`."""
     report = progress or (lambda _f, _t: None)
-    outcome = load_demo(store, progress=lambda f, text: report(f * 0.4, text))
+    outcome = load_demo(store, progress=lambda f, text: report(f * 0.4, text), lang=lang)
     if outcome.ok:
         from sop_core.forecasting import ForecastSettings, run_forecast  # slow import: statsforecast
 
         run_forecast(store, ForecastSettings(), store.as_of() or dt.date.today(),
-                     progress=lambda f, text: report(0.4 + f * 0.6, text))
+                     progress=lambda f, text: report(0.4 + f * 0.6, text), lang=lang)
     return outcome
 
 

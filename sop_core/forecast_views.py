@@ -21,7 +21,8 @@ def history_levels(store: Store, granularity: str, as_of: dt.date, level: str, k
 
 
 def model_story(store: Store, run_id: int, sku: str) -> tuple[dict[str, object], pd.DataFrame]:
-    """The chosen model, profile and reason of one SKU, and every candidate's backtest score."""
+    """The chosen model, profile and reason of one SKU, and every candidate's backtest score. The reason
+    is stored as a message's JSON (older runs: English text): show it with `messages.render_stored`."""
     choice = store.query(
         "SELECT model, profile, reason, history_periods FROM forecast_choices WHERE run_id = ? AND sku = ?",
         [run_id, sku],

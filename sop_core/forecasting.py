@@ -3,6 +3,7 @@
 A run reads the demand history as of a date, forecasts each SKU (see `selection`), and writes
 one row per SKU x period with the 80% and 95% intervals, the model chosen and why, and every
 candidate's backtest score, in one transaction. Pages only read runs; they never fit a model.
+The reason is stored as its message's JSON (`Message.to_json`), so a run reads in either language.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import pandas as pd
 
 from sop_core.demand import GRANULARITIES, check_granularity, demand_history, next_period, period_start
 from sop_core.forecast_models import SeriesContext, get_model
+from sop_core.messages import Message
 from sop_core.selection import SeriesForecast, forecast_series
 from sop_core.store import Store
 
@@ -102,15 +104,19 @@ def _chunks(tasks: list[SeriesTask]) -> Iterator[list[SeriesTask]]:
 
 
 def compute_forecasts(
-    tasks: list[SeriesTask], settings: ForecastSettings, progress: Progress
+    tasks: list[SeriesTask], settings: ForecastSettings, progress: Progress, lang: str = "en"
 ) -> list[tuple[str, SeriesForecast]]:
-    """Forecast every task, in `settings.jobs` processes, reporting progress as chunks finish."""
+    """Forecast every task, in `settings.jobs` processes, reporting progress (in `lang`) as chunks finish."""
     chunks = list(_chunks(tasks))
     results: list[tuple[str, SeriesForecast]] = []
+
+    def report(fraction: float) -> None:
+        progress(fraction, Message("forecast.progress.done", {"done": len(results), "total": len(tasks)}).render(lang))
+
     if settings.jobs == 1 or len(tasks) < PARALLEL_FROM:
         for i, chunk in enumerate(chunks):
             results += _forecast_chunk(chunk, settings)
-            progress((i + 1) / len(chunks), f"{len(results)}/{len(tasks)} SKUs forecast")
+            report((i + 1) / len(chunks))
         return results
     # "spawn": a forked copy of a process holding DuckDB and web-server threads can deadlock.
     context = multiprocessing.get_context("spawn")
@@ -118,7 +124,7 @@ def compute_forecasts(
         futures = [pool.submit(_forecast_chunk, chunk, settings) for chunk in chunks]
         for done, future in enumerate(as_completed(futures), start=1):
             results += future.result()
-            progress(done / len(chunks), f"{len(results)}/{len(tasks)} SKUs forecast")
+            report(done / len(chunks))
     return sorted(results, key=lambda pair: pair[0])
 
 
@@ -132,7 +138,7 @@ def _frames(
         **{col: np.concatenate([getattr(r, col) for _, r in results]) if results else []
            for col in ("mean", "lower_80", "upper_80", "lower_95", "upper_95")},
     }).rename(columns={"mean": "forecast"})
-    choices = pd.DataFrame([(sku, r.model, r.profile, r.reason, r.history_used) for sku, r in results],
+    choices = pd.DataFrame([(sku, r.model, r.profile, r.reason.to_json(), r.history_used) for sku, r in results],
                            columns=["sku", "model", "profile", "reason", "history_periods"])
     scores = pd.DataFrame([(sku, m, s if np.isfinite(s) else None) for sku, r in results for m, s in r.scores.items()],
                           columns=["sku", "model", "score"])
@@ -155,15 +161,18 @@ def _store_run(store: Store, frames: dict[str, pd.DataFrame], settings: Forecast
     return run_id
 
 
-def run_forecast(store: Store, settings: ForecastSettings, as_of: dt.date, progress: Progress | None = None) -> int:
-    """Forecast every SKU from the history before `as_of`'s period; store the run; return its id."""
+def run_forecast(store: Store, settings: ForecastSettings, as_of: dt.date, progress: Progress | None = None,
+                 lang: str = "en") -> int:
+    """Forecast every SKU from the history before `as_of`'s period; store the run; return its id.
+    `progress` is told how far the run is, in `lang`."""
     settings.check()
     report = progress or (lambda _f, _t: None)
     started = time.perf_counter()
     history = demand_history(store, settings.granularity, as_of)
     tasks = _tasks(history, forced_models(store), settings)
-    report(0.0, f"Forecasting {len(tasks)} SKUs ({settings.granularity}, {settings.periods} periods)")
-    results = compute_forecasts(tasks, settings, report)
+    report(0.0, Message(f"forecast.progress.start.{settings.granularity}",
+                        {"skus": len(tasks), "periods": settings.periods}).render(lang))
+    results = compute_forecasts(tasks, settings, report, lang)
     frames = _frames(results, period_start(as_of, settings.granularity), settings)
     return _store_run(store, frames, settings, as_of, time.perf_counter() - started)
 

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from sop_core.contract import Kind, normalize_header
 from sop_core.mapping import ColumnMapping
-from sop_core.report import Finding
+from sop_core.messages import Message
+from sop_core.report import Finding, kind_term
 
 
 @dataclass
@@ -31,8 +32,9 @@ def _alias_table(kind: Kind) -> dict[str, str]:
     return table
 
 
-def _label(headers: tuple[str, ...], index: int) -> str:
-    return headers[index] or f"(column {index + 1}, no header)"
+def _header_label(headers: tuple[str, ...], index: int) -> str | Message:
+    """A header as a sentence quotes it; a column without one by its number."""
+    return repr(headers[index]) if headers[index] else Message("imports.no_header", {"number": index + 1})
 
 
 def _find_header(headers: tuple[str, ...], wanted: str) -> int | None:
@@ -43,7 +45,7 @@ def _find_header(headers: tuple[str, ...], wanted: str) -> int | None:
     return None
 
 
-def _error(code: str, message: str, fix: str, column: str | None = None) -> Finding:
+def _error(code: str, message: Message, fix: Message, column: str | None = None) -> Finding:
     return Finding("error", code, message, fix, column=column)
 
 
@@ -58,8 +60,8 @@ class _Resolver:
         if index is None:
             self.result.findings.append(_error(
                 "mapping_column_missing",
-                f"the mapping ({where}) names a column {wanted!r} that this file does not have",
-                f"correct the mapping; the file's columns are {', '.join(map(repr, self.headers))}",
+                Message("imports.mapping_column_missing", {"where": where, "column": repr(wanted)}),
+                Message("imports.mapping_column_missing.fix", {"columns": [repr(h) for h in self.headers]}),
             ))
         else:
             self.used.add(index)
@@ -87,37 +89,35 @@ class _Resolver:
             matched.setdefault(name, []).append(i)
         for name, indexes in matched.items():
             if len(indexes) > 1:
-                both = " and ".join(repr(_label(self.headers, i)) for i in indexes)
+                labels = [_header_label(self.headers, i) for i in indexes]
                 self.result.findings.append(_error(
-                    "ambiguous_column", f"{both} all mean {name!r}",
-                    "rename or delete all but one, or say which one in a column mapping", name,
+                    "ambiguous_column", Message("imports.ambiguous_column", {"columns": labels, "name": repr(name)}),
+                    Message("imports.ambiguous_column.fix"), name,
                 ))
             self.result.sources[name] = indexes[:1]
             self.used.update(indexes)
 
     def check_leftovers(self) -> None:
-        left = [_label(self.headers, i) for i in range(len(self.headers)) if i not in self.used]
+        left = [_header_label(self.headers, i) for i in range(len(self.headers)) if i not in self.used]
         if left and self.mapping.ignore_unmapped:
             self.result.findings.append(Finding(
-                "warning", "ignored_columns", f"columns ignored: {', '.join(map(repr, left))}",
-                "nothing to do if they are not needed", count=len(left),
+                "warning", "ignored_columns", Message("imports.ignored_columns", {"columns": left}),
+                Message("imports.ignored_columns.fix"), count=len(left),
             ))
         elif left:
-            accepted = ", ".join(c.name for c in self.kind.columns)
+            accepted = [c.name for c in self.kind.columns]
             self.result.findings.append(_error(
-                "unknown_columns", f"unknown columns {', '.join(map(repr, left))}",
-                f"rename them to one of the {self.kind.name} columns ({accepted}), map them in a "
-                "column mapping, or ignore extra columns (--ignore-extra-columns)",
+                "unknown_columns", Message("imports.unknown_columns", {"columns": left}),
+                Message("imports.unknown_columns.fix", {"kind": kind_term(self.kind.name), "accepted": accepted}),
             ))
 
     def check_required(self) -> None:
         for column in self.kind.columns:
             if column.required and not self.result.present(column.name):
-                names = ", ".join(repr(a) for a in (column.name, *column.aliases[:4]))
+                names = [repr(a) for a in (column.name, *column.aliases[:4])]
                 self.result.findings.append(_error(
-                    "missing_column", f"required column {column.name!r} is missing",
-                    f"add a column named one of {names}, or map it in a column mapping",
-                    column.name,
+                    "missing_column", Message("imports.missing_column", {"column": repr(column.name)}),
+                    Message("imports.missing_column.fix", {"names": names}), column.name,
                 ))
 
 

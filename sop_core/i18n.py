@@ -77,7 +77,7 @@ def has_key(key: str) -> bool:
     return key in catalogue()
 
 
-def translate(key: str, lang: str, **params: Any) -> str:
+def translate(key: str, lang: str, /, **params: Any) -> str:
     """The text of `key` in `lang`, with `{name}` placeholders filled from `params` (format numbers
     and dates with the functions below first, so they follow the language too)."""
     entry = catalogue().get(key)
@@ -136,6 +136,11 @@ def format_date(value: dt.date | None, lang: str) -> str:
         return "–"
     # %b is the C locale's English month whatever the machine's locale: Python is started in C here.
     return value.strftime(DATE_FORMATS[lang])
+
+
+def format_week(day: dt.date, lang: str) -> str:
+    """The ISO week of `day` as the plant says it: S48 in French (semaine), W48 in English."""
+    return translate("production.week_label", lang, week=f"{day.isocalendar().week:02d}")
 
 
 _FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",

@@ -20,6 +20,7 @@ from sop_core.contract import DERIVED_DEFAULTS, Column, Kind, get_kind
 from sop_core.db import first_row
 from sop_core.headers import ResolvedHeaders, resolve_headers
 from sop_core.mapping import ColumnMapping
+from sop_core.messages import Message
 from sop_core.reading import FileReadError, read_raw
 from sop_core.report import Finding, ImportReport
 from sop_core.validation import (
@@ -241,8 +242,8 @@ def _note_summed_duplicates(
     if extra[0]:
         report.add(Finding(
             "warning", "summed_rows",
-            f"{extra[0]} rows repeat a {' + '.join(kind.key)} already seen and were added up",
-            "nothing to do if these are separate invoice lines", count=int(extra[0]),
+            Message("imports.summed_rows", {"count": int(extra[0]), "columns": " + ".join(kind.key)}),
+            Message("imports.summed_rows.fix"), count=int(extra[0]),
         ))
 
 
@@ -292,18 +293,18 @@ def validate_file(
         try:
             raw_file = read_raw(con, path, RAW, sheet or mapping.sheet)
         except FileReadError as exc:
-            fix = ("check the path and the file name" if not path.is_file()
-                   else "save it as CSV (UTF-8 or Windows), XLSX or Parquet and try again")
-            report.add(Finding("error", "unreadable", f"cannot read the file: {exc}", fix))
+            fix = "imports.unreadable.fix_path" if not path.is_file() else "imports.unreadable.fix_format"
+            report.add(Finding("error", "unreadable", Message("imports.unreadable", {"error": exc.message}),
+                               Message(fix)))
             return StagedImport(kind, report)
         headers = resolve_headers(raw_file.headers, kind, mapping)
         report.findings.extend(headers.findings)
         report.rows_read = int(first_row(con, f"SELECT count(*) FROM {RAW}")[0])
         if not report.rows_read:
-            report.add(Finding("error", "no_rows", "the file has no data rows",
-                               "export the data again, with at least one row under the header"))
+            report.add(Finding("error", "no_rows", Message("imports.no_rows"), Message("imports.no_rows.fix")))
         decimal = mapping.decimal or guess_decimal(con, kind, headers)
-        report.read_as = f"{raw_file.description}, decimal {'comma' if decimal == ',' else 'point'}"
+        report.read_as = Message("imports.read.decimal_comma" if decimal == "," else "imports.read.decimal_point",
+                                 {"how": raw_file.description})
         _build_typed(con, kind, headers, mapping, decimal)
         _register_known_keys(con, known_keys or {})
         lenient = mapping.register_unknown_skus

@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 from sop_core.contract import KINDS, Kind
 from sop_core.db import first_row
 from sop_core.importers import StagedImport, validate_file
 from sop_core.mapping import ColumnMapping
-from sop_core.report import Finding, ImportReport
+from sop_core.messages import Message, render_stored
+from sop_core.report import Finding, ImportReport, kind_term
 from sop_core.store import Store, StoreError
 
 PLACEHOLDER_FAMILY = "(non classé)"
@@ -72,23 +74,31 @@ def _note_repeat(store: Store, report: ImportReport, checksum: str) -> None:
     )
     if earlier is not None:
         report.add(Finding(
-            "warning", "already_imported",
-            f"this exact file was already imported (batch {earlier}); its rows replace the same "
-            "rows, nothing is counted twice", "nothing to do",
+            "warning", "already_imported", Message("imports.already_imported", {"batch": str(earlier)}),
+            Message("imports.nothing_to_do"),
         ))
 
 
 def _record(
     cur: duckdb.DuckDBPyConnection, report: ImportReport, checksum: str, status: str,
-    written: int, started: dt.datetime, message: str,
+    written: int, started: dt.datetime, message: Message,
 ) -> int:
+    """One audit row; its message is stored as JSON so the history reads in either language."""
     batch_id = int(first_row(cur, "SELECT nextval('import_batch_seq')")[0])
     cur.execute(
         "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
         [batch_id, report.kind, report.file_name, checksum, report.rows_read, written,
-         report.rows_rejected, status, message, report.to_json(), started],
+         report.rows_rejected, status, message.to_json(), report.to_json(), started],
     )
     return batch_id
+
+
+def import_history(store: Store, lang: str, limit: int = 50) -> pd.DataFrame:
+    """The audit trail (`Store.imports`), its file names and messages in `lang`; rows written
+    before messages were stored as JSON read as they were written."""
+    history = store.imports(limit)
+    return history.assign(**{column: [render_stored(text, lang) for text in history[column]]
+                             for column in ("file_name", "message")})
 
 
 def _insert_placeholders(cur: duckdb.DuckDBPyConnection, skus: Sequence[str], batch_id: int) -> None:
@@ -117,13 +127,15 @@ def _write_rows(cur: duckdb.DuckDBPyConnection, staged: StagedImport, batch_id: 
 
 
 def _validate_all(
-    store: Store, files: Sequence[FileToImport], today: dt.date, progress: Progress,
+    store: Store, files: Sequence[FileToImport], today: dt.date, progress: Callable[[float, Message], None],
     start_empty: bool,
 ) -> list[StagedImport]:
     known: dict[str, list[str]] = {} if start_empty else store.known_keys()
     staged_all = []
     for i, item in enumerate(files):
-        progress(i / (len(files) + 1), f"Checking {item.file_name or item.path.name} ({item.kind})")
+        file_name = item.file_name or item.path.name
+        progress(i / (len(files) + 1),
+                 Message("imports.progress.checking", {"file": file_name, "kind": kind_term(item.kind)}))
         staged = validate_file(
             item.path, item.kind, mapping=item.mapping, known_keys=known, today=today,
             sheet=item.sheet, file_name=item.file_name,
@@ -139,18 +151,20 @@ DERIVED_TABLES = ("forecast_values", "forecast_choices", "forecast_backtests", "
                   "forecast_snapshots", "forecast_adjustments", "forced_models")
 
 
-def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: str) -> None:
+def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: Message) -> None:
     """Empty every data table and what was computed from it (audit kept); forget the as-of date."""
     for table in (*(kind.table for kind in KINDS.values()), *DERIVED_TABLES):
         cur.execute(f"DELETE FROM {table}")
     cur.execute("DELETE FROM settings WHERE key = 'as_of'")
-    _record(cur, ImportReport("(all data cleared)", "all"), "", "reset", 0, started, why)
+    # No file: the history's file name column says what happened, in the reader's language.
+    cleared = ImportReport(Message("imports.history.cleared").to_json(), "all")
+    _record(cur, cleared, "", "reset", 0, started, why)
 
 
 def empty_store(store: Store) -> None:
     """Remove all data (to start from one's own files); the import history stays."""
     with store.transaction() as cur:
-        clear_data(cur, dt.datetime.now(), "all data removed by the user")
+        clear_data(cur, dt.datetime.now(), Message("imports.history.removed_by_user"))
 
 
 def _write_all(
@@ -159,12 +173,12 @@ def _write_all(
 ) -> list[int]:
     with store.transaction() as cur:
         if clear_first:
-            clear_data(cur, started, "data tables emptied before a full load")
+            clear_data(cur, started, Message("imports.history.emptied_for_load"))
         for key, value in settings.items():
             store.set_setting(key, value, cur)
         batch_ids = []
         for staged, checksum in zip(staged_all, checksums, strict=True):
-            batch_id = _record(cur, staged.report, checksum, "ok", 0, started, staged.report.summary())
+            batch_id = _record(cur, staged.report, checksum, "ok", 0, started, staged.report.summary_message())
             if staged.new_skus:
                 _insert_placeholders(cur, staged.new_skus, batch_id)
             written = _write_rows(cur, staged, batch_id)
@@ -175,10 +189,10 @@ def _write_all(
 
 
 def _record_outside(store: Store, reports: list[ImportReport], checksums: list[str],
-                    status: str, started: dt.datetime, message: str | None = None) -> None:
+                    status: str, started: dt.datetime, message: Message | None = None) -> None:
     with store.transaction() as cur:
         for report, checksum in zip(reports, checksums, strict=True):
-            _record(cur, report, checksum, status, 0, started, message or report.summary())
+            _record(cur, report, checksum, status, 0, started, message or report.summary_message())
 
 
 def import_files(
@@ -189,11 +203,16 @@ def import_files(
     clear_first: bool = False,
     settings: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    lang: str = "en",
 ) -> ImportOutcome:
     """Validate all `files`, then write all or nothing. `clear_first` empties the data tables
-    and `settings` are stored in the same transaction (reset to demo). Raises StoreError when the
-    database itself fails."""
-    report_progress = progress or (lambda _fraction, _text: None)
+    and `settings` are stored in the same transaction (reset to demo). `progress` is told how far
+    the import is, in `lang`. Raises StoreError when the database itself fails."""
+
+    def report_progress(fraction: float, step: Message) -> None:
+        if progress is not None:
+            progress(fraction, step.render(lang))
+
     started = dt.datetime.now()
     today = today or store.as_of() or dt.date.today()
     checksums = [file_checksum(f.path) if f.path.is_file() else "" for f in files]
@@ -205,11 +224,12 @@ def import_files(
     if not all(s.report.ok for s in staged_all):
         _record_outside(store, reports, checksums, "refused", started)
         return ImportOutcome(reports)
-    report_progress(len(files) / (len(files) + 1), "Writing to the database")
+    report_progress(len(files) / (len(files) + 1), Message("imports.progress.writing"))
     try:
         batch_ids = _write_all(store, staged_all, checksums, started, clear_first, settings or {})
     except duckdb.Error as exc:
-        _record_outside(store, reports, checksums, "failed", started, f"database error: {exc}")
+        _record_outside(store, reports, checksums, "failed", started,
+                        Message("imports.history.db_error", {"error": str(exc)}))
         raise StoreError(f"The import failed and was rolled back, nothing was written: {exc}") from exc
-    report_progress(1.0, "Done")
+    report_progress(1.0, Message("imports.progress.done"))
     return ImportOutcome(reports, batch_ids)

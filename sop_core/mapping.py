@@ -25,9 +25,10 @@ from typing import Any
 import yaml
 
 from sop_core.contract import Kind
+from sop_core.messages import Message, MessageError
 
 
-class MappingError(ValueError):
+class MappingError(MessageError):
     """The mapping file is malformed; the message says where and how to fix it."""
 
 
@@ -69,7 +70,7 @@ _KNOWN_KEYS = {"kind", "columns", "derived", "date_formats", "decimal", "ignore_
 def _as_str_tuple(value: Any, where: str) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     if not items or not all(isinstance(item, str) and item for item in items):
-        raise MappingError(f"{where}: expected a header name or a list of header names")
+        raise MappingError(Message("imports.mapping.header_list", {"where": where}))
     return tuple(items)
 
 
@@ -77,9 +78,7 @@ def _source_column(name: str, spec: Any) -> SourceColumn:
     if isinstance(spec, dict):
         unknown = set(spec) - {"from", "formats"}
         if unknown or "from" not in spec:
-            raise MappingError(
-                f"columns.{name}: use {{from: <header>, formats: [...]}} (found keys {sorted(spec)})"
-            )
+            raise MappingError(Message("imports.mapping.column_spec", {"name": name, "keys": sorted(spec)}))
         formats = _as_str_tuple(spec["formats"], f"columns.{name}.formats") if "formats" in spec else ()
         return SourceColumn(_as_str_tuple(spec["from"], f"columns.{name}.from"), formats)
     return SourceColumn(_as_str_tuple(spec, f"columns.{name}"))
@@ -87,7 +86,7 @@ def _source_column(name: str, spec: Any) -> SourceColumn:
 
 def _derived(name: str, spec: Any) -> DerivedDate:
     if not isinstance(spec, dict) or set(spec) != {"date", "plus_days"}:
-        raise MappingError(f"derived.{name}: use {{date: <date column>, plus_days: <header>}}")
+        raise MappingError(Message("imports.mapping.derived_spec", {"name": name}))
     return DerivedDate(str(spec["date"]), str(spec["plus_days"]))
 
 
@@ -95,33 +94,31 @@ def _check_targets(kind: Kind, names: list[str], section: str) -> None:
     known = {c.name for c in kind.columns}
     for name in names:
         if name not in known:
-            raise MappingError(
-                f"{section}.{name}: {kind.name} has no column {name!r}; "
-                f"its columns are {', '.join(sorted(known))}"
-            )
+            raise MappingError(Message("imports.mapping.no_column", {
+                "where": f"{section}.{name}", "kind": kind.name, "column": repr(name), "columns": sorted(known)}))
 
 
 def mapping_from_dict(data: Mapping[str, Any], kind: Kind) -> ColumnMapping:
     """Validate a mapping dict for `kind`; every mistake names its key and the fix."""
     unknown = set(data) - _KNOWN_KEYS
     if unknown:
-        raise MappingError(f"unknown keys {sorted(unknown)}; allowed: {sorted(_KNOWN_KEYS)}")
+        raise MappingError(Message("imports.mapping.unknown_keys",
+                                   {"keys": sorted(unknown), "allowed": sorted(_KNOWN_KEYS)}))
     if data.get("kind") not in (None, kind.name):
-        raise MappingError(f"this mapping is for {data['kind']!r}, not {kind.name!r}")
+        raise MappingError(Message("imports.mapping.other_kind",
+                                   {"kind": repr(data["kind"]), "expected": repr(kind.name)}))
     columns_spec = data.get("columns") or {}
     derived_spec = data.get("derived") or {}
     if not isinstance(columns_spec, dict) or not isinstance(derived_spec, dict):
-        raise MappingError("columns and derived must be mappings of column name -> spec")
+        raise MappingError(Message("imports.mapping.sections"))
     _check_targets(kind, list(columns_spec) + list(derived_spec), "columns")
     derived = {name: _derived(name, spec) for name, spec in derived_spec.items()}
     for name, rule in derived.items():
         if kind.column(name).type != "date" or rule.date not in {c.name for c in kind.columns}:
-            raise MappingError(
-                f"derived.{name}: only a date column can be derived, from another date column"
-            )
+            raise MappingError(Message("imports.mapping.derived_type", {"name": name}))
     decimal = data.get("decimal")
     if decimal not in (None, ",", "."):
-        raise MappingError('decimal: use "," or "."')
+        raise MappingError(Message("imports.mapping.decimal"))
     return ColumnMapping(
         columns={name: _source_column(name, spec) for name, spec in columns_spec.items()},
         derived=derived,
@@ -140,9 +137,9 @@ def _parse_text(text: str) -> dict[str, Any]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise MappingError(f"not valid YAML or JSON ({exc})") from exc
+        raise MappingError(Message("imports.mapping.not_yaml", {"detail": str(exc)})) from exc
     if not isinstance(data, dict):
-        raise MappingError("a mapping must hold keys and values at top level (kind:, columns:...)")
+        raise MappingError(Message("imports.mapping.not_a_mapping"))
     return data
 
 
@@ -151,9 +148,10 @@ def load_mapping(path: Path, kind: Kind) -> ColumnMapping:
     try:
         return mapping_from_dict(_parse_text(path.read_text(encoding="utf-8-sig")), kind)
     except OSError as exc:
-        raise MappingError(f"{path.name}: cannot read the mapping ({exc.strerror})") from exc
+        error = Message("imports.mapping.unreadable", {"detail": str(exc.strerror)})
+        raise MappingError(Message("imports.mapping.in_file", {"file": path.name, "error": error})) from exc
     except MappingError as exc:
-        raise MappingError(f"{path.name}: {exc}") from exc
+        raise MappingError(Message("imports.mapping.in_file", {"file": path.name, "error": exc.message})) from exc
 
 
 def mapping_from_choices(

@@ -18,6 +18,7 @@ its mix within 1% of the cheapest: a slightly cheaper mix may exist.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sop_core import mix_programme as programme
+from sop_core.messages import Message, MessageError
 from sop_core.simulation import (
     KINDS,
     Lever,
@@ -37,7 +39,6 @@ from sop_core.simulation import (
     lever_size,
     simulate,
 )
-from sop_core.workcalendar import iso_week_label
 
 MIX_NAME = "Cheapest mix"
 MAX_ITERATIONS = 10
@@ -58,15 +59,22 @@ class Target:
         rate = self.on_time_rate
         if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int | float)
                                  or not 0 < float(rate) <= 1):
-            raise ValueError(f"on_time_rate is a share of the orders, above 0 and at most 1, not {rate!r}: "
-                             "write 0.95 for 95 %")
+            raise MessageError(Message("mix.error.bad_rate", {"rate": repr(rate)}))
         if self.by_week is not None and (not isinstance(self.by_week, dt.date) or isinstance(self.by_week, dt.datetime)
                                          or self.by_week.weekday() != 0):
-            raise ValueError(f"by_week {self.by_week!r} is not a Monday; give the Monday of the week")
+            raise MessageError(Message("mix.error.not_monday", {"week": repr(self.by_week)}))
 
-    def describe(self) -> str:
-        what = "no red order" if self.on_time_rate is None else f"on-time rate at least {self.on_time_rate:.0%}"
-        return what + (f" among the orders due by {iso_week_label(self.by_week)}" if self.by_week else "")
+    def describe(self) -> Message:
+        """"no red order", "on-time rate at least 95% among the orders due by W48"."""
+        what = Message("mix.target.no_red") if self.on_time_rate is None else \
+            Message("mix.target.on_time", {"rate": round(100 * self.on_time_rate, 1)})
+        return Message("mix.target.by_week", {"target": what, "week": week_term(self.by_week)}) if self.by_week \
+            else what
+
+
+def week_term(monday: dt.date) -> Message:
+    """The ISO week of `monday`: W48 or S48."""
+    return Message("production.week_label", {"week": f"{monday.isocalendar().week:02d}"})
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,7 +84,7 @@ class MixResult:
     scenario: Scenario
     result: SimulationResult
     reached: bool
-    message: str
+    message: Message
     iterations: int
     proven: bool = True  # False: the solver stopped at SOLVE_SECONDS, a slightly cheaper mix may exist
 
@@ -110,7 +118,8 @@ def meets(result: SimulationResult, plan: Plan, target: Target) -> bool:
 
 # --- the search ------------------------------------------------------------------------------------
 
-def _unreachable(model: programme.MixModel, orders: np.ndarray, shortfall: np.ndarray, deadline: np.ndarray) -> str:
+def _unreachable(model: programme.MixModel, orders: np.ndarray, shortfall: np.ndarray,
+                 deadline: np.ndarray) -> Message:
     """Per workshop, the largest shortfall: 'INJECTION needs 120 h more by W49 than all levers can add'."""
     parts = []
     for shop in sorted(set(model.shop[orders].tolist())):
@@ -119,11 +128,12 @@ def _unreachable(model: programme.MixModel, orders: np.ndarray, shortfall: np.nd
         week = model.as_of + dt.timedelta(days=int(max(deadline[worst], 0)))
         fields = [_RAISE[kind] for k, kind in enumerate(KINDS) if not model.upper[k, shop].any()] \
             or list(_RAISE.values())
-        parts.append(f"{model.names[shop]} needs {math.ceil(shortfall[worst]):g} h more by "
-                     f"{iso_week_label(week)} than all levers can add: raise "
-                     f"{', '.join(fields[:-1]) + ' or ' + fields[-1] if len(fields) > 1 else fields[0]}"
-                     " (or shorten the lead times)")
-    return "; ".join(parts)
+        parts.append(Message("mix.shop_short", {
+            "workshop": str(model.names[shop]), "hours": math.ceil(shortfall[worst]), "week": week_term(week),
+            "fields": Message("explain.or", {"some": fields[:-1], "last": fields[-1]}) if len(fields) > 1
+            else fields[0]}))
+    return functools.reduce(lambda first, second: Message("explain.joined", {"first": first, "second": second}),
+                            parts)
 
 
 def cheapest_mix(plan: Plan, target: Target, baseline: SimulationResult | None = None) -> MixResult:
@@ -134,11 +144,10 @@ def cheapest_mix(plan: Plan, target: Target, baseline: SimulationResult | None =
     """
     clock = time.monotonic()
     base = baseline if baseline is not None else simulate(plan, Scenario("baseline"))
-    notes = f"Target: {target.describe()}."
+    notes = f"Target: {target.describe().render('en')}."
     empty = Scenario(MIX_NAME, (), notes)
     if meets(base, plan, target):
-        return MixResult(empty, simulate(plan, empty, baseline=base), True,
-                         "the baseline already meets the target: no lever needed", 0)
+        return MixResult(empty, simulate(plan, empty, baseline=base), True, Message("mix.baseline_meets"), 0)
     model = programme.build_model(plan)
     counted = _counted(pd.DataFrame({"planned_end": plan.engine(0).book.end}), plan, target)
     late_now = set(base.orders.loc[base.orders["delay_days"].fillna(1) > 0, "mo_id"].astype(str))
@@ -162,41 +171,45 @@ def cheapest_mix(plan: Plan, target: Target, baseline: SimulationResult | None =
         a, need = programme.cover_rows(model, candidates[rows.owner], deadline[rows.owner], rows.start)
         short = need > a @ upper + 1e-9
         if short.any() and not rate_target:
-            return MixResult(scenario, result, False, f"the target ({target.describe()}) cannot be reached: "
-                             + _unreachable(model, candidates[rows.owner[short]], (need - a @ upper)[short],
-                                            deadline[rows.owner[short]]), iterations)
+            detail = _unreachable(model, candidates[rows.owner[short]], (need - a @ upper)[short],
+                                  deadline[rows.owner[short]])
+            return MixResult(scenario, result, False, Message("mix.unreachable", {
+                "target": target.describe(), "detail": detail}), iterations)
         allowed = None
         if rate_target:
             bounds = programme.candidate_bounds(model, a, need, rows.owner, len(candidates))
             if int(np.isfinite(bounds).sum()) < at_least:
                 hopeless = short & (rows.start == 0)
-                detail = _unreachable(model, candidates[rows.owner[hopeless]], (need - a @ upper)[hopeless],
-                                      deadline[rows.owner[hopeless]]) if hopeless.any() else ""
-                return MixResult(scenario, result, False, f"the target ({target.describe()}) cannot be reached: "
-                                 f"{at_least} more orders must be on time, at most {int(np.isfinite(bounds).sum())} "
-                                 "can be" + (f"; {detail}" if detail else ""), iterations)
+                detail = Message("mix.rate_unreachable", {"needed": at_least,
+                                                          "possible": int(np.isfinite(bounds).sum())})
+                if hopeless.any():
+                    detail = Message("explain.joined", {"first": detail, "second": _unreachable(
+                        model, candidates[rows.owner[hopeless]], (need - a @ upper)[hopeless],
+                        deadline[rows.owner[hopeless]])})
+                return MixResult(scenario, result, False, Message("mix.unreachable", {
+                    "target": target.describe(), "detail": detail}), iterations)
             allowed = programme.screened(model, a, need, rows.owner, bounds, at_least, left, chains)
         keep = (need > 0) if allowed is None else allowed[rows.owner]
         left = min(programme.SOLVE_SECONDS, programme.TIME_LIMIT_SECONDS - (time.monotonic() - clock))
         solution = programme.solve(model, a[keep], need[keep], rows.owner[keep], allowed, at_least, left, chains)
         if solution is None:
-            return MixResult(scenario, result, False, f"the target ({target.describe()}) was not reached: no mix "
-                             f"found within {programme.SOLVE_SECONDS:g} s", iterations)
+            return MixResult(scenario, result, False, Message("mix.no_solution", {
+                "target": target.describe(), "seconds": float(programme.SOLVE_SECONDS)}), iterations)
         proven &= solution.proven
         sizes = programme.rounded(model, solution.sizes)
         scenario = Scenario(MIX_NAME, programme.mix_levers(model, sizes), notes)
         result = simulate(plan, scenario, baseline=base)
         if meets(result, plan, target):
             scenario, result = _prune(plan, target, scenario, result, base)
-            caveat = "" if proven else (f" (the solver stopped at its {programme.SOLVE_SECONDS:g} s limit before "
-                                        "proving it the cheapest: a slightly cheaper mix may exist)")
-            return MixResult(scenario, result, True, f"{target.describe()} reached for {result.total_cost:,.0f} EUR"
-                             + caveat, iterations, proven)
+            reached = {"target": target.describe(), "cost": round(result.total_cost)}
+            message = Message("mix.reached", reached) if proven else \
+                Message("mix.reached_unproven", {**reached, "seconds": float(programme.SOLVE_SECONDS)})
+            return MixResult(scenario, result, True, message, iterations, proven)
         if not _add_violated(model, rows, result, candidates, deadline, solution.chosen,
                              programme.capacity_cum(model, sizes)):
             break
-    return MixResult(scenario, result, False, f"the target ({target.describe()}) was not reached after "
-                     f"{iterations} rounds", iterations, proven)
+    return MixResult(scenario, result, False, Message("mix.not_reached", {
+        "target": target.describe(), "rounds": iterations}), iterations, proven)
 
 
 def _add_violated(model: programme.MixModel, rows: programme.Rows, result: SimulationResult, candidates: np.ndarray,

@@ -98,10 +98,11 @@ def pack_as_of(store: Store, cycle: str, as_of: dt.date | None = None) -> dt.dat
     return today if cycle == current else last
 
 
-def _compared(store: Store, cycle: str, as_of: dt.date) -> tuple[pd.DataFrame, str | None, list[tuple[str, str]]]:
+def _compared(store: Store, cycle: str,
+              as_of: dt.date) -> tuple[pd.DataFrame, str | None, list[tuple[str, ScenarioError]]]:
     """The baseline and up to `MAX_SCENARIOS` saved scenarios (the one decided at `cycle` first, then
     the newest) played on the plan of `as_of`: compare's rows (none without a plan), the decided
-    scenario's name, and the (name, reason) of those that could not be played."""
+    scenario's name, and the (name, error) of those that could not be played."""
     counts = store.row_counts()
     if not counts.get("production_orders") or not counts.get("workshops"):
         return pd.DataFrame(), None, []
@@ -118,7 +119,7 @@ def _compared(store: Store, cycle: str, as_of: dt.date) -> tuple[pd.DataFrame, s
             validate(plan, scenario)
             results.append(simulate(plan, scenario, baseline))
         except ScenarioError as exc:
-            skipped.append((str(row.name), str(exc)))
+            skipped.append((str(row.name), exc))
     return compare(results), decided, skipped
 
 
@@ -162,7 +163,7 @@ def build_pack(store: Store, cycle: str, lang: str, as_of: dt.date | None = None
     agenda = exceptions_agenda(store, day)
     step(0.4, "scenarios")
     compared, decided, skipped = _compared(store, cycle, day)
-    notes = [translate("pack.scenarios.skipped", lang, name=name, reason=reason) for name, reason in skipped]
+    notes = [translate("pack.scenarios.skipped", lang, name=name, reason=error.render(lang)) for name, error in skipped]
     if not len(compared):
         notes.append(translate("pack.scenarios.no_plan", lang))
     elif len(compared) == 1 and not skipped:

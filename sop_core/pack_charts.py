@@ -12,7 +12,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from sop_core.i18n import translate
+from sop_core.i18n import format_week, translate
 from sop_core.presentation import STATUS_COLORS, localized, status_label
 
 WIDTH, HEIGHT = 560, 230
@@ -59,9 +59,10 @@ def accuracy_chart(by_month: pd.DataFrame, target: float, lang: str) -> dict[str
 
 
 def load_chart(load: pd.DataFrame, lang: str) -> dict[str, Any]:
-    """Load / capacity per workshop and week (`workshop`, `week_label`, `load_pct`, `status`): a heatmap
+    """Load / capacity per workshop and week (`workshop`, `week`, `load_pct`, `status`): a heatmap
     whose cells carry the percentage."""
     data = load.assign(status_text=load["status"].map(lambda s: status_label(s, lang)),
+                       week_label=pd.to_datetime(load["week"]).map(lambda week: format_week(week, lang)),
                        label=(100 * load["load_pct"]).round().map(lambda v: "–" if pd.isna(v) else f"{v:.0f}"))
     base = alt.Chart(data).encode(x=alt.X("week_label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
                                   y=alt.Y("workshop:N", title=None))

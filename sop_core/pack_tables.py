@@ -31,8 +31,7 @@ LOAD_WEEKS_AHEAD = 13  # a quarter of load ahead
 
 SERVICE_COLUMNS = ("month", "lines", "on_time", "in_full", "otif", "status")
 ACCURACY_COLUMNS = ("month", "actual", "forecast", "wape", "accuracy", "bias_pct", "n", "status")
-LOAD_COLUMNS = ("workshop", "week", "week_label", "capacity_hours", "load_hours", "overload_hours", "load_pct",
-                "status")
+LOAD_COLUMNS = ("workshop", "week", "capacity_hours", "load_hours", "overload_hours", "load_pct", "status")
 STOCK_COLUMNS = ("date", "family", "units", "value")
 
 

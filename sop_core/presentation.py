@@ -7,11 +7,15 @@ colour-blindnesses, and every status also carries a symbol of its own shape and 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any
 
 import altair as alt
+import numpy as np
+import pandas as pd
 
-from sop_core.i18n import CHART_LOCALES, translate
+from sop_core.i18n import CHART_LOCALES, NBSP, format_number, format_percent, translate
 
 STATUS_COLORS = {"green": "#009E73", "orange": "#E69F00", "red": "#D55E00"}
 # Three shapes, readable in black and white and present in the PDF's font (no emoji there).
@@ -45,3 +49,51 @@ def localized(chart: alt.TopLevelMixin, lang: str, large: bool = False) -> alt.T
     """`chart` with the language's number and date formats (and large fonts for the wall)."""
     configured: alt.TopLevelMixin = chart.configure(**chart_config(lang, large))
     return configured
+
+
+# Columns holding identifiers or calendar numbers: shown as written, never as "2 026" or "12 345".
+PLAIN_NUMBER_SUFFIXES = ("_id", "year", "batch", "run")
+
+
+def _column_decimals(values: pd.Series, money: bool) -> int:
+    """One precision per column, so the decimal marks line up: none for whole numbers (and for
+    euros in the thousands), one for large quantities, two for small ones."""
+    finite = values[np.isfinite(values)]
+    if finite.empty or bool((finite == finite.round()).all()):
+        return 0
+    largest = float(finite.abs().max())
+    if money:
+        return 0 if largest >= 1000 else 2
+    return 1 if largest >= 100 else 2
+
+
+def table_formatters(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
+                     money: Iterable[str] = ()) -> dict[str, Callable[[Any], str]]:
+    """The text of every number column of `frame` in `lang` (1 234,5 / 84,1 % / 1 234 €), for a
+    pandas Styler: Streamlit's own column formats follow the browser's locale, not the language chosen.
+    Columns in `percent` hold fractions (0.841 is 84,1 %); identifiers are left as they are."""
+    percent, money = set(percent), set(money)
+    formatters: dict[str, Callable[[Any], str]] = {}
+    for name in frame.columns:
+        values = frame[name]
+        if (not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+                or str(name).endswith(PLAIN_NUMBER_SUFFIXES)):
+            continue
+        floats = pd.to_numeric(values, errors="coerce").astype(float)
+        if name in percent:
+            formatters[name] = partial(_percent_cell, lang=lang)
+        else:
+            decimals = _column_decimals(floats, name in money)
+            formatters[name] = partial(_number_cell, lang=lang, decimals=decimals, euro=name in money)
+    return formatters
+
+
+def _number_cell(value: Any, lang: str, decimals: int, euro: bool) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    text = format_number(float(value), lang, decimals)
+    return f"{text}{NBSP}€" if euro else text
+
+
+def _percent_cell(value: Any, lang: str) -> str:
+    return "" if value is None or pd.isna(value) else format_percent(float(value), lang)

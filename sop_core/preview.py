@@ -11,30 +11,35 @@ import pandas as pd
 from sop_core.contract import get_kind
 from sop_core.headers import resolve_headers
 from sop_core.mapping import ColumnMapping
+from sop_core.messages import Message
 from sop_core.reading import FileReadError, read_raw
 
 
 @dataclass(frozen=True)
 class FilePreview:
-    """Headers as written, the first rows as text, and canonical column -> matched header."""
+    """Headers as written, the first rows as text, and canonical column -> matched header; `read_as`
+    says how the file was read, `error` why it could not be."""
 
     headers: tuple[str, ...]
     rows: pd.DataFrame
     matched: dict[str, str]
-    read_as: str
-    error: str | None = None
+    read_as: Message | None
+    error: Message | None = None
 
 
-def preview_file(path: Path, kind_name: str, sheet: str | None = None, limit: int = 20) -> FilePreview:
-    """Read the first `limit` rows of `path` and say which headers the aliases recognise."""
+def preview_file(
+    path: Path, kind_name: str, sheet: str | None = None, limit: int = 20, lang: str = "en"
+) -> FilePreview:
+    """Read the first `limit` rows of `path` and say which headers the aliases recognise; a column
+    without a header is labelled by its number, in `lang`."""
     kind = get_kind(kind_name)
     with duckdb.connect(":memory:") as con:
         try:
             raw = read_raw(con, path, "raw", sheet)
         except FileReadError as exc:
-            return FilePreview((), pd.DataFrame(), {}, "", error=str(exc))
+            return FilePreview((), pd.DataFrame(), {}, None, error=exc.message)
         rows = con.execute("SELECT * EXCLUDE (_row) FROM raw ORDER BY _row LIMIT ?", [limit]).df()
-    labels = [h or f"(column {i + 1})" for i, h in enumerate(raw.headers)]
+    labels = [h or Message("imports.no_header", {"number": i + 1}).render(lang) for i, h in enumerate(raw.headers)]
     rows.columns = pd.Index(_unique(labels))
     resolved = resolve_headers(raw.headers, kind, ColumnMapping())
     matched = {name: raw.headers[idx[0]] for name, idx in resolved.sources.items()}

@@ -59,7 +59,8 @@ from sop_core.production_inputs import (
     order_book,
     workshop_names,
 )
-from sop_core.workcalendar import holiday_calendar, week_ranges, week_start, working_days_between_many
+from sop_core.production_reasons import RULES, SEPARATOR, WEEK_RUN, WEEK_RUNS, code
+from sop_core.workcalendar import holiday_calendar, week_start, working_days_between_many
 
 __all__ = ["EPS", "PROJECTED_COLUMNS", "STATUSES", "Engine", "ProductionSettings", "by_week", "daily_capacity",
            "prepare", "project"]
@@ -67,8 +68,9 @@ __all__ = ["EPS", "PROJECTED_COLUMNS", "STATUSES", "Engine", "ProductionSettings
 Status = Literal["green", "orange", "red"]
 STATUSES: tuple[Status, ...] = ("red", "orange", "green")
 PROJECTED_COLUMNS = (
-    "mo_id", "sku", "workshop", "order_id", "planned_start", "planned_end", "remaining_hours", "progress",
-    "expected_progress", "projected_start", "projected_end", "delay_days", "tolerance_days", "status", "reason",
+    "mo_id", "sku", "workshop", "order_id", "planned_start", "planned_end", "actual_start", "remaining_hours",
+    "progress", "expected_progress", "projected_start", "projected_end", "delay_days", "tolerance_days", "status",
+    "reason_codes",
 )
 ONE_DAY = np.timedelta64(1, "D")
 
@@ -259,54 +261,35 @@ def by_week(daily: np.ndarray, offset: int) -> np.ndarray:
     return np.asarray(padded.reshape(shops, weeks, 7).sum(axis=2))
 
 
-def _ddmm(days: np.ndarray) -> np.ndarray:
-    """dd/mm of each datetime64[D] ("" for NaT), formatted once per distinct date."""
-    distinct, inverse = np.unique(days, return_inverse=True)
-    labels = np.array(["" if np.isnat(d) else d.item().strftime("%d/%m") for d in distinct], dtype=object)
-    return labels[inverse.reshape(-1)] if len(days) else np.array([], dtype=object)
+def _week_runs(first_monday: dt.date, weeks: list[int]) -> str:
+    """Week indices (ascending) as runs of ISO Mondays: "2026-11-02/2026-11-09,2026-11-23"."""
+    runs: list[list[int]] = []
+    for week in weeks:
+        if runs and week == runs[-1][1] + 1:
+            runs[-1][1] = week
+        else:
+            runs.append([week, week])
+
+    def monday(week: int) -> str:
+        return (first_monday + dt.timedelta(weeks=week)).isoformat()
+
+    return WEEK_RUNS.join(monday(first) + (WEEK_RUN + monday(last) if last > first else "") for first, last in runs)
 
 
-def _text(mask: np.ndarray, *pieces: object) -> np.ndarray:
-    """Strings and object arrays concatenated element-wise on the rows of `mask`, "" elsewhere."""
-    chosen: np.ndarray = np.full(int(mask.sum()), "", dtype=object)
-    for piece in pieces:
-        chosen = chosen + (piece[mask] if isinstance(piece, np.ndarray) else str(piece))
-    out = np.full(len(mask), "", dtype=object)
-    out[mask] = chosen
-    return out
-
-
-def _strings(values: np.ndarray) -> np.ndarray:
-    """Numbers as an object array of str, ready for `_text`."""
-    return np.asarray(values.astype(str).astype(object))
-
-
-def _join(parts: list[np.ndarray]) -> np.ndarray:
-    """Join the non-empty parts of each row with "; "."""
-    out = parts[0]
-    for part in parts[1:]:
-        out = out + np.where((out != "") & (part != ""), "; ", "").astype(object) + part
-    return out
-
-
-def _overload_texts(plan: Engine, last: np.ndarray, late: np.ndarray) -> np.ndarray:
-    """For late orders: ": INJECTION overloaded weeks W47-W49" (planned load above capacity between as_of
-    and the week of the projected end), "" when no such week; computed once per workshop and end week."""
+def _overloaded_weeks(plan: Engine, last: np.ndarray, late: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """For late orders: the weeks whose planned load is above their workshop's capacity, from as_of to
+    the week of the projected end, as `_week_runs` ("" when none). Returns an index per order into the
+    runs (0: "", for every order on time); the runs are computed once per workshop and end week."""
     first_monday = week_start(plan.day0)
     offset = plan.day0.weekday()
     overloaded = by_week(plan.planned, offset) > by_week(plan.capacity, offset) + EPS
     weeks = overloaded.shape[1]
-    keys = plan.book.shop[late] * weeks + (last[late] + offset) // 7
-    distinct, inverse = np.unique(keys, return_inverse=True)
-    labels = []
-    for key in distinct.tolist():
-        shop, end_week = divmod(key, weeks)
-        hit = np.flatnonzero(overloaded[shop, :end_week + 1]).tolist()
-        label = week_ranges([first_monday + dt.timedelta(weeks=w) for w in hit])
-        labels.append(f": {plan.names[shop]} overloaded week{'s' if len(hit) > 1 else ''} {label}" if hit else "")
-    texts = np.full(len(last), "", dtype=object)
-    texts[late] = np.array(labels, dtype=object)[inverse.reshape(-1)] if len(labels) else []
-    return texts
+    distinct, inverse = np.unique(plan.book.shop[late] * weeks + (last[late] + offset) // 7, return_inverse=True)
+    runs = [""] + [_week_runs(first_monday, np.flatnonzero(overloaded[shop, :end_week + 1]).tolist())
+                   for shop, end_week in (divmod(key, weeks) for key in distinct.tolist())]
+    which = np.zeros(len(last), dtype=np.int64)
+    which[late] = inverse.reshape(-1) + 1
+    return which, runs
 
 
 def _expected_progress(plan: Engine) -> np.ndarray:
@@ -367,23 +350,21 @@ def _status(v: _Verdict, allowed: np.ndarray) -> np.ndarray:
     return np.asarray(np.where(red, "red", np.where(orange, "orange", "green")))
 
 
-def _reasons(plan: Engine, v: _Verdict) -> np.ndarray:
-    """The plain-English reason of each order: every rule that applies, joined with "; "."""
-    book, late = plan.book, v.late
-    overload = _overload_texts(plan, v.last, late)
-    end_text = _ddmm(v.projected_end)
-    cause = np.where(overload != "", overload, " (projected end " + end_text + ")")
-    return _join([
-        _text(~v.finished, f"cannot finish within {plan.horizon} days at this capacity"),
-        _text(late, "late ", _strings(v.delay), " working day", np.where(v.delay > 1, "s", "").astype(object), cause),
-        _text(v.finished & ~late & ~v.past_end, "on time (projected end ", end_text, ")"),
-        _text(v.past_end, "past its planned end ", _ddmm(book.end), " and not finished"),
-        _text(v.started_late, "started late (planned start ", _ddmm(book.start), ", started ", _ddmm(book.actual),
-              ")"),
-        _text(v.not_started, "not started, planned start ", _ddmm(book.start), " passed"),
-        _text(v.behind, "behind its progress curve (", _strings(np.round(np.nan_to_num(v.progress) * 100).astype(int)),
-              "% done, ", _strings(np.round(v.expected * 100).astype(int)), "% expected)"),
-    ])
+def _reason_codes(plan: Engine, v: _Verdict) -> np.ndarray:
+    """The reason of each order as codes (`production_reasons`): every rule that applies, in `RULES`
+    order. Orders share few combinations of rules and overloaded weeks: each one's text is built once."""
+    late = v.late
+    applies = {"cannot_finish": ~v.finished, "late": late, "on_time": v.finished & ~late & ~v.past_end,
+               "past_end": v.past_end, "started_late": v.started_late, "not_started": v.not_started,
+               "behind": v.behind}
+    weeks, runs = _overloaded_weeks(plan, v.last, late)
+    rules = len(RULES)
+    keys = (weeks << rules) | ((1 << np.arange(rules)) @ np.stack([applies[rule] for rule in RULES]))  # bit i: RULES[i]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    parameters = {"cannot_finish": str(plan.horizon)}
+    texts = [SEPARATOR.join(code(rule, runs[key >> rules] if rule == "late" else parameters.get(rule, ""))
+                            for bit, rule in enumerate(RULES) if key >> bit & 1) for key in distinct.tolist()]
+    return np.array(texts, dtype=object)[inverse.reshape(-1)]
 
 
 def _judge(plan: Engine, first: np.ndarray, last: np.ndarray) -> pd.DataFrame:
@@ -393,11 +374,12 @@ def _judge(plan: Engine, first: np.ndarray, last: np.ndarray) -> pd.DataFrame:
     projected_start = np.where(first >= 0, plan.as_of + first, np.datetime64("NaT"))
     return book.frame.assign(
         planned_start=book.start.astype("datetime64[ns]"), planned_end=book.end.astype("datetime64[ns]"),
-        remaining_hours=book.hours, progress=verdict.progress, expected_progress=verdict.expected,
+        actual_start=book.actual.astype("datetime64[ns]"), remaining_hours=book.hours,
+        progress=verdict.progress, expected_progress=verdict.expected,
         projected_start=projected_start.astype("datetime64[ns]"),
         projected_end=verdict.projected_end.astype("datetime64[ns]"),
         delay_days=pd.Series(verdict.delay, dtype="Int64").mask(~verdict.finished),
-        tolerance_days=allowed, status=_status(verdict, allowed), reason=_reasons(plan, verdict).astype(str),
+        tolerance_days=allowed, status=_status(verdict, allowed), reason_codes=_reason_codes(plan, verdict),
     )[list(PROJECTED_COLUMNS)]
 
 
@@ -412,5 +394,6 @@ def project(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date,
     for the workshops it names. One row per order, columns `PROJECTED_COLUMNS`, sorted by workshop,
     projected end (cannot finish last), then service order. delay_days is <NA> when the order cannot
     finish; remaining_hours and progress are as used (progress filled from the hours when unknown).
+    The reason is in `reason_codes`, language-neutral: `production_reasons.describe` words it.
     """
     return prepare(orders, capacity, as_of, settings, tolerances).project()

@@ -24,7 +24,7 @@ from sop_core.production import (
 )
 from sop_core.workcalendar import week_start
 
-WEEKLY_COLUMNS = ("workshop", "week", "week_label", "capacity_hours", "load_hours", "scheduled_hours",
+WEEKLY_COLUMNS = ("workshop", "week", "capacity_hours", "load_hours", "scheduled_hours",
                   "overload_hours", "load_pct", *(f"{status}_orders" for status in STATUSES))
 
 
@@ -63,7 +63,6 @@ def weekly_table(engine: Engine, weeks: int, projected: pd.DataFrame,
     frame = pd.DataFrame({
         "workshop": np.repeat(np.array(engine.names, dtype=object), weeks),
         "week": np.tile(pd.DatetimeIndex(mondays).as_unit("ns"), shops),
-        "week_label": np.tile(np.array([f"W{m.isocalendar().week:02d}" for m in mondays], dtype=object), shops),
         "capacity_hours": capacity.ravel(), "load_hours": load.ravel(), "scheduled_hours": used.ravel(),
         "overload_hours": overload.ravel(),
         "load_pct": (load / np.where(capacity > 0, capacity, np.nan)).ravel(),
@@ -93,7 +92,7 @@ def weekly_load(orders: pd.DataFrame, capacity: pd.DataFrame, as_of: dt.date, we
                 tolerances: Mapping[str, float] | None = None) -> pd.DataFrame:
     """Per workshop and ISO week, `weeks` weeks from as_of's week (its days before as_of left out).
 
-    Columns: workshop, week (Monday), week_label ("W48"), capacity_hours, load_hours (planned),
+    Columns: workshop, week (Monday; `i18n.format_week` labels it), capacity_hours, load_hours (planned),
     scheduled_hours, overload_hours = max(load - capacity, 0), load_pct = load / capacity (NaN when
     capacity is 0), red_orders, orange_orders, green_orders (orders whose projected end falls in the
     week). Pass `project`'s output as `projected` to spare computing it again.

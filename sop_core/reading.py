@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from sop_core.db import first_row
+from sop_core.messages import Message, MessageError
 
 ROW = "_row"
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -31,7 +32,7 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 _CHUNK = 1 << 20
 
 
-class FileReadError(ValueError):
+class FileReadError(MessageError):
     """The file cannot be read at all (not a table, wrong format, missing sheet...)."""
 
 
@@ -81,7 +82,7 @@ def _header_delimiter(path: Path) -> str | None:
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
     """Read as UTF-8 (DuckDB checks every byte while it reads); on invalid UTF-8, as cp1252."""
     if path.stat().st_size == 0:
-        raise FileReadError("the file is empty")
+        raise FileReadError(Message("imports.read_error.empty"))
     try:
         _read_csv_as(con, path, table, "utf-8")
         return "utf-8"
@@ -105,7 +106,7 @@ def _read_csv_as(con: duckdb.DuckDBPyConnection, path: Path, table: str, encodin
             _create_raw(con, table, f"read_csv(?, {options})", [str(utf8_path)], first_row=1)
         except duckdb.Error as first_error:
             if _not_utf8(first_error):
-                raise FileReadError("not UTF-8") from first_error
+                raise FileReadError(Message("imports.read_error.not_utf8")) from first_error
             # Ragged rows need null padding, which DuckDB only does with the serial reader.
             try:
                 _create_raw(
@@ -113,7 +114,7 @@ def _read_csv_as(con: duckdb.DuckDBPyConnection, path: Path, table: str, encodin
                     [str(utf8_path)], first_row=1,
                 )
             except duckdb.Error as exc:
-                raise FileReadError(f"not a readable CSV file ({_first_line(exc)})") from exc
+                raise FileReadError(Message("imports.read_error.csv", {"detail": _first_line(exc)})) from exc
 
 
 def _cells(table: str) -> str:
@@ -165,15 +166,22 @@ def _excel_cell_text(value: object) -> str | None:
     return str(value)
 
 
-def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None) -> None:
+def _excel_frame(path: Path, sheet: str | None) -> pd.DataFrame:
+    """The sheet's cells as typed; a sheet the workbook lacks is said with the sheets it has."""
     try:
-        frame = pd.read_excel(
-            path, sheet_name=sheet or 0, dtype=object, header=None, engine="openpyxl"
-        )
-    except ValueError as exc:  # pandas says "Worksheet named 'X' not found"
-        raise FileReadError(str(exc)) from exc
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            if sheet and sheet not in book.sheet_names:
+                raise FileReadError(Message("imports.read_error.no_sheet",
+                                            {"sheet": repr(sheet), "sheets": [repr(s) for s in book.sheet_names]}))
+            return book.parse(sheet_name=sheet or 0, dtype=object, header=None)
+    except FileReadError:
+        raise
     except Exception as exc:  # openpyxl raises many types for a corrupt or non-Excel file
-        raise FileReadError(f"not a readable Excel workbook ({_first_line(exc)})") from exc
+        raise FileReadError(Message("imports.read_error.excel", {"detail": _first_line(exc)})) from exc
+
+
+def _read_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None) -> None:
+    frame = _excel_frame(path, sheet)
     text = pd.DataFrame(
         {f"c{i}": [_excel_cell_text(v) for v in frame[col]] for i, col in enumerate(frame.columns)},
         dtype=object,
@@ -189,7 +197,7 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> lis
     try:
         arrow = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for a non-Parquet file
-        raise FileReadError(f"not a readable Parquet file ({_first_line(exc)})") from exc
+        raise FileReadError(Message("imports.read_error.parquet", {"detail": _first_line(exc)})) from exc
     con.register("_parquet_body", arrow.rename_columns([f"c{i}" for i in range(arrow.num_columns)]))
     try:
         _create_raw(con, table, "(SELECT COLUMNS(*)::VARCHAR FROM _parquet_body)", [], first_row=2)
@@ -203,7 +211,7 @@ class RawFile:
     """What `read_raw` found: the headers as written, and how the file was understood."""
 
     headers: tuple[str, ...]
-    description: str
+    description: Message
 
 
 def read_raw(
@@ -216,19 +224,18 @@ def read_raw(
     """
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise FileReadError("file not found")
+        raise FileReadError(Message("imports.read_error.not_found"))
     if suffix in PARQUET_SUFFIXES:
-        headers, description = _read_parquet(con, path, table), "Parquet"
+        headers, description = _read_parquet(con, path, table), Message("imports.read.parquet")
     else:
         if suffix in EXCEL_SUFFIXES:
             _read_excel(con, path, table, sheet)
-            description = f"Excel, sheet {sheet!r}" if sheet else "Excel, first sheet"
+            description = (Message("imports.read.excel_sheet", {"sheet": repr(sheet)}) if sheet
+                           else Message("imports.read.excel_first"))
         elif suffix in CSV_SUFFIXES or not suffix:
-            description = f"CSV, {_read_csv(con, path, table)}"
+            description = Message("imports.read.csv", {"encoding": _read_csv(con, path, table)})
         else:
-            raise FileReadError(
-                f"unsupported file type {suffix!r}: use .csv, .txt, .tsv, .xlsx or .parquet"
-            )
+            raise FileReadError(Message("imports.read_error.suffix", {"suffix": repr(suffix)}))
         headers = _pop_header_row(con, table)
     if headers:
         # DuckDB reads an empty cell as NULL: Excel's trailing `;;;;` rows are all NULL.

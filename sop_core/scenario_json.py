@@ -16,15 +16,18 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from sop_core.messages import Message
 from sop_core.simulation import (
     JSON_VERSION,
     KINDS,
     LEVER_CLASSES,
     Lever,
     Scenario,
-    ScenarioError,
+    field_term,
     is_number,
+    lever_name,
     lever_size,
+    scenario_error,
 )
 
 
@@ -38,34 +41,37 @@ def scenario_to_json(scenario: Scenario) -> str:
 
 
 def _lever_from_json(index: int, raw: object) -> Lever:
-    where = f"lever {index + 1}"
     if not isinstance(raw, dict):
-        raise ScenarioError(f"{where}: expected an object such as {{\"kind\": \"overtime\", ...}}, got {raw!r}")
+        raise scenario_error("lever_not_object", Message("scenario.lever_number", {"n": index + 1}), value=repr(raw))
     kind = raw.get("kind")
     if kind not in LEVER_CLASSES:
-        raise ScenarioError(f"{where}: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        raise scenario_error("unknown_kind", Message("scenario.lever_number", {"n": index + 1}), kind=repr(kind),
+                             kinds=list(KINDS))
     cls = LEVER_CLASSES[kind]
-    where = f"lever {index + 1} ({kind}, {raw.get('workshop', '?')})"
+    where = lever_name(index, kind, raw.get("workshop", "?"))
     fields = ("workshop", "first_week", "last_week", cls.size_field)
     for name in fields:
         if name not in raw:
-            raise ScenarioError(f"{where}: missing field {name!r}; a {kind} lever needs {', '.join(fields)}")
+            raise scenario_error("missing_field", where, field=name, kind=Message(f"whatif.kind.{kind}"),
+                                 fields=list(fields))
     extra = sorted(set(raw) - {"kind", *fields})
     if extra:
-        raise ScenarioError(f"{where}: unknown field {', '.join(map(repr, extra))}; a {kind} lever has "
-                            f"{', '.join(fields)}")
+        raise scenario_error("unknown_field", where, fields=[repr(name) for name in extra],
+                             kind=Message(f"whatif.kind.{kind}"), allowed=list(fields))
     if not isinstance(raw["workshop"], str):
-        raise ScenarioError(f"{where}: workshop must be a text, not {raw['workshop']!r}")
+        raise scenario_error("workshop_not_text", where, value=repr(raw["workshop"]))
     weeks = []
     for name in ("first_week", "last_week"):
+        if raw[name] is None:  # an empty cell of the page's table
+            raise scenario_error("week_missing", where, field=field_term(name))
         try:
             weeks.append(dt.date.fromisoformat(raw[name]))
         except (TypeError, ValueError):
-            raise ScenarioError(f"{where}: {name} {raw[name]!r} is not a date; write it as 2026-11-09 "
-                                "(the Monday of the week)") from None
+            raise scenario_error("json_week_not_a_date", where, field=field_term(name), value=repr(raw[name])) \
+                from None
     size = raw[cls.size_field]
     if not is_number(size):
-        raise ScenarioError(f"{where}: {cls.size_field} {size!r} is not a number; write it as 4 or 4.5")
+        raise scenario_error("size_not_number", where, field=field_term(cls.size_field), value=repr(size))
     return cls(raw["workshop"], weeks[0], weeks[1], float(size))
 
 
@@ -74,21 +80,19 @@ def scenario_from_json(text: str) -> Scenario:
     try:
         raw = json.loads(text)
     except (json.JSONDecodeError, TypeError) as error:
-        raise ScenarioError(f"the scenario is not valid JSON ({error}); see the format in sop_core/simulation.py") \
-            from None
+        raise scenario_error("not_json", error=str(error)) from None
     if not isinstance(raw, dict):
-        raise ScenarioError('the scenario must be a JSON object: {"name": ..., "levers": [...]}')
+        raise scenario_error("not_object")
     if raw.get("version", JSON_VERSION) != JSON_VERSION:
-        raise ScenarioError(f"scenario version {raw['version']!r} is not supported; this version reads "
-                            f"{JSON_VERSION}")
+        raise scenario_error("bad_version", version=repr(raw["version"]), supported=JSON_VERSION)
     if not isinstance(raw.get("name"), str) or not raw["name"].strip():
-        raise ScenarioError('the scenario has no "name"; add one, e.g. "name": "Overtime in November"')
+        raise scenario_error("no_name")
     notes = raw.get("notes", "")
     if not isinstance(notes, str):
-        raise ScenarioError(f'"notes" must be a text, not {notes!r}')
+        raise scenario_error("notes_not_text", value=repr(notes))
     levers = raw.get("levers", [])
     if not isinstance(levers, list):
-        raise ScenarioError(f'"levers" must be a list of levers, not {levers!r}')
+        raise scenario_error("levers_not_list", value=repr(levers))
     return Scenario(raw["name"], tuple(_lever_from_json(i, lever) for i, lever in enumerate(levers)), notes)
 
 

@@ -11,10 +11,11 @@ import pandas as pd
 
 from sop_core.capacity_plan import rough_cut_load
 from sop_core.cycles import cycle_start
+from sop_core.messages import Message
 from sop_core.optimizer import MixResult, Target, cheapest_mix
 from sop_core.scenario_json import scenario_from_json, scenario_to_json
 from sop_core.shopfloor import customer_links, open_orders, workshops
-from sop_core.simulation import Plan, Scenario, ScenarioError, SimulationResult, simulate, validate
+from sop_core.simulation import Plan, Scenario, ScenarioError, SimulationResult, scenario_error, simulate, validate
 from sop_core.store import Store
 
 BASELINE = "Baseline"
@@ -34,11 +35,11 @@ def read_scenario(path: Path) -> Scenario:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise ScenarioError(f"{path}: cannot read the scenario file ({exc.strerror}); check the path") from None
+        raise scenario_error("cannot_read", str(path), error=exc.strerror) from None
     try:
         return scenario_from_json(text)
     except ScenarioError as exc:
-        raise ScenarioError(f"{path.name}: {exc}") from None
+        raise ScenarioError(Message("scenario.error.at", {"where": path.name, "problem": exc.message})) from None
 
 
 def simulate_scenario(store: Store, as_of: dt.date, scenario_json: str) -> tuple[SimulationResult, SimulationResult]:
@@ -70,7 +71,7 @@ def save_scenario(store: Store, scenario_json: str, author: str) -> int:
     It is read back first, so a malformed text is refused before anything is written."""
     scenario = scenario_from_json(scenario_json)
     if not author.strip():
-        raise ScenarioError("say who saves the scenario (author)")
+        raise scenario_error("no_author")
     with store.transaction() as cur:
         cur.execute("DELETE FROM scenarios WHERE name = ?", [scenario.name])
         row = cur.execute(
@@ -96,6 +97,6 @@ def mark_decision(store: Store, name: str, cycle: str) -> None:
     cycle_start(cycle)  # a malformed cycle is refused with the usual message
     with store.transaction() as cur:
         if not cur.execute("SELECT count(*) FROM scenarios WHERE name = ?", [name]).fetchall()[0][0]:
-            raise ScenarioError(f"no saved scenario is called {name!r}; save it first")
+            raise scenario_error("not_saved", name=name)
         cur.execute("UPDATE scenarios SET decision_cycle = NULL WHERE decision_cycle = ?", [cycle])
         cur.execute("UPDATE scenarios SET decision_cycle = ? WHERE name = ?", [cycle, name])

@@ -14,6 +14,7 @@ history allows it). The combination wins unless a single model scores clearly lo
 `COMBINATION_EDGE` times its score): the mean of several models is more accurate than the one that
 looked best on three backtest windows (the "forecast combination puzzle"; on the M1, Tourism and M4
 weekly sets, see bench/RESULTS.md). Among single models a tie goes to the simpler one.
+The reason is a `Message` (picklable: it crosses from the worker processes), rendered where it is read.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sop_core.forecast_models import (
     ets_form,
     get_model,
 )
+from sop_core.messages import Message
 
 LEVELS = (80, 95)
 MIN_HISTORY = 6
@@ -58,7 +60,7 @@ class SeriesForecast:
     """The chosen model's forecast with 80% and 95% intervals, and the story of the choice."""
 
     model: str
-    reason: str
+    reason: Message
     profile: str
     history_used: int
     mean: Floats
@@ -207,7 +209,17 @@ def _combined_forecast(members: list[str], y: Floats, h: int, context: SeriesCon
     return {key: np.mean([out[key] for out in outs], axis=0) for key in outs[0]}
 
 
-def _finish(name: str, reason: str, profile: str, y: Floats, context: SeriesContext, h: int,
+def model_term(name: str) -> Message:
+    """A model as a reason names it ("seasonal naive", "naïf saisonnier")."""
+    return Message(f"forecast.model_short.{name}")
+
+
+def _noted(reason: Message, note: Message | None) -> Message:
+    """The reason followed by what was cut from the history, if anything."""
+    return Message("explain.joined", {"first": reason, "second": note}) if note else reason
+
+
+def _finish(name: str, reason: Message, profile: str, y: Floats, context: SeriesContext, h: int,
             scores: dict[str, float], errors: Floats, fixed: dict[str, Model] | None = None,
             members: list[str] | None = None) -> SeriesForecast:
     fixed = fixed or {}
@@ -217,7 +229,8 @@ def _finish(name: str, reason: str, profile: str, y: Floats, context: SeriesCont
         else:
             out = _model(name, context, fixed).forecast(y, h, level=list(LEVELS))
     except Exception as exc:  # never crash a run for one series: fall back on the moving average
-        name, reason = "moving_average", f"{name} failed on this history ({exc}); moving average used"
+        reason = Message("forecast.reason.failed", {"model": model_term(name), "error": str(exc)})
+        name = "moving_average"
         out = get_model(name).build(context).forecast(y, h)
     bounds = _intervals(out, errors, h, y)
     mean = np.maximum(out["mean"], 0.0)  # demand is never negative
@@ -240,20 +253,21 @@ def forecast_series(
     """Choose and fit the model for one demand series (see the module docstring for the rules)."""
     y = np.asarray(y, dtype=float)
     start = break_start(y)
-    note = f"; structural break: only the last {len(y) - start} periods used" if start else ""
+    note = Message("forecast.reason.note.break", {"periods": len(y) - start}) if start else None
     longest = MAX_HISTORY_SEASONS * context.season if context.season > 1 else len(y)
     if len(y) - start > longest:
-        start, note = len(y) - longest, f"; only the last {longest} periods ({MAX_HISTORY_SEASONS} seasons) used"
+        start = len(y) - longest
+        note = Message("forecast.reason.note.capped", {"periods": longest, "seasons": MAX_HISTORY_SEASONS})
     y, context = y[start:], _shifted(context, start)
     profile = _profile(y)
     if profile == "zero":
-        return _finish("zero", "no demand in the history", profile, y, context, h, {}, np.empty((0, h)))
+        return _finish("zero", Message("forecast.reason.no_demand"), profile, y, context, h, {}, np.empty((0, h)))
     if forced and len(y) <= MIN_HISTORY:  # too short to backtest: the user's model, as asked
-        return _finish(forced, f"forced by a user ({len(y)} periods of history){note}", profile, y, context, h,
-                       {}, np.empty((0, h)))
+        return _finish(forced, _noted(Message("forecast.reason.forced_short", {"periods": len(y)}), note), profile,
+                       y, context, h, {}, np.empty((0, h)))
     if profile == "short" or len(y) <= MIN_HISTORY:
-        return _finish("moving_average", f"only {len(y)} periods of history{note}", profile, y, context, h,
-                       {}, np.empty((0, h)))
+        return _finish("moving_average", _noted(Message("forecast.reason.short", {"periods": len(y)}), note),
+                       profile, y, context, h, {}, np.empty((0, h)))
     if len(y) < 2 * context.season:  # too short to estimate a season: models run without one
         context = SeriesContext(1, context.first_period, context.freq)
     names = [forced] if forced else candidates(profile, len(y), context.season)
@@ -264,20 +278,21 @@ def forecast_series(
     results = {name: _score(runs[name], y, h_test, context.season, squared) for name in names}
     scores = {name: score for name, (score, _) in results.items()}
     if not forced and not any(np.isfinite(list(scores.values()))):
-        return _finish("moving_average", f"{len(y)} periods: too short to compare models{note}", profile,
-                       y, context, h, {}, np.empty((0, h)))
+        return _finish("moving_average", _noted(Message("forecast.reason.too_short", {"periods": len(y)}), note),
+                       profile, y, context, h, {}, np.empty((0, h)))
     best = forced or min(names, key=lambda n: (scores[n], names.index(n)))
-    metric = "RMSSE" if squared else "MASE"
-    reason = ("forced by a user" if forced else
-              f"lowest backtest {metric} ({scores[best]:.2f}) among {len(names)} {profile} candidates") + note
+    reason = _noted(Message("forecast.reason.forced") if forced else Message("forecast.reason.lowest", {
+        "metric": "RMSSE" if squared else "MASE", "score": round(scores[best], 2), "candidates": len(names),
+        "profile": Message(f"forecast.profile.{profile}")}), note)
     combined = None if forced or profile != "smooth" else _combined_runs(runs)
     if combined:
         results[COMBINATION] = _score(combined, y, h_test, context.season, squared)
         scores[COMBINATION] = results[COMBINATION][0]
         if not scores[best] < COMBINATION_EDGE * scores[COMBINATION]:
             members = [name for name in COMBINED if runs.get(name)]
-            reason = (f"mean of {', '.join(members)}: backtest MASE {scores[COMBINATION]:.2f}, no single model "
-                      f"clearly better (best: {best} {scores[best]:.2f})") + note
+            reason = _noted(Message("forecast.reason.combination", {
+                "models": [model_term(name) for name in members], "score": round(scores[COMBINATION], 2),
+                "best": model_term(best), "best_score": round(scores[best], 2)}), note)
             return _finish(COMBINATION, reason, profile, y, context, h, scores, results[COMBINATION][1], fixed,
                            members)
     return _finish(best, reason, profile, y, context, h, scores, results[best][1], fixed)

@@ -42,6 +42,7 @@ import pandas as pd
 
 from sop_core.contract import DERIVED_DEFAULTS, WORKSHOPS
 from sop_core.exposure import LINK_COLUMNS, RISK_COLUMNS, ROUGH_CUT_COLUMNS, lines_at_risk, rough_cut_table
+from sop_core.messages import Message, MessageError
 from sop_core.production import DEFAULT_SETTINGS, EPS, Engine, ProductionSettings, by_week, daily_capacity, prepare
 from sop_core.production_load import weekly_table, weeks_span
 from sop_core.workcalendar import holiday_calendar, week_start, working_days_between_many
@@ -59,8 +60,15 @@ LEVER_DEFAULTS: dict[str, float] = {
 }
 
 
-class ScenarioError(ValueError):
-    """A scenario that cannot be simulated: the message names the lever, the field and the fix."""
+class ScenarioError(MessageError):
+    """A scenario that cannot be simulated: its `Message` names the lever, the field and the fix."""
+
+
+def scenario_error(problem: str, where: Message | str | None = None, **params: Any) -> ScenarioError:
+    """The error `scenario.error.<problem>`, after what it is about (a lever, a file) when given."""
+    message = Message(f"scenario.error.{problem}", params)
+    return ScenarioError(message if where is None else Message("scenario.error.at", {"where": where,
+                                                                                      "problem": message}))
 
 
 @dataclass(frozen=True)
@@ -218,10 +226,15 @@ def workshop_parameters(workshops: pd.DataFrame) -> pd.DataFrame:
     return frame.set_index("workshop", drop=False)
 
 
-def _lever_name(index: int, lever: object) -> str:
-    kind = getattr(lever, "kind", type(lever).__name__)
-    workshop = getattr(lever, "workshop", "?")
-    return f"lever {index + 1} ({kind}, {workshop})"
+def lever_name(index: int, kind: str, workshop: object) -> Message:
+    """"lever 2 (overtime, INJECTION)": the lever's number from 1, its kind in words and its workshop."""
+    return Message("scenario.lever", {"n": index + 1, "workshop": str(workshop),
+                                      "kind": Message(f"whatif.kind.{kind}") if kind in LEVER_CLASSES else kind})
+
+
+def field_term(name: str) -> Message:
+    """A lever's field as the messages name it: its JSON name in English, words in French."""
+    return Message(f"scenario.field.{name}")
 
 
 def is_number(value: object) -> bool:
@@ -234,71 +247,70 @@ def _is_day(value: object) -> bool:
 
 
 def _check_lever(plan: Plan, shops: pd.DataFrame, index: int, lever: object) -> None:
-    name = _lever_name(index, lever)
     if not isinstance(lever, Overtime | TempWorkers | Subcontract):
-        raise ScenarioError(f"{name}: {type(lever).__name__} is not a lever; use Overtime, TempWorkers or Subcontract")
+        where = lever_name(index, type(lever).__name__, getattr(lever, "workshop", "?"))
+        raise scenario_error("not_a_lever", where, type=type(lever).__name__)
+    where = lever_name(index, lever.kind, lever.workshop)
     if lever.workshop not in shops.index:
-        raise ScenarioError(f"{name}: workshop {lever.workshop!r} is unknown; use one of "
-                            f"{', '.join(map(str, shops.index)) or '(none)'}")
-    for week_field in ("first_week", "last_week"):
-        day = getattr(lever, week_field)
-        if not _is_day(day):
-            raise ScenarioError(f"{name}: {week_field} {day!r} is not a date; give the Monday of the week")
-        if day.weekday() != 0:
-            raise ScenarioError(f"{name}: {week_field} {day.isoformat()} is a {day.strftime('%A')}, not a Monday; "
-                                f"use {week_start(day).isoformat()}, the Monday of its week")
-    if lever.first_week > lever.last_week:
-        raise ScenarioError(f"{name}: first_week {lever.first_week.isoformat()} is after last_week "
-                            f"{lever.last_week.isoformat()}; swap them")
-    first_allowed = week_start(plan.as_of)
-    if lever.first_week < first_allowed:
-        raise ScenarioError(f"{name}: first_week {lever.first_week.isoformat()} is before the as-of week; "
-                            f"start on {first_allowed.isoformat()} or later")
-    horizon_end = plan.as_of + dt.timedelta(days=plan.settings.horizon_days)
-    if lever.last_week >= horizon_end:
-        raise ScenarioError(f"{name}: last_week {lever.last_week.isoformat()} is beyond the horizon "
-                            f"({plan.settings.horizon_days} days, up to {horizon_end.isoformat()}); "
-                            f"end on {week_start(horizon_end - dt.timedelta(days=1)).isoformat()} or earlier")
+        raise scenario_error("unknown_workshop", where, workshop=lever.workshop,
+                             workshops=list(map(str, shops.index)) or Message("scenario.none"))
+    _check_weeks(plan, where, lever)
     size = getattr(lever, lever.size_field)
     if not is_number(size) or size < 0:
-        raise ScenarioError(f"{name}: {lever.size_field} is {size!r}; give a number, 0 or more")
-    shop = shops.loc[lever.workshop]
+        raise scenario_error("bad_size", where, field=field_term(lever.size_field), value=repr(size))
+    _check_size(shops.loc[lever.workshop], where, lever, float(size))
+
+
+def _check_weeks(plan: Plan, where: Message, lever: Lever) -> None:
+    """Mondays, in order, from the as-of week and within the horizon."""
+    for name in ("first_week", "last_week"):
+        day = getattr(lever, name)
+        if not _is_day(day):
+            raise scenario_error("week_not_a_date", where, field=field_term(name), value=repr(day))
+        if day.weekday() != 0:
+            raise scenario_error("not_monday", where, field=field_term(name), day=day, monday=week_start(day),
+                                 weekday=Message(f"scenario.weekday.{day.weekday()}"))
+    if lever.first_week > lever.last_week:
+        raise scenario_error("first_after_last", where, first=lever.first_week, last=lever.last_week)
+    first_allowed = week_start(plan.as_of)
+    if lever.first_week < first_allowed:
+        raise scenario_error("before_as_of", where, first=lever.first_week, earliest=first_allowed)
+    horizon_end = plan.as_of + dt.timedelta(days=plan.settings.horizon_days)
+    if lever.last_week >= horizon_end:
+        raise scenario_error("beyond_horizon", where, last=lever.last_week, days=plan.settings.horizon_days,
+                             end=horizon_end, latest=week_start(horizon_end - dt.timedelta(days=1)))
+
+
+def _check_size(shop: pd.Series, where: Message, lever: Lever, size: float) -> None:
+    """Within the workshop's limits (and the legal week for overtime), with a cost per hour to pay it."""
     if isinstance(lever, Overtime):
         most = float(shop["overtime_max_hours_per_person_week"])
         if size > most + EPS:
-            raise ScenarioError(f"{name}: hours_per_person {size:g} is above the workshop's "
-                                f"overtime_max_hours_per_person_week {most:g}; ask {most:g} h or less, "
-                                "or raise the maximum in the workshops file")
+            raise scenario_error("overtime_above_max", where, size=size, most=most)
         weekly = float(shop["hours_per_week"])
         if weekly + size > LEGAL_MAX_HOURS_PER_WEEK + EPS:
-            raise ScenarioError(f"{name}: hours_per_person {size:g} on top of {weekly:g} h a week makes "
-                                f"{weekly + size:g} h, above the legal {LEGAL_MAX_HOURS_PER_WEEK:g} h per person "
-                                f"and week; ask {max(LEGAL_MAX_HOURS_PER_WEEK - weekly, 0):g} h or less")
+            raise scenario_error("overtime_above_legal", where, size=size, weekly=weekly, total=weekly + size,
+                                 legal=LEGAL_MAX_HOURS_PER_WEEK, most=max(LEGAL_MAX_HOURS_PER_WEEK - weekly, 0))
         rate = "regular_cost_per_hour"
     elif isinstance(lever, TempWorkers):
         most = float(shop["temp_max_headcount"])
         if size > most + EPS:
-            raise ScenarioError(f"{name}: headcount {size:g} is above the workshop's temp_max_headcount {most:g}; "
-                                f"ask {most:g} or fewer, or raise temp_max_headcount in the workshops file")
+            raise scenario_error("temps_above_max", where, size=size, most=most)
         rate = "temp_cost_per_hour"
     else:
         most = float(shop["subcontract_max_hours_per_week"])
         if size > most + EPS:
-            raise ScenarioError(f"{name}: hours_per_week {size:g} is above the workshop's "
-                                f"subcontract_max_hours_per_week {most:g}; ask {most:g} h or less, or raise "
-                                "subcontract_max_hours_per_week in the workshops file")
+            raise scenario_error("subcontract_above_max", where, size=size, most=most)
         rate = "subcontract_cost_per_hour"
     if not float(shop[rate]) >= 0:
-        raise ScenarioError(f"{name}: the workshop has no {rate} (nor regular_cost_per_hour to derive it); "
-                            "add it to the workshops file")
+        raise scenario_error("no_rate", where, rate=rate)
 
 
 def validate(plan: Plan, scenario: Scenario) -> None:
     """Refuse a scenario that cannot be played on `plan` with a `ScenarioError` naming the lever
     (number from 1 and kind), the field and the fix."""
     if not isinstance(scenario.levers, tuple):
-        raise ScenarioError(f"scenario {scenario.name!r}: levers must be a tuple of levers, "
-                            f"not {type(scenario.levers).__name__}")
+        raise scenario_error("levers_not_tuple", name=scenario.name, type=type(scenario.levers).__name__)
     shops = workshop_parameters(plan.workshops)
     for index, lever in enumerate(scenario.levers):
         _check_lever(plan, shops, index, lever)

@@ -14,8 +14,9 @@ import duckdb
 from sop_core.contract import Column, Kind
 from sop_core.db import first_row
 from sop_core.headers import ResolvedHeaders
+from sop_core.messages import Message
 from sop_core.parsing import Sql
-from sop_core.report import MAX_EXAMPLE_ROWS, Finding, ImportReport, Severity
+from sop_core.report import MAX_EXAMPLE_ROWS, Finding, ImportReport, Severity, kind_term
 
 TYPED, BAD_ROWS, KNOWN_KEYS = "typed", "bad_rows", "known_keys"
 FAR_FUTURE_YEARS = 3
@@ -28,8 +29,8 @@ class Check:
     condition: Sql
     severity: Severity
     code: str
-    message: str
-    fix: str
+    message: Message
+    fix: Message
     column: str | None = None
     shown: str | None = None
 
@@ -40,29 +41,30 @@ def raw(column: str) -> str:
 
 def _column_checks(column: Column) -> list[Check]:
     name, checks = column.name, []
+    named = {"column": name}
     if column.required:
         checks.append(Check(
-            Sql(f"{raw(name)} IS NULL"), "error", "empty_value", f"{name} is empty",
-            f"fill in {name} on these rows, or delete the rows", name,
+            Sql(f"{raw(name)} IS NULL"), "error", "empty_value", Message("imports.check.empty", named),
+            Message("imports.check.empty.fix", named), name,
         ))
     if column.type != "text":
-        what = "date (dd/mm/yyyy or yyyy-mm-dd)" if column.type == "date" else "number"
+        what = "imports.check.not_a_date" if column.type == "date" else "imports.check.not_a_number"
         checks.append(Check(
             Sql(f'{raw(name)} IS NOT NULL AND "{name}" IS NULL'), "error", "unparseable",
-            f"not a valid {what}", f"write a {what}, or give its format in a column mapping",
-            name, name,
+            Message(what), Message(f"{what}.fix"), name, name,
         ))
     if column.minimum is not None:
-        below = "negative" if column.minimum == 0 else f"below {column.minimum:g}"
+        limit = {"column": name, "limit": column.minimum}
         checks.append(Check(
-            Sql(f'"{name}" < ?', [column.minimum]), "error", "out_of_range", f"{name} is {below}",
-            f"use a value of at least {column.minimum:g}", name, name,
+            Sql(f'"{name}" < ?', [column.minimum]), "error", "out_of_range",
+            Message("imports.check.negative" if column.minimum == 0 else "imports.check.below", limit),
+            Message("imports.check.at_least", limit), name, name,
         ))
     if column.maximum is not None:
+        limit = {"column": name, "limit": column.maximum}
         checks.append(Check(
             Sql(f'"{name}" > ?', [column.maximum]), "error", "out_of_range",
-            f"{name} is above {column.maximum:g}", f"use a value of at most {column.maximum:g}",
-            name, name,
+            Message("imports.check.above", limit), Message("imports.check.at_most", limit), name, name,
         ))
     return checks
 
@@ -70,8 +72,9 @@ def _column_checks(column: Column) -> list[Check]:
 def _date_order_checks(kind: Kind, headers: ResolvedHeaders) -> list[Check]:
     return [
         Check(
-            Sql(f'"{later}" < "{earlier}"'), "error", "date_order", f"{later} is before {earlier}",
-            f"correct one of the two dates ({later} must be on or after {earlier})", later, later,
+            Sql(f'"{later}" < "{earlier}"'), "error", "date_order",
+            Message("imports.check.date_order", {"later": later, "earlier": earlier}),
+            Message("imports.check.date_order.fix", {"later": later, "earlier": earlier}), later, later,
         )
         for earlier, later in kind.date_order
         if headers.present(earlier) and headers.present(later)
@@ -84,8 +87,8 @@ def _future_checks(kind: Kind, headers: ResolvedHeaders, today: dt.date) -> list
     return [
         Check(
             Sql(f'"{c.name}" > ?', [limit]), "warning", "far_future",
-            f"{c.name} is more than {FAR_FUTURE_YEARS} years ahead",
-            "check the year (a typo such as 2062 for 2026?)", c.name, c.name,
+            Message("imports.check.far_future", {"column": c.name, "years": FAR_FUTURE_YEARS}),
+            Message("imports.check.far_future.fix"), c.name, c.name,
         )
         for c in kind.columns
         if c.type == "date" and headers.present(c.name)
@@ -99,8 +102,8 @@ def _duplicate_check(kind: Kind, key_columns: list[str]) -> Check:
     return Check(
         Sql(f"{key} IN (SELECT {key} FROM {TYPED} GROUP BY ALL HAVING count(*) > 1)"),
         "error", "duplicate_key",
-        f"several rows share the same {' + '.join(kind.key)}",
-        "keep one row per key (delete or merge the duplicates)", ", ".join(kind.key),
+        Message("imports.check.duplicate_key", {"columns": " + ".join(kind.key)}),
+        Message("imports.check.duplicate_key.fix"), ", ".join(kind.key),
     )
 
 
@@ -110,6 +113,8 @@ def _reference_checks(kind: Kind, headers: ResolvedHeaders, lenient_skus: bool) 
         if not headers.present(ref.column):
             continue
         lenient = lenient_skus and ref.target_kind == "products"
+        names = {"column": ref.column, "target": kind_term(ref.target_kind)}
+        problem = "imports.check.unknown_reference" + (".placeholder" if lenient else "")
         checks.append(Check(
             Sql(
                 f'"{ref.column}" IS NOT NULL AND "{ref.column}" NOT IN '
@@ -117,9 +122,7 @@ def _reference_checks(kind: Kind, headers: ResolvedHeaders, lenient_skus: bool) 
                 [ref.target_kind],
             ),
             "warning" if lenient else "error", "unknown_reference",
-            f"{ref.column} not found in {ref.target_kind}"
-            + (" (placeholder products will be created)" if lenient else ""),
-            f"import the {ref.target_kind} file first, or add these to it", ref.column, ref.column,
+            Message(problem, names), Message("imports.check.unknown_reference.fix", names), ref.column, ref.column,
         ))
     return checks
 

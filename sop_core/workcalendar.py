@@ -13,7 +13,6 @@ days late. Vectorised code uses numpy's busday functions with `holiday_calendar(
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from functools import lru_cache
 
 import holidays
@@ -88,21 +87,3 @@ def working_days_between_many(a: np.ndarray | np.datetime64, b: np.ndarray | np.
 def week_start(day: dt.date) -> dt.date:
     """The Monday of the ISO week of `day`."""
     return day - dt.timedelta(days=day.weekday())
-
-
-def iso_week_label(day: dt.date, with_year: bool = False) -> str:
-    """"W48" (or "2026-W48" with the ISO year, which differs from the calendar year around New Year)."""
-    year, week, _ = day.isocalendar()
-    return f"{year}-W{week:02d}" if with_year else f"W{week:02d}"
-
-
-def week_ranges(mondays: Sequence[dt.date]) -> str:
-    """Weeks as compressed label ranges, "W47-W49, W51": consecutive Mondays 7 days apart join a range."""
-    runs: list[list[dt.date]] = []
-    for monday in sorted(set(mondays)):
-        if runs and (monday - runs[-1][-1]).days == 7:
-            runs[-1].append(monday)
-        else:
-            runs.append([monday])
-    return ", ".join(iso_week_label(run[0]) + (f"-{iso_week_label(run[-1])}" if len(run) > 1 else "")
-                     for run in runs)

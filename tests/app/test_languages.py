@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from sop_core.i18n import LANGUAGES, translate
 from sop_core.store import Store
+from tests.app.shown_text import foreign_texts, misformatted_numbers
 from tests.app.test_pages import PAGES, TIMEOUT
 from tests.conftest import PROJECT_ROOT
 
@@ -44,6 +45,30 @@ def test_every_screen_runs_in_both_languages(demo_db: Path, script: str, lang: s
     if script != "app.py":  # the home page's title is the product's name, in both languages
         heading = translate(_title_key(script), lang)
         assert heading in app.title[0].value, (heading, app.title[0].value)
+    assert not foreign_texts(app, lang), f"{script} in {lang} shows untranslated text"
+    assert not misformatted_numbers(app, lang), f"{script} in {lang} writes table numbers in another locale"
+
+
+UNTRANSLATED_PAGE = """
+import pandas as pd
+import streamlit as st
+from sop_ui import show_table
+st.caption("late 3 working days (projected end 02/12)")
+show_table(pd.DataFrame({"sku": ["A1"], "ordered_qty": [1234.5]}), key="styled")
+st.dataframe(pd.DataFrame({"sku": ["A1"], "ordered_qty": [1234.5]}).style.format(precision=1), key="english")
+"""
+
+
+def test_the_checks_catch_an_english_sentence_and_english_numbers_on_a_french_page(demo_db: Path) -> None:
+    """The two checks above are worth something only if they fail on a page that deserves it."""
+    app = AppTest.from_string(UNTRANSLATED_PAGE, default_timeout=TIMEOUT)
+    app.session_state["lang"] = "fr"
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert foreign_texts(app, "fr") == ["late 3 working days (projected end 02/12)"]
+    assert misformatted_numbers(app, "fr") == ["table 1.ordered_qty: '1234.5'"]
+    # "1234.5" misses its thousands comma in English too.
+    assert misformatted_numbers(app, "en") == ["table 0.ordered_qty: '1\\xa0234,5'", "table 1.ordered_qty: '1234.5'"]
 
 
 def test_a_missing_key_fails_the_page(demo_db: Path) -> None:

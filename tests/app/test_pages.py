@@ -85,6 +85,31 @@ def test_data_page_describes_the_contract(demo_db: Path) -> None:
     assert columns[:3] == ["mo_id", "sku", "workshop"] and "progress_pct" in columns
 
 
+def test_data_page_says_what_is_wrong_in_french(demo_db: Path) -> None:
+    """A refused file, a bad mapping and the history, on the French page: French sentences only."""
+    from tests.app.shown_text import foreign_texts
+
+    app = _run("pages/1_Data.py", "fr")
+    app.selectbox(key="import_kind").select("stock").run()
+    app.file_uploader(key="import_file").set_value(
+        ("stock.csv", b"date;sku;on_hand\n31/01/2026;A1;-1\n", "text/csv")).run()
+    assert "Lu comme CSV, utf-8 ; premières lignes :" in [c.value for c in app.caption]
+    app.button(key="import_go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.error[0].value == ("stock.csv (Stocks, CSV, utf-8, point décimal) : 1 lignes lues, 1 rejetées, "
+                                  "2 erreur(s), 0 avertissement(s) : refusé, rien n'a été écrit")
+    findings = app.table[0].value
+    assert findings.index.tolist() == ["erreur", "erreur"]
+    assert findings[["Problème", "Correction"]].values.tolist() == [
+        ["valeur négative pour on_hand", "indiquez une valeur d'au moins 0"],
+        ["valeur de sku absente du fichier Articles", "importez d'abord le fichier Articles, ou ajoutez-y ces valeurs"]]
+    history = app.dataframe[1].value  # the history tab: the refusal just recorded, in French
+    assert history["message"].iloc[0] == app.error[0].value
+    assert not foreign_texts(app, "fr")
+    app.file_uploader(key="map_file").set_value(("m.yaml", b"decimal: ';'\n", "application/yaml")).run()
+    assert app.error[0].value == 'Correspondance : decimal : indiquez "," ou "."'
+
+
 def test_forecast_page_runs_a_forecast_and_shows_the_model(demo_db: Path) -> None:
     app = _run("pages/2_Forecast.py")
     assert "No forecast has been computed yet." in [i.value for i in app.info]

@@ -19,9 +19,17 @@ from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, pytestmark, start_server
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
 TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
 PROJECTOR_SIZES = ((1280, 720), (1920, 1080))
-# The text of every tile value that does not fit its box (Streamlit then ends it with "…").
-TRUNCATED_VALUES = """[...document.querySelectorAll('[data-testid="stMetricValue"] *')]
-    .filter(e => e.children.length === 0 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+# The text of every tile value, tile change or meeting-bar label that does not fit its box (Streamlit
+# then ends it with "…").
+TRUNCATED_VALUES = """[...document.querySelectorAll('[data-testid="stMetricValue"] *, '
+        + '[data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"], '
+        + '.st-key-meeting-bar [data-testid="stMarkdownContainer"]')]
+    .filter(e => (e.children.length === 0 || e.dataset.testid === "stMarkdownContainer")
+                 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+# Meeting-bar labels that take more than one line (a word split as "Productio / n").
+SPLIT_LABELS = """[...document.querySelectorAll('.st-key-meeting-bar [data-testid="stPageLink"] p')]
+    .filter(p => p.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(p).lineHeight))
+    .map(p => p.textContent)"""
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +94,7 @@ def test_every_page_renders_in_meeting_mode(browser: Any, site: str, script: str
         # Charts fit the projector's width: nothing to scroll sideways; no tile value cut short.
         assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert tab.evaluate(TRUNCATED_VALUES) == []
+        assert tab.evaluate(SPLIT_LABELS) == []
     except AssertionError:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"failed_meeting_{SCREENS[script] or 'home'}.png"), full_page=True)
@@ -115,6 +124,7 @@ def test_home_page_in_meeting_mode_at_projector_sizes(browser: Any, site: str) -
             assert len(re.findall("[✔▲✖]", text)) >= tiles.count()
             assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
             assert tab.evaluate(TRUNCATED_VALUES) == []
+            assert tab.evaluate(SPLIT_LABELS) == []
             tab.screenshot(path=str(ARTIFACTS / f"home_meeting_{width}x{height}.png"))
             tab.screenshot(path=str(ARTIFACTS / f"home_meeting_{width}x{height}_full.png"), full_page=True)
         finally:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sop_core.cli import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, main
+from sop_core.cli import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE, main
 from sop_core.filters import KpiFilters
 from sop_core.service import service_report
 from sop_core.stock import stock_summary
@@ -30,6 +30,8 @@ def test_init_import_status_round_trip(tmp_path: Path, write_file: WriteFile,
     status = json.loads(capsys.readouterr().out)
     assert status["row_counts"]["products"] == 3 and status["row_counts"]["workshops"] == 2
     assert [r["kind"] for r in status["last_imports"]] == ["products", "workshops"]
+    latest = status["last_imports"][0]["message"]  # rendered in --lang (French by default)
+    assert latest.startswith("p.csv (Articles, CSV, utf-8, virgule décimale) : 3 lignes lues")
 
 
 def test_refused_file_exits_non_zero_with_the_report(tmp_path: Path, write_file: WriteFile,
@@ -43,13 +45,49 @@ def test_refused_file_exits_non_zero_with_the_report(tmp_path: Path, write_file:
     assert {("unparseable", "date"), ("out_of_range", "on_hand"), ("unknown_reference", "sku")} <= problems
 
 
+def test_the_report_and_the_progress_follow_lang(tmp_path: Path, write_file: WriteFile,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "c.duckdb")
+    bad = str(write_file("stock.csv", "date;sku;on_hand\n31/01/2026;A1;-1\n"))
+    assert main(["import", "stock", bad, "--db", db]) == EXIT_REFUSED  # French by default
+    french = capsys.readouterr()
+    assert french.out.splitlines() == [
+        "stock.csv (Stocks, CSV, utf-8, point décimal) : 1 lignes lues, 1 rejetées, 2 erreur(s), 0 avertissement(s) : "
+        "refusé, rien n'a été écrit",
+        "  ERREUR stock.csv, ligne 2, colonne 'on_hand' : valeur négative pour on_hand (valeurs trouvées : '-1'). "
+        "Correction : indiquez une valeur d'au moins 0",
+        "  ERREUR stock.csv, ligne 2, colonne 'sku' : valeur de sku absente du fichier Articles (valeurs trouvées : "
+        "'A1'). Correction : importez d'abord le fichier Articles, ou ajoutez-y ces valeurs",
+        "Rien n'a été écrit.",
+    ]
+    assert "[  0%] Contrôle de stock.csv (Stocks)" in french.err
+    assert main(["import", "stock", bad, "--db", db, "--lang", "en"]) == EXIT_REFUSED
+    english = capsys.readouterr()
+    assert english.out.splitlines()[1] == ("  ERROR stock.csv, row 2, column 'on_hand': on_hand is negative "
+                                           "(found: '-1'). Fix: use a value of at least 0")
+    assert english.out.splitlines()[-1] == "Nothing was written." and "Checking stock.csv (Stock)" in english.err
+    workshops = str(write_file("w.csv", WORKSHOPS_CSV))
+    assert main(["import", "workshops", workshops, "--db", db]) == EXIT_OK
+    written = capsys.readouterr()
+    assert written.out.splitlines()[-1] == "Écrit sous le(s) numéro(s) d'import 3." and "Terminé" in written.err
+    assert main(["import", "workshops", workshops, "--db", db, "--lang", "en", "--json"]) == EXIT_OK
+    report = json.loads(capsys.readouterr().out)["reports"][0]
+    assert report["findings"][0]["code"] == "already_imported"
+    assert report["text"][1].startswith("WARNING w.csv: this exact file was already imported (batch 3)")
+
+
 def test_bad_mapping_file_is_named(tmp_path: Path, write_file: WriteFile,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     mapping = write_file("m.yaml", "columns:\n  nope: X\n")
     code = main(["import", "sales", str(write_file("s.csv", "a\n1\n")), "--mapping", str(mapping),
-                 "--db", str(tmp_path / "c.duckdb")])
+                 "--db", str(tmp_path / "c.duckdb"), "--lang", "en"])
     assert code == EXIT_MAPPING
-    assert "m.yaml: columns.nope: sales has no column 'nope'" in capsys.readouterr().err
+    assert "Mapping error: m.yaml: columns.nope: sales has no column 'nope'" in capsys.readouterr().err
+    code = main(["import", "sales", str(write_file("s.csv", "a\n1\n")), "--mapping", str(mapping),
+                 "--db", str(tmp_path / "c.duckdb")])  # French by default
+    assert code == EXIT_MAPPING
+    assert ("Erreur de correspondance des colonnes : m.yaml : columns.nope : le type de fichier sales "
+            "n'a pas de colonne 'nope'") in capsys.readouterr().err
 
 
 def test_busy_database_is_said_clearly(tmp_path: Path) -> None:
@@ -88,3 +126,18 @@ def test_kpis_refuses_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["kpis", "--as-of", "01/10/2026"])
     assert exit_info.value.code == 2 and "expected a date YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_scenario_and_target_refusals_follow_lang(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "c.duckdb")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"name": "n", "levers": [{"kind": "robots"}]}', encoding="utf-8")
+    assert main(["simulate", "--scenario", str(bad), "--db", db]) == EXIT_USAGE  # French by default
+    assert capsys.readouterr().err == ("Erreur : bad.json : levier 1 : type de levier inconnu ('robots') ; "
+                                       "choisissez parmi overtime, temps, subcontract\n")
+    assert main(["simulate", "--scenario", str(bad), "--db", db, "--lang", "en"]) == EXIT_USAGE
+    assert capsys.readouterr().err == ("Error: bad.json: lever 1: unknown kind 'robots'; use one of overtime, temps, "
+                                       "subcontract\n")
+    assert main(["optimize", "--target", "on-time:1.5", "--db", db]) == EXIT_USAGE
+    assert capsys.readouterr().err == ("Erreur : on_time_rate est une part des OF, au-dessus de 0 et au plus 1, "
+                                       "pas 1.5 ; écrivez 0.95 pour 95\u00a0%\n")

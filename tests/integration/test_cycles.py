@@ -116,11 +116,18 @@ def test_cli_forecast_freeze_accuracy_export(demo_db: Path, tmp_path: Path,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     _without_shipped_cycles(demo_db)
     db = str(demo_db)
-    assert main(["export", "forecasts", "--output", str(tmp_path / "none.csv"), "--db", db]) == EXIT_NO_RUN
+    assert main(["export", "forecasts", "--output", str(tmp_path / "none.csv"), "--db", db, "--lang", "en"]) \
+        == EXIT_NO_RUN
     assert "run `forecast` first" in capsys.readouterr().err
+    assert main(["freeze", "--cycle", CYCLE, "--db", db]) == EXIT_NO_RUN  # French by default
+    assert capsys.readouterr().err == ("Erreur : Aucune prévision mensuelle à figer : lancez d'abord une prévision "
+                                       "(commande `forecast` ou page Prévision).\n")
+    assert main(["freeze", "--cycle", CYCLE, "--db", db, "--lang", "en"]) == EXIT_NO_RUN
+    assert capsys.readouterr().err == ("Error: There is no month forecast run to freeze: run `forecast` first "
+                                       "(or the Forecast page).\n")
     # A forced naive model keeps the run short; auto selection is covered above.
     assert main(["forecast", "--db", db, "--horizon", "3", "--jobs", "1", "--model", "naive",
-                 "--as-of", AS_OF.isoformat(), "--json"]) == EXIT_OK
+                 "--as-of", AS_OF.isoformat(), "--json", "--lang", "en"]) == EXIT_OK
     captured = capsys.readouterr()
     run = json.loads(captured.out)
     # (selection may still fall back for a SKU whose history is too short for the forced model)

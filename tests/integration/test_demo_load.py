@@ -38,8 +38,9 @@ def test_french_xlsx_matches_the_csv(tmp_path: Path) -> None:
     known = {"workshops": ["INJECTION", "ASSEMBLAGE", "CONDITIONNEMENT", "DECOR", "CONTROLE"]}
     from_xlsx = validate_file(DEMO_DIR / "products.xlsx", "products", known_keys=known, today=today)
     from_csv = validate_file(DEMO_DIR / "products.csv", "products", known_keys=known, today=today)
-    assert from_xlsx.report.ok and from_xlsx.report.read_as.startswith("Excel")
-    assert from_csv.report.read_as.startswith("CSV, cp1252, decimal comma")
+    assert from_xlsx.report.ok and from_xlsx.report.read_as is not None and from_csv.report.read_as is not None
+    assert from_xlsx.report.read_as.render("en").startswith("Excel, first sheet")
+    assert from_csv.report.read_as.render("en").startswith("CSV, cp1252, decimal comma")
     assert from_xlsx.rows is not None and from_csv.rows is not None
     pd.testing.assert_frame_equal(from_xlsx.rows.to_pandas(), from_csv.rows.to_pandas())
 

@@ -1,9 +1,14 @@
-"""What-if scenarios saved in the store: replace by name, delete, one decision per S&OP cycle."""
+"""What-if scenarios saved in the store: replace by name, delete, one decision per S&OP cycle, and the
+meeting pack's note on one that cannot be played."""
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
+
 import pytest
 
+from sop_core.pack import build_pack
 from sop_core.scenario_json import scenario_to_json
 from sop_core.scenarios import delete_scenario, mark_decision, save_scenario, saved_scenarios
 from sop_core.simulation import Overtime, Scenario, ScenarioError
@@ -41,3 +46,15 @@ def test_refusals_change_nothing(store: Store, call, message: str) -> None:  # t
     with pytest.raises((ScenarioError, ValueError), match=message):
         call(store)
     assert saved_scenarios(store).equals(before)
+
+
+@pytest.mark.parametrize(("lang", "problem"), [("fr", "l'atelier « NOWHERE » est inconnu ; choisissez parmi "),
+                                               ("en", "workshop 'NOWHERE' is unknown; use one of ")])
+def test_the_pack_says_why_a_saved_scenario_was_not_played(demo_db: Path, lang: str, problem: str) -> None:
+    lever = Overtime("NOWHERE", dt.date(2026, 11, 2), dt.date(2026, 11, 9), 4)
+    with Store(demo_db) as store:
+        save_scenario(store, scenario_to_json(Scenario("Ailleurs", (lever,))), "Claire")
+        notes = build_pack(store, "2026-11", lang).notes
+    lever_name = "levier 1 (heures supplémentaires, NOWHERE)" if lang == "fr" else "lever 1 (overtime, NOWHERE)"
+    skipped = [note for note in notes if "Ailleurs" in note]
+    assert len(skipped) == 1 and f"{lever_name}{' :' if lang == 'fr' else ':'} {problem}" in skipped[0]

@@ -11,7 +11,8 @@ import pytest
 
 from sop_core.capacity_plan import rough_cut_plan
 from sop_core.cli import EXIT_OK, main
-from sop_core.delays import NO_HOURS_REASON, production_report
+from sop_core.delays import production_report
+from sop_core.production_reasons import with_reasons
 from sop_core.shopfloor import closed_history, customer_impact, open_orders
 from sop_core.store import Store
 
@@ -70,7 +71,13 @@ def test_report_projects_flags_and_links_customer_lines(plant: Store) -> None:
     # hour then M2's 6 (M2 is released on its planned start, the 2nd): both end on Tuesday 3/11.
     assert orders.loc["M7", "projected_end"] == pd.Timestamp("2026-11-02")
     assert orders.loc["M1", "projected_end"] == pd.Timestamp("2026-11-03") == orders.loc["M2", "projected_end"]
-    assert orders.loc["M4", "status"] == "orange" and orders.loc["M4", "reason"].startswith(NO_HOURS_REASON)
+    # M4's unknown work counts as 0 h left (done on as_of, on time): it is orange, and says why first.
+    assert orders.loc["M4", "status"] == "orange" and orders.loc["M4", "reason_codes"] == "no_hours;on_time"
+    assert with_reasons(report.orders, "en").set_index("mo_id").loc["M4", "reason"] == (
+        "no hours known (neither hours_required nor a routing time): its load is not counted; "
+        "on time (projected end 02 Nov)")
+    assert with_reasons(report.orders, "fr").set_index("mo_id").loc["M4", "reason"] == (
+        "heures inconnues (ni heures requises ni gamme) : sa charge n'est pas comptée ; à l'heure (fin projetée 02/11)")
     assert orders.loc["M7", "status"] == "red"  # past its planned end of 10/10 and not finished
     impact = report.impact.set_index("order_id")
     assert impact.loc["C1", ["mo_id", "link"]].tolist() == ["M1", "order"]
@@ -110,6 +117,9 @@ def test_production_cli_prints_every_open_of(demo_db: Path, capsys: pytest.Captu
     assert len(out["orders"]) == open_count > 50
     assert {o["status"] for o in out["orders"]} <= {"red", "orange", "green"}
     assert len(out["load"]) == 4 * len(out["workshops"])
+    assert any(o["reason"].startswith("en retard de ") for o in out["orders"])  # French unless told otherwise
+    assert main(["production", "--json", "--weeks", "4", "--lang", "en"]) == EXIT_OK
+    assert any(o["reason"].startswith("late ") for o in json.loads(capsys.readouterr().out)["orders"])
 
 
 def test_simulate_cli_compares_the_example_scenario_with_the_baseline(

@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from sop_core.contract import KINDS
-from sop_core.ingest import FileToImport, empty_store, import_files
+from sop_core.ingest import FileToImport, empty_store, import_files, import_history
 from sop_core.migrations import MIGRATIONS
 from sop_core.store import Store, StoreBusyError
 from tests.conftest import PRODUCTS_CSV, TODAY, WORKSHOPS_CSV, WriteFile
@@ -84,6 +84,8 @@ def test_database_failure_midway_rolls_back(store: Store, write_file: WriteFile,
         import_files(store, files, today=TODAY)
     assert _dump(store) == before
     assert store.imports(limit=1)["status"].iloc[0] == "failed"
+    failed = import_history(store, "fr", limit=1)["message"].iloc[0]
+    assert failed.startswith("erreur de base de données : ") and "disk full (simulated)" in failed
 
 
 def test_importing_the_same_file_twice_never_double_counts(store: Store, write_file: WriteFile) -> None:
@@ -128,6 +130,30 @@ def test_audit_rows_and_data_version(store: Store, write_file: WriteFile) -> Non
     empty_store(store)
     assert store.row_counts() == dict.fromkeys(KINDS, 0)
     assert store.data_version() > int(audit["batch_id"].max())
+
+
+def test_the_history_reads_in_either_language(store: Store, write_file: WriteFile) -> None:
+    """Messages are stored as JSON and read in the reader's language; rows stored before that
+    (plain English text) read as they were written."""
+    with store.transaction() as cur:
+        cur.execute("INSERT INTO import_batches VALUES (nextval('import_batch_seq'), 'sales', 'old.csv', '', 1, 1, 0, "
+                    "'ok', 'old.csv (sales, CSV): 1 rows read', NULL, now()::TIMESTAMP, now()::TIMESTAMP)")
+    bad = write_file("st.csv", "date;sku;on_hand\n31/01/2026;A1;cinq\n")
+    assert not import_files(store, [FileToImport("stock", bad)], today=TODAY).ok
+    empty_store(store)
+    assert store.imports(limit=1)["message"].iloc[0].startswith('{"key": ')
+    french, english = import_history(store, "fr"), import_history(store, "en")
+    assert french[["file_name", "message"]].values.tolist() == [
+        ["(toutes les données effacées)", "toutes les données supprimées par l'utilisateur"],
+        ["st.csv", "st.csv (Stocks, CSV, utf-8, point décimal) : 1 lignes lues, 1 rejetées, 2 erreur(s), "
+                   "0 avertissement(s) : refusé, rien n'a été écrit"],
+        ["old.csv", "old.csv (sales, CSV): 1 rows read"],
+    ]
+    assert english[["file_name", "message"]].values.tolist()[:2] == [
+        ["(all data cleared)", "all data removed by the user"],
+        ["st.csv", "st.csv (Stock, CSV, utf-8, decimal point): 1 rows read, 1 rejected, 2 error(s), 0 warning(s): "
+                   "refused, nothing was written"],
+    ]
 
 
 def test_reading_from_several_threads(store: Store, write_file: WriteFile) -> None:

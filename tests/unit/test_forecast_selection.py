@@ -14,6 +14,7 @@ from sop_core.selection import (
     BREAK_WINDOW,
     COMBINATION_EDGE,
     MAX_HISTORY_SEASONS,
+    SeriesForecast,
     _shifted_level,
     average_demand_interval,
     break_start,
@@ -23,6 +24,10 @@ from tests.conftest import SHARED_DATA
 
 MONTHLY = SeriesContext(12, pd.Timestamp("2023-01-01"), "MS")
 PATTERN = np.array([10, 12, 15, 20, 30, 45, 50, 40, 25, 18, 12, 9], dtype=float)
+
+
+def english(result: SeriesForecast) -> str:
+    return result.reason.render("en")
 
 
 def test_naive_and_seasonal_naive_exact_values() -> None:
@@ -37,7 +42,7 @@ def test_pure_seasonality_is_recognised() -> None:
     assert result.profile == "smooth" and result.model in {"seasonal_naive", "ets"}
     np.testing.assert_allclose(result.mean, PATTERN, atol=0.5)
     assert result.scores["seasonal_naive"] == pytest.approx(0.0, abs=1e-9)
-    assert result.scores["naive"] > result.scores["seasonal_naive"] + 0.5 and "lowest backtest MASE" in result.reason
+    assert result.scores["naive"] > result.scores["seasonal_naive"] + 0.5 and "lowest backtest MASE" in english(result)
 
 
 def test_pure_trend_is_extrapolated() -> None:
@@ -53,7 +58,7 @@ def test_intermittent_demand_gets_an_intermittent_method() -> None:
     assert average_demand_interval(y) >= 1.32
     result = forecast_series(y, 6, MONTHLY)
     assert result.profile == "intermittent" and result.model != "naive"
-    assert {"croston_sba", "tsb"} <= set(result.scores) and "RMSSE" in result.reason
+    assert {"croston_sba", "tsb"} <= set(result.scores) and "RMSSE" in english(result)
     assert 0 < result.mean[0] < y.max()  # a rate, not zero and not a whole order
 
 
@@ -71,7 +76,7 @@ def test_structural_break_uses_the_recent_level() -> None:
     y = np.r_[np.full(30, 100.0) + np.tile([1, -1], 15), np.full(8, 20.0) + np.tile([1, -1], 4)]
     assert break_start(y) == 30  # the first period at the new level
     result = forecast_series(y, 3, MONTHLY)
-    assert "structural break" in result.reason and abs(result.mean[0] - 20) < 3
+    assert "structural break" in english(result) and abs(result.mean[0] - 20) < 3
 
 
 def test_intervals_are_ordered_and_non_negative() -> None:
@@ -84,7 +89,7 @@ def test_intervals_are_ordered_and_non_negative() -> None:
 
 def test_forced_model_is_used() -> None:
     result = forecast_series(np.tile(PATTERN, 3), 6, MONTHLY, forced="naive")
-    assert result.model == "naive" and result.reason.startswith("forced")
+    assert result.model == "naive" and english(result).startswith("forced")
 
 
 @pytest.mark.slow
@@ -110,7 +115,7 @@ def _noisy_seasonal(n: int, seed: int) -> np.ndarray:
 def test_noisy_seasonal_demand_gets_the_combination_of_its_members() -> None:
     y = _noisy_seasonal(60, 0)
     result = forecast_series(y, 12, MONTHLY)
-    assert result.model == "combination" and result.reason.startswith("mean of ets, theta, seasonal_naive")
+    assert result.model == "combination" and english(result).startswith("mean of ETS, Theta, seasonal naive")
     members = [forecast_series(y, 12, MONTHLY, forced=name) for name in ("ets", "theta", "seasonal_naive")]
     np.testing.assert_allclose(result.mean, np.mean([m.mean for m in members], axis=0), rtol=1e-9)
     assert np.all(result.lower_80 <= result.mean) and np.all(result.mean <= result.upper_80)
@@ -122,7 +127,7 @@ def test_noisy_seasonal_demand_gets_the_combination_of_its_members() -> None:
 def test_only_the_last_ten_seasons_are_used() -> None:
     y = _noisy_seasonal(12 * 14, 5)
     result = forecast_series(y, 12, MONTHLY)
-    assert result.history_used == 12 * MAX_HISTORY_SEASONS and "(10 seasons) used" in result.reason
+    assert result.history_used == 12 * MAX_HISTORY_SEASONS and "(10 seasons) used" in english(result)
 
 
 @settings(max_examples=200, deadline=None)

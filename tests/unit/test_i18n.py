@@ -44,6 +44,13 @@ def test_dates() -> None:
     assert i18n.format_month(day, "fr") == "novembre 2026"
 
 
+def test_weeks_are_iso_weeks_named_as_the_plant_says_them() -> None:
+    assert i18n.format_week(dt.date(2026, 11, 2), "fr") == "S45"  # semaine
+    assert i18n.format_week(dt.date(2026, 11, 2), "en") == "W45"
+    assert i18n.format_week(dt.date(2027, 1, 1), "fr") == "S53"  # the ISO week, of the year before
+    assert i18n.format_week(dt.date(2026, 1, 5), "en") == "W02"
+
+
 @given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False), st.integers(0, 3))
 def test_french_numbers_read_back(value: float, decimals: int) -> None:
     text = format_number(value, "fr", decimals)

@@ -36,7 +36,9 @@ def test_french_excel_csv_in_cp1252(write_file: WriteFile) -> None:
         encoding="cp1252",
     )
     staged = _validate(path, "products")
-    assert staged.report.ok and staged.report.read_as == "CSV, cp1252, decimal comma"
+    assert staged.report.ok and staged.report.read_as is not None
+    assert staged.report.read_as.render("en") == "CSV, cp1252, decimal comma"
+    assert staged.report.read_as.render("fr") == "CSV, cp1252, virgule décimale"
     row = _rows(staged).iloc[0]
     assert (row["sku"], row["name"], row["unit_cost"], row["unit_price"]) == (
         "A9", "Boîtier 5€ – œil", 1234.5, 2.75)
@@ -68,7 +70,7 @@ def test_bad_values_are_reported_with_rows_column_and_fix(write_file: WriteFile)
     assert by_code[("unparseable", "promised_date")].rows == (4,)
     assert by_code[("date_order", "promised_date")].rows == (5,)
     assert by_code[("unknown_reference", "sku")].rows == (5,)
-    line = by_code[("out_of_range", "quantity")].describe("cdes.csv")
+    line = by_code[("out_of_range", "quantity")].describe("cdes.csv", "en")
     assert line.startswith("ERROR cdes.csv, row 4, column 'quantity': quantity is negative")
     assert "Fix:" in line
     assert staged.report.rows_rejected == 3
@@ -87,7 +89,7 @@ def test_missing_unknown_and_ambiguous_columns(write_file: WriteFile) -> None:
     report = _validate(path, "products").report
     codes = {f.code: f for f in report.errors}
     assert set(codes) == {"ambiguous_column", "unknown_columns", "missing_column"}
-    assert "'famile'" in codes["unknown_columns"].message
+    assert "'famile'" in codes["unknown_columns"].message.render("en")
     assert [f.column for f in report.errors if f.code == "missing_column"] == ["family", "unit_price"]
 
 
@@ -140,7 +142,9 @@ def test_excel_named_sheet_with_real_dates(tmp_path: Path) -> None:
     row = _rows(staged).iloc[0]
     assert (row["date"], row["sku"], row["on_hand"]) == (dt.date(2026, 1, 31), "A1", 12.5)
     missing = validate_file(path, "stock", known_keys=KNOWN, today=TODAY, sheet="Nope").report
-    assert missing.errors[0].code == "unreadable" and "Nope" in missing.errors[0].message
+    assert missing.errors[0].code == "unreadable"
+    assert missing.errors[0].message.render("en") == (
+        "cannot read the file: the workbook has no sheet 'Nope'; its sheets: 'Notes', 'Inventaire'")
 
 
 def test_parquet(tmp_path: Path) -> None:

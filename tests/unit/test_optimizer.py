@@ -97,17 +97,19 @@ def test_an_unreachable_target_names_the_workshop_and_the_hours() -> None:
     # 3.2 h on Monday-Tuesday of W48 = 60.2 h < 70 h: 9.8 h short. ASSEMBLAGE is fine.
     mix = cheapest_mix(plan([("A", "INJECTION", 70.0, FRIDAY_W47), ("B", "ASSEMBLAGE", 10.0, FRIDAY_W47)],
                             shop("INJECTION"), shop("ASSEMBLAGE")), Target())
+    message = mix.message.render("en")
     assert not mix.reached
-    assert "INJECTION needs 10 h more by W48 than all levers can add" in mix.message
-    assert "raise temp_max_headcount or subcontract_max_hours_per_week" in mix.message
-    assert "ASSEMBLAGE" not in mix.message
+    assert "INJECTION needs 10 h more by W48 than all levers can add" in message
+    assert "raise temp_max_headcount or subcontract_max_hours_per_week" in message
+    assert "ASSEMBLAGE" not in message
 
 
 def test_an_unreachable_rate_says_how_many_orders_are_missing() -> None:
     mix = cheapest_mix(plan([("A", "W", 70.0, FRIDAY_W47), ("B", "W", 70.0, W48 + dt.timedelta(days=4))],
                             shop()), ON_TIME)
-    assert not mix.reached and "2 more orders must be on time, at most 0 can be" in mix.message
-    assert "W needs" in mix.message
+    message = mix.message.render("en")
+    assert not mix.reached and "2 more orders must be on time, at most 0 can be" in message
+    assert "W needs" in message
 
 
 def test_the_baseline_already_meets_the_target_at_zero_cost() -> None:
@@ -171,4 +173,4 @@ def test_the_mix_meets_the_target_and_beats_every_single_lever(case: tuple[Plan,
         for single in meeting:
             assert mix.result.total_cost <= single.total_cost + 1e-6, single.scenario
     else:
-        assert meeting == [], mix.message
+        assert meeting == [], mix.message.render("en")

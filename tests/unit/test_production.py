@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from sop_core.production import PROJECTED_COLUMNS, ProductionSettings, daily_capacity, project
 from sop_core.production_load import daily_load, weekly_load, workshop_summary
+from sop_core.production_reasons import describe
 
 D = dt.date
 AS_OF = D(2026, 11, 2)
@@ -47,8 +48,9 @@ def book(*rows: dict[str, Any]) -> pd.DataFrame:
 
 def projected(*rows: dict[str, Any], as_of: dt.date = AS_OF, cap: pd.DataFrame | None = None,
               **kwargs: Any) -> pd.DataFrame:
+    """The projection by mo_id, with its reason codes worded in English in `reason`."""
     result = project(book(*rows), capacity(start=as_of) if cap is None else cap, as_of, **kwargs)
-    return result.set_index("mo_id")
+    return result.assign(reason=describe(result, "en")).set_index("mo_id")
 
 
 def day(value: Any) -> dt.date | None:
@@ -71,7 +73,7 @@ def test_a_single_order_of_16_hours_from_a_monday_ends_on_tuesday() -> None:
     row = projected(order("A", 16, AS_OF, D(2026, 11, 6))).loc["A"]
     assert (day(row["projected_start"]), day(row["projected_end"])) == (D(2026, 11, 2), D(2026, 11, 3))
     assert row["delay_days"] == -3  # Tuesday against Friday: Wed, Thu, Fri early
-    assert row["status"] == "green" and row["reason"] == "on time (projected end 03/11)"
+    assert row["status"] == "green" and row["reason"] == "on time (projected end 03 Nov)"
 
 
 def test_two_orders_compete_and_the_earlier_due_date_goes_first() -> None:
@@ -82,9 +84,9 @@ def test_two_orders_compete_and_the_earlier_due_date_goes_first() -> None:
     assert (day(result.loc["A", "projected_start"]), day(result.loc["A", "projected_end"])) == \
            (D(2026, 11, 4), D(2026, 11, 5))
     assert result.loc["A", "delay_days"] == 1 and result.loc["A", "status"] == "orange"
-    assert result.loc["A", "reason"] == "late 1 working day (projected end 05/11)"
+    assert result.loc["A", "reason"] == "late 1 working day (projected end 05 Nov)"
     assert result.index.tolist() == ["B", "A"]  # sorted by projected end
-    assert list(result.reset_index().columns) == list(PROJECTED_COLUMNS)
+    assert list(result.reset_index().columns) == [*PROJECTED_COLUMNS, "reason"]  # reason: `projected` adds it
 
 
 def test_same_due_date_priority_then_mo_id() -> None:
@@ -130,7 +132,7 @@ def test_tolerance_edges(planned_end: dt.date, delay: int, status: str) -> None:
     assert day(row["projected_end"]) == D(2026, 11, 6)
     assert row["delay_days"] == delay and row["status"] == status
     if delay:
-        assert row["reason"] == f"late {delay} working day{'s' if delay > 1 else ''} (projected end 06/11)"
+        assert row["reason"] == f"late {delay} working day{'s' if delay > 1 else ''} (projected end 06 Nov)"
 
 
 def test_tolerance_per_workshop_and_in_the_settings() -> None:
@@ -150,21 +152,24 @@ def test_past_its_planned_end_is_red_even_within_tolerance() -> None:
     row = projected(order("A", 8, D(2026, 10, 26), D(2026, 10, 30), actual_start=D(2026, 10, 26),
                           total_hours=40, progress=0.95)).loc["A"]
     assert row["delay_days"] == 1 and row["status"] == "red"
-    assert row["reason"] == ("late 1 working day (projected end 02/11); "
-                             "past its planned end 30/10 and not finished")
+    assert row["reason_codes"] == "late;past_end"
+    assert row["reason"] == ("late 1 working day (projected end 02 Nov); "
+                             "past its planned end 30 Oct and not finished")
 
 
 def test_not_started_with_its_planned_start_passed_is_orange() -> None:
     row = projected(order("A", 8, D(2026, 10, 28), D(2026, 11, 13))).loc["A"]
     assert row["status"] == "orange" and row["delay_days"] < 0
-    assert row["reason"] == "on time (projected end 02/11); not started, planned start 28/10 passed"
+    assert row["reason_codes"] == "on_time;not_started"
+    assert row["reason"] == "on time (projected end 02 Nov); not started, planned start 28 Oct passed"
 
 
 def test_started_late_is_orange() -> None:
     row = projected(order("A", 8, D(2026, 10, 26), D(2026, 11, 13), actual_start=D(2026, 10, 28),
                           progress=0.5)).loc["A"]
     assert row["status"] == "orange"
-    assert row["reason"] == "on time (projected end 02/11); started late (planned start 26/10, started 28/10)"
+    assert row["reason_codes"] == "on_time;started_late" and day(row["actual_start"]) == D(2026, 10, 28)
+    assert row["reason"] == "on time (projected end 02 Nov); started late (planned start 26 Oct, started 28 Oct)"
 
 
 @pytest.mark.parametrize(("progress", "remaining", "status"), [
@@ -181,13 +186,15 @@ def test_behind_the_progress_curve(progress: float | None, remaining: float, sta
     assert row["expected_progress"] == pytest.approx(0.5)
     assert row["status"] == status
     if status == "orange":
-        assert row["reason"] == "on time (projected end 02/11); behind its progress curve (30% done, 50% expected)"
+        assert row["reason_codes"] == "on_time;behind"
+        assert row["reason"] == "on time (projected end 02 Nov); behind its progress curve (30% done, 50% expected)"
 
 
 def test_an_order_that_cannot_finish_is_red() -> None:
     row = projected(order("A", 8, AS_OF, D(2026, 11, 6)), cap=capacity(hours_per_day=0.0)).loc["A"]
     assert pd.isna(row["projected_end"]) and pd.isna(row["projected_start"]) and pd.isna(row["delay_days"])
-    assert row["status"] == "red" and row["reason"] == "cannot finish within 730 days at this capacity"
+    assert row["status"] == "red" and row["reason_codes"] == "cannot_finish:730"
+    assert row["reason"] == "cannot finish within 730 days at this capacity"
     short = projected(order("A", 100, AS_OF, D(2026, 11, 30)), settings=ProductionSettings(horizon_days=5)).loc["A"]
     assert day(short["projected_start"]) == AS_OF and pd.isna(short["projected_end"])
     assert short["reason"] == "cannot finish within 5 days at this capacity"
@@ -206,15 +213,17 @@ def test_late_orders_name_the_overloaded_weeks() -> None:
     result = projected(*OVERLOADED)
     assert [day(result.loc[m, "projected_end"]) for m in "XYZ"] == [D(2026, 11, 16), D(2026, 11, 26), D(2026, 12, 4)]
     assert result["delay_days"].tolist() == [5, 9, 5]
-    assert result.loc["X", "reason"] == "late 5 working days: W overloaded weeks W45-W46"
-    assert result.loc["Y", "reason"] == "late 9 working days: W overloaded weeks W45-W46, W48"  # ends in W48
-    assert result.loc["Z", "reason"] == "late 5 working days: W overloaded weeks W45-W46, W48"
+    assert result.loc["X", "reason_codes"] == "late:2026-11-02/2026-11-09"  # the Mondays of W45 and W46
+    assert result.loc["X", "reason"] == "late 5 working days: W overloaded weeks W45–W46"
+    assert result.loc["Y", "reason_codes"] == "late:2026-11-02/2026-11-09,2026-11-23"
+    assert result.loc["Y", "reason"] == "late 9 working days: W overloaded weeks W45–W46, W48"  # ends in W48
+    assert result.loc["Z", "reason"] == "late 5 working days: W overloaded weeks W45–W46, W48"
     assert (result["status"] == "red").all()
 
 
 def test_weekly_load_of_the_overloaded_book() -> None:
-    load = weekly_load(book(*OVERLOADED), capacity(), AS_OF, weeks=5).set_index("week_label")
-    assert load.index.tolist() == ["W45", "W46", "W47", "W48", "W49"]
+    load = weekly_load(book(*OVERLOADED), capacity(), AS_OF, weeks=5).set_index("week")
+    assert load.index.tolist() == [pd.Timestamp(D(2026, 11, 2)) + pd.Timedelta(weeks=k) for k in range(5)]
     assert load["capacity_hours"].tolist() == pytest.approx([40, 32, 40, 40, 40])
     assert load["load_hours"].tolist() == pytest.approx([80, 60, 0, 50, 0])
     assert load["overload_hours"].tolist() == pytest.approx([40, 28, 0, 10, 0])

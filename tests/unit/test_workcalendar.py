@@ -17,8 +17,6 @@ from sop_core.workcalendar import (
     add_working_days,
     holiday_calendar,
     is_working_day,
-    iso_week_label,
-    week_ranges,
     week_start,
     working_days,
     working_days_between,
@@ -94,17 +92,6 @@ def test_weeks() -> None:
     assert week_start(D(2026, 11, 12)) == D(2026, 11, 9)
     assert week_start(D(2026, 11, 9)) == D(2026, 11, 9)
     assert week_start(D(2026, 11, 15)) == D(2026, 11, 9)  # Sunday belongs to the ISO week before
-    assert iso_week_label(D(2026, 11, 2)) == "W45"
-    assert iso_week_label(D(2026, 11, 2), with_year=True) == "2026-W45"
-    assert iso_week_label(D(2027, 1, 1), with_year=True) == "2026-W53"  # ISO year, not calendar year
-    assert iso_week_label(D(2026, 1, 5)) == "W02"
-
-
-def test_week_ranges_compress_consecutive_weeks() -> None:
-    mondays = [D(2026, 11, 16), D(2026, 11, 23), D(2026, 11, 30), D(2026, 12, 14), D(2026, 11, 16)]
-    assert week_ranges(mondays) == "W47-W49, W51"
-    assert week_ranges([D(2026, 12, 28), D(2027, 1, 4)]) == "W53-W01"
-    assert week_ranges([]) == ""
 
 
 def test_calendar_years_must_be_in_order() -> None:

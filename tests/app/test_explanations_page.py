@@ -1,0 +1,56 @@
+"""The Forecast and What-if pages say why a model was chosen, why a scenario is refused and what the
+cheapest mix found in the page's language, never in English on a French page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from sop_core.i18n import translate
+from sop_core.messages import render_stored
+from sop_core.store import Store
+from tests.app.shown_text import misformatted_numbers
+from tests.app.test_pages import TIMEOUT
+from tests.conftest import PROJECT_ROOT
+
+EXAMPLE = "Novembre : heures sup injection + intérim assemblage"
+
+
+def _french(script: str) -> AppTest:
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.session_state["lang"] = "fr"
+    app.run()
+    app.switch_page(script).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_the_french_forecast_page_says_why_the_model_was_chosen_in_french(demo_db: Path) -> None:
+    app = _french("pages/2_Forecast.py")
+    app.button(key="run_forecast").click().run()
+    app.radio(key="fc_level").set_value("sku").run()
+    assert not app.exception, [e.value for e in app.exception]
+    sku = app.selectbox(key="fc_key_sku").value
+    with Store(demo_db) as store:
+        reason = store.scalar("SELECT reason FROM forecast_choices WHERE sku = ?", [sku])
+    story = next(m.value for m in app.markdown if m.value.startswith("**Modèle :"))
+    assert render_stored(reason, "fr") in story and render_stored(reason, "en") not in story
+    # The consensus table below it writes its computed figures the French way (the editable column
+    # is the browser's number input: Streamlit does not style cells that can be edited).
+    assert any(table.proto.arrow_data.styler.display_values for table in app.dataframe), "no styled table"
+    assert not [cell for cell in misformatted_numbers(app, "fr") if ".new_final:" not in cell]
+
+
+def test_the_french_what_if_page_refuses_and_finds_the_mix_in_french(demo_db: Path) -> None:
+    app = _french("pages/7_What_if.py")
+    app.button(key="whatif_example").click().run()
+    app.button(key=f"whatif_save_{EXAMPLE}").click().run()  # no author yet
+    errors = [e.value for e in app.error]
+    assert translate("scenario.error.no_author", "fr") in errors, errors
+    assert not [e for e in errors if "author" in e]
+    app.button(key="FormSubmitter:whatif_mix-" + translate("whatif.find_mix", "fr")).click().run(timeout=180)
+    assert not app.exception, [e.value for e in app.exception]
+    said = [m.value for m in [*app.success, *app.warning]]
+    assert said and said[0].startswith(("Objectif atteint", "L'objectif", "La situation de référence")), said
+    assert not [text for text in said if "target" in text.lower() or "reached" in text]

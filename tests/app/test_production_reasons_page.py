@@ -1,0 +1,34 @@
+"""The Production delays page gives each OF's reason in the page's language, never the codes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sop_core.delays import production_report
+from sop_core.production_reasons import describe
+from sop_core.store import Store
+from tests.app.shown_text import ENGLISH_WORDS, FRENCH_WORDS
+from tests.app.test_pages import TIMEOUT
+from tests.conftest import PROJECT_ROOT
+
+
+@pytest.mark.parametrize(("lang", "foreign", "late"), [("fr", ENGLISH_WORDS, "en retard de "),
+                                                       ("en", FRENCH_WORDS, "late ")])
+def test_the_open_of_table_says_each_reason_in_the_page_s_language(demo_db: Path, lang: str, foreign: re.Pattern[str],
+                                                                   late: str) -> None:
+    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.session_state["lang"] = lang
+    app.run()
+    app.switch_page("pages/6_Production_delays.py").run()
+    assert not app.exception, [e.value for e in app.exception]
+    with Store(demo_db) as store:
+        orders = production_report(store, store.as_of()).orders
+    shown = next(d.value for d in app.dataframe if "reason" in d.value.columns)["reason"].tolist()
+    # The table lists the red and orange OF (the status filter's default), in the report's order.
+    assert shown == describe(orders[orders["status"].isin(["red", "orange"])], lang).tolist()
+    assert any(reason.startswith(late) for reason in shown)
+    assert not [reason for reason in shown if foreign.search(reason)]
