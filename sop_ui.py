@@ -206,7 +206,9 @@ def page_setup(title_key: str, icon: str = "📊") -> Store:
         title = t(title_key)
     except StoreError as exc:
         st.set_page_config(page_title=APP_TITLE, page_icon=icon, layout="wide")
-        st.error(str(exc))
+        # The language remembered in the store is out of reach: the address's or the session's, else French.
+        chosen = st.query_params.get("lang") or st.session_state.get("lang")
+        st.error(exc.render(chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE))
         st.stop()
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
     if needs_first_load(store):

@@ -11,6 +11,7 @@ from sop_core.demo import prepare_demo
 from sop_core.ingest import FileToImport, empty_store, import_files, import_history
 from sop_core.mapping import MappingError, mapping_from_choices
 from sop_core.preview import preview_file
+from sop_core.store import StoreError
 from sop_ui import column_label, lang, page_setup, show_table, t
 
 NO_HEADER = "(none)"  # the mapping's "let the aliases decide"; shown translated
@@ -71,8 +72,12 @@ with tab_import:
             st.stop()
         if st.button(t("data.import.go"), type="primary", key="import_go"):
             bar = st.progress(0.0, text=t("data.import.checking"))
-            outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
-                                   progress=lambda f, text: bar.progress(min(f, 1.0), text=text), lang=lang())
+            try:
+                outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
+                                       progress=lambda f, text: bar.progress(min(f, 1.0), text=text), lang=lang())
+            except StoreError as exc:  # rolled back: the store is as it was
+                st.error(exc.render(lang()))
+                st.stop()
             bar.empty()
             report = outcome.reports[0]
             (st.success if outcome.ok else st.error)(report.summary(lang()))

@@ -25,10 +25,14 @@ from sop_core.cli_common import (
     EXIT_REFUSED,
     EXIT_STORE,
     EXIT_USAGE,
+    counted,
     emit,
     iso_date,
+    padded,
     positive_int,
+    progress,
     records,
+    say,
 )
 from sop_core.cli_pack import PACK_COMMANDS, pack_parsers
 from sop_core.cli_plant import PLANT_COMMANDS, plant_parsers
@@ -36,7 +40,7 @@ from sop_core.contract import KINDS, get_kind
 from sop_core.demand import GRANULARITIES
 from sop_core.demo import DEMO_DIR, SNAPSHOTS_FILE, load_demo, prepare_demo
 from sop_core.demogen.generator import write_demo_files
-from sop_core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from sop_core.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, format_number, format_percent
 from sop_core.ingest import FileToImport, ImportOutcome, import_files, import_history
 from sop_core.mapping import ColumnMapping, MappingError, load_mapping
 from sop_core.messages import Message, MessageError
@@ -51,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="DuckDB file (default: $SOP_DB_PATH, else data/sop.duckdb)")
     common.add_argument("--json", action="store_true", help="print the result as JSON")
     common.add_argument("--lang", choices=list(LANGUAGES), default=DEFAULT_LANGUAGE,
-                        help="language of the problems, reasons and pack (default: fr)")
+                        help="language of everything printed but --help and the JSON keys (default: fr)")
     parser = argparse.ArgumentParser(prog="python -m sop_core", description="S&OP dashboard data tools")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("init", parents=[common], help="create or migrate the database")
@@ -102,7 +106,6 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     export.add_argument("--run", type=int, help="run id (default: the latest run)")
 
 
-
 def _outcome(args: argparse.Namespace, outcome: ImportOutcome) -> int:
     """Each file's verdict and problems in `--lang`; the JSON adds them as text next to the codes."""
     lines = []
@@ -116,10 +119,6 @@ def _outcome(args: argparse.Namespace, outcome: ImportOutcome) -> int:
     reports = [{**r.to_dict(), "text": [r.summary(args.lang), *r.lines(args.lang)]} for r in outcome.reports]
     emit(args, {"ok": outcome.ok, "batch_ids": outcome.batch_ids, "reports": reports}, "\n".join(lines))
     return EXIT_OK if outcome.ok else EXIT_REFUSED
-
-
-def _progress(fraction: float, text: str) -> None:
-    print(f"[{fraction:4.0%}] {text}", file=sys.stderr, flush=True)
 
 
 def _mapping(args: argparse.Namespace) -> ColumnMapping:
@@ -139,16 +138,25 @@ def _status(args: argparse.Namespace, store: Store) -> int:
     data = {"database": str(store.path), "schema_version": store.schema_version(),
             "data_version": store.data_version(), "as_of": store.as_of(),
             "row_counts": counts, "last_imports": imports.to_dict(orient="records")}
-    text = [f"Database {store.path} (schema v{data['schema_version']}, data version "
-            f"{data['data_version']}, as of {data['as_of'] or 'today'})"]
-    text += [f"  {kind:<18} {count:>10,} rows" for kind, count in counts.items()]
-    text += ["Last imports:"] + [
-        f"  #{r.batch_id} {r.started_at:%Y-%m-%d %H:%M} {r.kind:<18} {r.status:<8} "
-        f"{r.file_name} ({r.rows_written or 0} rows)"
-        for r in imports.itertuples()
-    ]
+    as_of = (Message("cli.status.as_of", {"date": data["as_of"]}) if data["as_of"]
+             else Message("cli.status.as_of_today"))
+    text = [say(args.lang, "cli.status.database", path=str(store.path), schema=str(data["schema_version"]),
+                version=str(data["data_version"]), as_of=as_of)]
+    text += counted(args.lang, "cli.status.rows", {say(args.lang, f"data.kind.{kind}"): count
+                                                   for kind, count in counts.items()}, 10)
+    text += [say(args.lang, "cli.status.last_imports"), *_import_lines(imports, args.lang)]
     emit(args, data, "\n".join(text))
     return EXIT_OK
+
+
+def _import_lines(imports: pd.DataFrame, lang: str) -> list[str]:
+    """The import history as `status` prints it, kinds and statuses in words, in columns."""
+    kinds = padded(say(lang, f"data.kind.{kind}") for kind in imports["kind"])
+    statuses = padded(say(lang, f"data.import_status.{status}") for status in imports["status"])
+    return [say(lang, "cli.status.import", batch=str(r.batch_id), kind=kind, status=status, file=r.file_name,
+                started=f"{format_date(r.started_at.date(), lang)} {r.started_at:%H:%M}",
+                rows=int(r.rows_written))
+            for r, kind, status in zip(imports.itertuples(), kinds, statuses, strict=True)]
 
 
 # The forecasting modules import statsforecast (seconds): the handlers below import them when run.
@@ -159,7 +167,7 @@ def _forecast(args: argparse.Namespace, store: Store) -> int:
 
     settings = ForecastSettings(granularity=args.granularity, horizon=args.horizon, model=args.model, jobs=args.jobs)
     as_of = args.as_of or store.as_of() or dt.date.today()
-    run_id = run_forecast(store, settings, as_of, progress=_progress, lang=args.lang)
+    run_id = run_forecast(store, settings, as_of, progress=progress(args.lang), lang=args.lang)
     run = store.row("SELECT series, seconds FROM forecast_runs WHERE run_id = ?", [run_id])
     models = store.query(
         "SELECT model, count(*) AS skus FROM forecast_choices WHERE run_id = ? "
@@ -169,9 +177,10 @@ def _forecast(args: argparse.Namespace, store: Store) -> int:
     chosen = {str(m): int(n) for m, n in zip(models["model"], models["skus"], strict=True)}
     data = {"run_id": run_id, "as_of": as_of, "granularity": settings.granularity, "horizon": settings.periods,
             "series": run[0], "seconds": round(float(run[1]), 1), "models": chosen}
-    text = [f"Run {run_id}: {run[0]} SKUs, {settings.periods} {settings.granularity}s from {as_of}, "
-            f"{float(run[1]):.1f} s. Models chosen:"]
-    text += [f"  {model:<16} {count:>5} SKUs" for model, count in chosen.items()]
+    text = [say(args.lang, f"cli.forecast.done.{settings.granularity}", run=str(run_id), series=int(run[0]),
+                horizon=settings.periods, as_of=as_of, seconds=format_number(float(run[1]), args.lang, 1))]
+    text += counted(args.lang, "cli.forecast.model", {say(args.lang, f"forecast.model.{model}"): count
+                                                      for model, count in chosen.items()}, 5)
     emit(args, data, "\n".join(text))
     return EXIT_OK
 
@@ -187,7 +196,7 @@ def _freeze(args: argparse.Namespace, store: Store) -> int:
         raise MissingRunError(Message(f"forecast.error.nothing_to_freeze.{args.granularity}"))
     rows = freeze_cycle(store, args.cycle, run_id, args.granularity)
     emit(args, {"cycle": args.cycle, "run_id": run_id, "rows": rows},
-          f"Cycle {args.cycle} frozen from run {run_id}: {rows} rows.")
+         say(args.lang, "cli.freeze.done", cycle=args.cycle, run=str(run_id), rows=rows))
     return EXIT_OK
 
 
@@ -196,17 +205,25 @@ def _accuracy(args: argparse.Namespace, store: Store) -> int:
 
     report = accuracy_report(store, args.granularity, args.as_of)
     data = {name: records(table) for name, table in report.items()}
-    if not report["rows"]:
-        text = "No frozen forecast covers a completed period yet: freeze cycles with `freeze --cycle`."
-    else:
-        overall = report["overall"].iloc[0]
-        text = "\n".join(
-            [f"{report['rows']} frozen forecasts measured: WAPE {overall['wape']:.1%}, bias {overall['bias_pct']:+.1%}"]
-            + [f"  lag {r.lag}: WAPE {r.wape:.1%}, bias {r.bias_pct:+.1%} ({r.n} rows)"
-               for r in report["by_lag"].itertuples()]
-        )
-    emit(args, data, text)
+    emit(args, data, "\n".join(_accuracy_lines(report, args.lang)))
     return EXIT_OK
+
+
+def _accuracy_lines(report: dict[str, Any], lang: str) -> list[str]:
+    """The accuracy of the frozen cycles overall, then per lag (months ahead)."""
+    if not report["rows"]:
+        return [say(lang, "cli.accuracy.none")]
+    overall = report["overall"].iloc[0]
+    lines = [say(lang, "cli.accuracy.overall", rows=int(report["rows"]), wape=format_percent(overall["wape"], lang),
+                 bias=_signed_percent(overall["bias_pct"], lang))]
+    return lines + [say(lang, "cli.accuracy.lag", lag=str(r.lag), wape=format_percent(r.wape, lang),
+                        bias=_signed_percent(r.bias_pct, lang), rows=int(r.n))
+                    for r in report["by_lag"].itertuples()]
+
+
+def _signed_percent(fraction: float, lang: str) -> str:
+    """A bias with its sign always shown, +4,7 % / -2,5 %, as the percentages around it."""
+    return ("+" if fraction >= 0 else "-") + format_percent(abs(fraction), lang)
 
 
 def export_frame(store: Store, run_id: int) -> pd.DataFrame:
@@ -228,7 +245,7 @@ def _export(args: argparse.Namespace, store: Store) -> int:
     if run_id is None:
         raise MissingRunError(Message(f"forecast.error.nothing_to_export.{args.granularity}"))
     if run_granularity(store, run_id) != args.granularity:
-        raise ValueError(f"Run {run_id} is not a {args.granularity} forecast.")
+        raise MessageError(Message(f"cli.export.not_this_granularity.{args.granularity}", {"run": str(run_id)}))
     frame = export_frame(store, run_id)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     if args.format == "csv":
@@ -236,10 +253,8 @@ def _export(args: argparse.Namespace, store: Store) -> int:
     else:
         frame.to_excel(args.output, index=False, sheet_name="forecasts")
     emit(args, {"run_id": run_id, "rows": len(frame), "output": str(args.output)},
-          f"Wrote {len(frame)} rows of run {run_id} to {args.output}.")
+         say(args.lang, "cli.export.done", rows=len(frame), run=str(run_id), output=str(args.output)))
     return EXIT_OK
-
-
 
 
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
@@ -253,11 +268,11 @@ def _run_computation(args: argparse.Namespace, store: Store) -> int:
     try:
         return COMPUTE_COMMANDS[args.command](args, store)
     except MissingRunError as exc:
-        print(Message("cli.error", {"error": exc.message}).render(args.lang), file=sys.stderr)
+        print(say(args.lang, "cli.error", error=exc.message), file=sys.stderr)
         return EXIT_NO_RUN
     except ValueError as exc:  # one carrying a message is said in --lang, any other as the code wrote it
         error = exc.message if isinstance(exc, MessageError) else str(exc)
-        print(Message("cli.error", {"error": error}).render(args.lang), file=sys.stderr)
+        print(say(args.lang, "cli.error", error=error), file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -267,12 +282,12 @@ def _regenerate_demo(store: Store, lang: str) -> None:
 
     written = write_demo_files(DEMO_DIR)
     (DEMO_DIR / SNAPSHOTS_FILE).unlink(missing_ok=True)
-    if not load_demo(store, progress=_progress, lang=lang).ok:
-        raise StoreError("the regenerated demo files do not import; see the report above")
+    if not load_demo(store, progress=progress(lang), lang=lang).ok:
+        raise StoreError(Message("cli.demo.not_imported"))
     as_of = store.as_of() or dt.date.today()
-    build_demo_snapshots(store, past_cycles(as_of), progress=_progress)
+    build_demo_snapshots(store, past_cycles(as_of), progress=progress(lang))
     rows = write_demo_snapshots(store, DEMO_DIR / SNAPSHOTS_FILE)
-    print(f"Rewrote {len(written)} files and {rows} frozen forecast rows in {DEMO_DIR}", file=sys.stderr)
+    print(say(lang, "cli.demo.rewritten", files=len(written), rows=rows, folder=str(DEMO_DIR)), file=sys.stderr)
 
 
 def _run(args: argparse.Namespace, store: Store) -> int:
@@ -280,16 +295,16 @@ def _run(args: argparse.Namespace, store: Store) -> int:
         return _run_computation(args, store)
     if args.command == "init":
         emit(args, {"database": str(store.path), "schema_version": store.schema_version()},
-              f"Database {store.path} ready (schema v{store.schema_version()}).")
+             say(args.lang, "cli.init.ready", path=str(store.path), schema=str(store.schema_version())))
         return EXIT_OK
     if args.command == "status":
         return _status(args, store)
     if args.command == "demo":
         if args.regenerate:
             _regenerate_demo(store, args.lang)
-        return _outcome(args, prepare_demo(store, progress=_progress, lang=args.lang))
+        return _outcome(args, prepare_demo(store, progress=progress(args.lang), lang=args.lang))
     item = FileToImport(args.kind, args.file, _mapping(args), args.sheet)
-    return _outcome(args, import_files(store, [item], progress=_progress, lang=args.lang))
+    return _outcome(args, import_files(store, [item], progress=progress(args.lang), lang=args.lang))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -298,8 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         with Store(args.db or default_db_path()) as store:
             return _run(args, store)
     except MappingError as exc:
-        print(Message("imports.cli.mapping_error", {"error": exc.message}).render(args.lang), file=sys.stderr)
+        print(say(args.lang, "imports.cli.mapping_error", error=exc.message), file=sys.stderr)
         return EXIT_MAPPING
     except StoreError as exc:
-        print(f"Database error: {exc}", file=sys.stderr)
+        print(say(args.lang, "cli.store_error", error=exc.message), file=sys.stderr)
         return EXIT_STORE

@@ -1,13 +1,19 @@
-"""What every command of the CLI shares: exit codes, argument types, JSON or text output."""
+"""What every command of the CLI shares: exit codes, argument types, JSON or text output, and the
+CLI's own lines in `--lang` (their texts are `cli.*` in `sop_core/locales/cli.yaml`)."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import json
+import sys
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+
+from sop_core.i18n import format_number, format_percent
+from sop_core.messages import Message
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_MAPPING, EXIT_NO_RUN = 0, 1, 2, 3, 4, 5
 
@@ -28,6 +34,39 @@ def iso_date(text: str) -> dt.date:
 
 def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
     print(json.dumps(data, ensure_ascii=False, default=str, indent=2) if args.json else text)
+
+
+def say(lang: str, key: str, /, **params: Any) -> str:
+    """One line of the CLI in `lang`: numbers, dates and nested messages are formatted by type
+    (`messages.render_param`); pass text for what must stay as it is (ids, padded columns)."""
+    return Message(key, params).render(lang)
+
+
+def whole_percent(fraction: float | None, lang: str) -> str:
+    """A percentage to the unit, right-aligned to the width of 100 % so that it stays in its column."""
+    return format_percent(fraction, lang, 0).rjust(len(format_percent(1, lang, 0)))
+
+
+def progress(lang: str) -> Callable[[float, str], None]:
+    """Prints the core's progress (its text already in `lang`) on stderr behind a percentage in `lang`."""
+
+    def report(fraction: float, text: str) -> None:
+        print(f"[{whole_percent(fraction, lang)}] {text}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def padded(texts: Iterable[str]) -> list[str]:
+    """Texts left-aligned to the longest: one column of a table printed line by line."""
+    column = list(texts)
+    width = max(map(len, column), default=0)
+    return [text.ljust(width) for text in column]
+
+
+def counted(lang: str, key: str, counts: Mapping[str, int], width: int) -> list[str]:
+    """One line `key` per `{name}` with its `{count}`: names left-aligned, counts right-aligned in `width`."""
+    return [say(lang, key, name=name, count=format_number(count, lang).rjust(width))
+            for name, count in zip(padded(counts), counts.values(), strict=True)]
 
 
 def records(value: Any) -> Any:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-import sys
 from pathlib import Path
 from typing import Any
 
-from sop_core.cli_common import EXIT_OK, emit
+from sop_core.cli_common import EXIT_OK, emit, progress, say
+from sop_core.i18n import format_number
 from sop_core.store import Store
 
 
@@ -26,10 +26,6 @@ def pack_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     pack.add_argument("--cycle", required=True, help="the cycle month, YYYY-MM (the current one or a past one)")
     pack.add_argument("--format", choices=["pdf", "xlsx"], required=True, help="PDF to project, or the workbook")
     pack.add_argument("--output", type=Path, required=True, help="file to write")
-
-
-def _progress(fraction: float, text: str) -> None:
-    print(f"[{fraction:4.0%}] {text}", file=sys.stderr, flush=True)
 
 
 def pdf_pages(data: bytes) -> int:
@@ -43,18 +39,19 @@ def _pack(args: argparse.Namespace, store: Store) -> int:
     pack_as_of(store, args.cycle)  # a bad or future cycle is said before anything is computed or recorded
     args.output.parent.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now()
-    pack = build_pack(store, args.cycle, args.lang, progress=_progress)
+    pack = build_pack(store, args.cycle, args.lang, progress=progress(args.lang))
     data = pack_pdf(pack) if args.format == "pdf" else pack_xlsx(pack)
     args.output.write_bytes(data)
     seconds = (dt.datetime.now() - started).total_seconds()
     parts = {"pages": pdf_pages(data)} if args.format == "pdf" else {"sheets": len(SHEETS)}
-    count = ", ".join(f"{value} {name}" for name, value in parts.items())
-    recorded = "KPI figures recorded for the cycle" if pack.recorded else "past cycle: recorded KPI figures kept"
+    count = ", ".join(say(args.lang, f"cli.pack.{name}", count=value) for name, value in parts.items())
     emit(args, {"cycle": pack.cycle, "as_of": pack.as_of, "lang": pack.lang, "format": args.format,
                 "output": str(args.output), "bytes": len(data), **parts, "recorded": pack.recorded,
                 "seconds": round(seconds, 1)},
-         f"Wrote {args.output} ({args.format.upper()}, {count}, {len(data) / 1024:,.0f} KB): meeting pack of cycle "
-         f"{pack.cycle} as of {pack.as_of:%d/%m/%Y}, in {args.lang}, {seconds:.1f} s; {recorded}.")
+         say(args.lang, "cli.pack.written", output=str(args.output), format=args.format.upper(),
+             parts=count, size=format_number(len(data) / 1024, args.lang),
+             cycle=pack.cycle, as_of=pack.as_of, seconds=format_number(seconds, args.lang, 1),
+             recorded=say(args.lang, "cli.pack.recorded" if pack.recorded else "cli.pack.kept")))
     return EXIT_OK
 
 

@@ -12,8 +12,23 @@ from typing import Any
 
 import pandas as pd
 
-from sop_core.cli_common import EXIT_OK, EXIT_REFUSED, emit, iso_date, positive_int, records
+from sop_core.cli_common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    emit,
+    iso_date,
+    padded,
+    positive_int,
+    records,
+    say,
+    whole_percent,
+)
+from sop_core.i18n import format_money, format_number, format_percent
+from sop_core.messages import Message
+from sop_core.production_reasons import week_spans
 from sop_core.store import Store
+
+STATUSES = ("red", "orange", "green")
 
 
 def plant_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -73,14 +88,22 @@ def _kpis(args: argparse.Namespace, store: Store) -> int:
             "service_by_month": records(service.by["month"]), "service_by_family": records(service.by["family"]),
             "stock": stock, "stock_by_family": records(turnover(store, as_of, stock_filters, by="family"))}
     summary = service.summary
-    text = [f"As of {as_of:%d/%m/%Y}, {summary['lines']:,} order lines due in the last {args.months} months:"]
+    text = [say(args.lang, "cli.kpis.period", date=as_of, lines=int(summary["lines"]), months=args.months)]
     if summary["lines"]:
-        text.append(f"  OTIF {summary['otif']:.1%} (target {target.target:.0%}, {summary['status']}), on time "
-                    f"{summary['on_time']:.1%}, in full {summary['in_full']:.1%}, fill rate {summary['fill_rate']:.1%}")
-    text.append("Stock: " + ", ".join(f"{name} {value:,.2f}" if isinstance(value, float) else f"{name} {value}"
-                                      for name, value in stock.items()))
-    emit(args, data, "\n".join(text))
+        rates = {name: format_percent(summary[name], args.lang) for name in ("otif", "on_time", "in_full", "fill_rate")}
+        text.append(say(args.lang, "cli.kpis.service", **rates, target=format_percent(target.target, args.lang, 0),
+                        status=Message(f"status.{summary['status']}")))
+    emit(args, data, "\n".join([*text, _stock_line(stock, args.lang)]))
     return EXIT_OK
+
+
+def _stock_line(stock: dict[str, Any], lang: str) -> str:
+    """The stock figures as the Stock rotation page's tiles say them: values in euros, days whole."""
+    values = {name: format_money(stock[name], lang)
+              for name in ("total_value", "dead_stock_value", "slow_value", "overstock_value")}
+    days = {name: format_number(stock[name], lang) for name in ("days_of_inventory", "coverage_median_days")}
+    return say(lang, "cli.kpis.stock", **values, **days, turnover=format_number(stock["turnover"], lang, 1),
+               understock_skus=stock["understock_skus"], skus=stock["skus"])
 
 
 def _production(args: argparse.Namespace, store: Store) -> int:
@@ -93,13 +116,22 @@ def _production(args: argparse.Namespace, store: Store) -> int:
                                                      "projected_end", "remaining_hours", "at_risk_lines", "reason"]]
     data = {"as_of": as_of, "orders": records(orders), "workshops": records(report.summary),
             "load": records(report.load), "customer_lines_at_risk": records(report.impact[report.impact["at_risk"]])}
-    text = [f"{len(orders)} open OF projected from {as_of:%d/%m/%Y}:"]
-    text += [f"  {w.workshop:<16} red {w.red:>3}  orange {w.orange:>3}  green {w.green:>3}  "
-             f"overload next 4 weeks {w.overload_hours_4w:,.0f} h" for w in report.summary.itertuples()]
+    text = [say(args.lang, "cli.production.heading", count=len(orders), date=as_of)]
+    workshops = padded(report.summary["workshop"])
+    text += [say(args.lang, "cli.production.workshop", workshop=name, statuses=_status_counts(w, args.lang),
+                 overload=format_number(w.overload_hours_4w, args.lang))
+             for name, w in zip(workshops, report.summary.itertuples(), strict=True)]
     red = orders[orders["status"] == "red"]
-    text += [f"  {o.mo_id} {o.workshop}: red, {o.reason}" for o in red.itertuples()]
+    text += [say(args.lang, "cli.production.red_order", mo=o.mo_id, workshop=o.workshop, status=Message("status.red"),
+                 reason=o.reason) for o in red.itertuples()]
     emit(args, data, "\n".join(text))
     return EXIT_OK
+
+
+def _status_counts(workshop: Any, lang: str) -> str:
+    """rouge  11  orange   6  vert  12: each status's word, then its count right-aligned."""
+    return "  ".join(f"{say(lang, f'status.{status}')} {format_number(getattr(workshop, status), lang):>3}"
+                     for status in STATUSES)
 
 
 def _simulate(args: argparse.Namespace, store: Store) -> int:
@@ -116,11 +148,10 @@ def _simulate(args: argparse.Namespace, store: Store) -> int:
                                                                              "delay_days", "projected_end"]]),
             "customer_lines_at_risk": records(result.lines[result.lines["at_risk"]]),
             "rough_cut": records(result.rough_cut)}
-    text = [f"{scenario.name} vs baseline, from {as_of:%d/%m/%Y}:"]
-    text += [f"  {r.scenario:<40} red {r.red_orders:>3}  late days {r.late_days:>5}  "
-             f"on time {r.projected_on_time_rate:.0%}  customer lines at risk {r.lines_at_risk:>4}  "
-             f"cost {r.total_cost:>10,.0f} EUR" for r in side_by_side.itertuples()]
-    text += [f"  lever {c.lever}: {c.kind} {c.workshop} {c.paid_hours:,.0f} h paid, {c.cost:,.0f} EUR"
+    text = [say(args.lang, "cli.simulate.heading", scenario=scenario.name, date=as_of),
+            *_comparison_lines(side_by_side, args.lang)]
+    text += [say(args.lang, "cli.simulate.lever", lever=str(c.lever), kind=Message(f"whatif.kind.{c.kind}"),
+                 workshop=c.workshop, hours=format_number(c.paid_hours, args.lang), cost=_euros(c.cost, args.lang))
              for c in result.costs.itertuples()]
     emit(args, data, "\n".join(text))
     return EXIT_OK
@@ -147,16 +178,35 @@ def _optimize(args: argparse.Namespace, store: Store) -> int:
     orders = mix.result.orders
     past_end = pd.to_datetime(orders["planned_end"]) < pd.Timestamp(as_of)
     overdue = int(((orders["status"] == "red") & past_end).sum())
-    text = [f"Target: {goal} - {'reached' if mix.reached else 'NOT reached'}. {message}"]
+    verdict = "cli.optimize.reached" if mix.reached else "cli.optimize.not_reached"
+    text = [say(args.lang, verdict, goal=goal, message=message)]
     if overdue:
-        text.append(f"  ({overdue} OF already past their planned end stay red whatever the levers: not counted)")
-    text += [f"  {r.scenario:<14} red {r.red_orders:>3}  late days {r.late_days:>5}  "
-             f"on time {r.projected_on_time_rate:.0%}  cost {r.total_cost:>10,.0f} EUR"
-             for r in side_by_side.itertuples()]
-    text += [f"  {c.kind} {c.workshop} {c.first_week:%d/%m}-{c.last_week:%d/%m}: {c.cost:,.0f} EUR"
+        text.append(say(args.lang, "cli.optimize.overdue", count=overdue))
+    text += _comparison_lines(side_by_side, args.lang)
+    text += [say(args.lang, "cli.optimize.lever", kind=Message(f"whatif.kind.{c.kind}"), workshop=c.workshop,
+                 weeks=week_spans([(c.first_week, c.last_week)], args.lang), cost=_euros(c.cost, args.lang))
              for c in mix.result.costs.itertuples()]
     emit(args, data, "\n".join(text))
     return EXIT_OK if mix.reached else EXIT_REFUSED
+
+
+def _comparison_lines(side_by_side: pd.DataFrame, lang: str) -> list[str]:
+    """`simulation.compare`'s rows in columns, the baseline and the cheapest mix named in `lang`."""
+    from sop_core.optimizer import MIX_NAME
+    from sop_core.scenarios import BASELINE
+
+    named = {BASELINE: "whatif.baseline", MIX_NAME: "whatif.mix_name"}
+    names = padded(say(lang, named[name]) if name in named else name for name in side_by_side["scenario"])
+    return [say(lang, "cli.comparison", scenario=name, red=format_number(r.red_orders, lang).rjust(3),
+                late_days=format_number(r.late_days, lang).rjust(5),
+                on_time=whole_percent(r.projected_on_time_rate, lang),
+                lines_at_risk=format_number(r.lines_at_risk, lang).rjust(4), cost=_euros(r.total_cost, lang).rjust(10))
+            for name, r in zip(names, side_by_side.itertuples(), strict=True)]
+
+
+def _euros(value: float, lang: str) -> str:
+    """To the euro, as the What-if page's tuning says it: a cost is compared line with line."""
+    return say(lang, "whatif.euros", amount=format_number(value, lang))
 
 
 PLANT_COMMANDS = {"kpis": _kpis, "production": _production, "simulate": _simulate, "optimize": _optimize}

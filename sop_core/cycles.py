@@ -24,7 +24,7 @@ from sop_core.accuracy import accuracy_by, wape
 from sop_core.consensus import MissingRunError, final_forecast, run_granularity
 from sop_core.demand import GRANULARITIES, check_granularity, demand_source, period_start
 from sop_core.forecasting import latest_run
-from sop_core.messages import Message
+from sop_core.messages import Message, MessageError
 from sop_core.store import Store
 
 CYCLE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -37,7 +37,7 @@ def cycle_start(cycle: str) -> dt.date:
     """First day of the cycle month; ValueError naming the expected format otherwise."""
     match = CYCLE_PATTERN.match(cycle) if isinstance(cycle, str) else None
     if not match:
-        raise ValueError(f"A cycle is a month written YYYY-MM (e.g. 2026-10), not {cycle!r}.")
+        raise MessageError(Message("cycle.error.format", {"cycle": repr(cycle)}))
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 

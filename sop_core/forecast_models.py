@@ -25,6 +25,8 @@ from statsforecast.models import (
     SeasonalNaive,
 )
 
+from sop_core.messages import Message, MessageError
+
 Floats = NDArray[np.float64]
 Forecast = dict[str, Floats]
 
@@ -146,7 +148,8 @@ def get_model(name: str) -> ModelSpec:
     try:
         return MODELS[name]
     except KeyError:
-        raise ValueError(f"Unknown model {name!r}: use auto or one of {', '.join(MODELS)}.") from None
+        raise MessageError(Message("forecast.error.unknown_model",
+                                   {"name": repr(name), "models": list(MODELS)})) from None
 
 
 def ets_form(y: Floats, context: SeriesContext) -> Model:

@@ -230,6 +230,6 @@ def import_files(
     except duckdb.Error as exc:
         _record_outside(store, reports, checksums, "failed", started,
                         Message("imports.history.db_error", {"error": str(exc)}))
-        raise StoreError(f"The import failed and was rolled back, nothing was written: {exc}") from exc
+        raise StoreError(Message("store.import_failed", {"error": str(exc)})) from exc
     report_progress(1.0, Message("imports.progress.done"))
     return ImportOutcome(reports, batch_ids)

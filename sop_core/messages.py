@@ -101,8 +101,9 @@ def render_stored(text: str | None, lang: str) -> str:
         return text
 
 
-class MessageError(ValueError):
-    """An error the user must act on, carrying its `Message`; `str()` is the English text (logs, tests)."""
+class SaidError(Exception):
+    """An error carrying its `Message`, said in the reader's language; `str()` is the English text
+    (logs, tests). Mixed into the error classes of the core."""
 
     def __init__(self, message: Message) -> None:
         super().__init__(message.render("en"))
@@ -110,3 +111,7 @@ class MessageError(ValueError):
 
     def render(self, lang: str) -> str:
         return self.message.render(lang)
+
+
+class MessageError(SaidError, ValueError):
+    """A refused input the user must correct."""

@@ -28,6 +28,7 @@ from sop_core.demand import next_period
 from sop_core.executive import ExecutiveTargets, Tile, cycle_of, cycle_tiles, record_cycle_kpis
 from sop_core.exports import translated_headers, workbook_bytes
 from sop_core.i18n import check_language, translate
+from sop_core.messages import Message, MessageError
 from sop_core.pack_charts import accuracy_chart, load_chart, service_chart, stock_chart
 from sop_core.pack_pdf import pack_pdf
 from sop_core.pack_tables import (
@@ -88,13 +89,12 @@ def pack_as_of(store: Store, cycle: str, as_of: dt.date | None = None) -> dt.dat
     last = next_period(first, "month", 1) - dt.timedelta(days=1)
     if as_of is not None:
         if not first <= as_of <= last:
-            raise ValueError(f"The as-of date {as_of:%d/%m/%Y} is not in cycle {cycle}.")
+            raise MessageError(Message("cycle.error.as_of_outside", {"as_of": as_of, "cycle": cycle}))
         return as_of
     today = store.as_of() or dt.date.today()
     current = cycle_of(today)
     if cycle > current:
-        raise ValueError(f"Cycle {cycle} is in the future (the data is as of {today:%d/%m/%Y}, cycle {current}): "
-                         "a pack covers the current cycle or a past one.")
+        raise MessageError(Message("cycle.error.future", {"cycle": cycle, "as_of": today, "current": current}))
     return today if cycle == current else last
 
 

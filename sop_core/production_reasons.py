@@ -12,6 +12,7 @@ Production delays page, its downloads, the CLI) calls it, and `with_reasons` swa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -45,13 +46,19 @@ def _short_date(value: Any, lang: str) -> str:
 
 def _weeks(runs: str, lang: str) -> Message:
     """"weeks W45–W46, W48" from "2026-11-02/2026-11-09,2026-11-23"."""
-    labels, count = [], 0
+    spans = []
     for run in runs.split(WEEK_RUNS):
         first, _, last = run.partition(WEEK_RUN)
-        start = dt.date.fromisoformat(first)
-        end = dt.date.fromisoformat(last) if last else start
-        count += (end - start).days // 7 + 1
-        labels.append(format_week(start, lang) + (f"–{format_week(end, lang)}" if end != start else ""))
+        spans.append((dt.date.fromisoformat(first), dt.date.fromisoformat(last or first)))
+    return week_spans(spans, lang)
+
+
+def week_spans(spans: Sequence[tuple[dt.date, dt.date]], lang: str) -> Message:
+    """"semaines S45–S46, S48" from runs of weeks given by their first and last Monday (the CLI
+    names a lever's weeks so too)."""
+    count = sum((last - first).days // 7 + 1 for first, last in spans)
+    labels = [format_week(first, lang) + (f"–{format_week(last, lang)}" if last != first else "")
+              for first, last in spans]
     return Message(f"production.reason.weeks.{'one' if count == 1 else 'many'}", {"weeks": ", ".join(labels)})
 
 

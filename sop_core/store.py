@@ -21,6 +21,7 @@ import pandas as pd
 
 from sop_core.contract import KINDS
 from sop_core.db import first_row
+from sop_core.messages import Message, SaidError
 from sop_core.migrations import MIGRATIONS
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +29,8 @@ DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "sop.duckdb"
 DB_PATH_ENV = "SOP_DB_PATH"
 
 
-class StoreError(RuntimeError):
-    """A database problem, said in words a user can act on."""
+class StoreError(SaidError, RuntimeError):
+    """A database problem, said in words a user can act on (in either language)."""
 
 
 class StoreBusyError(StoreError):
@@ -41,13 +42,11 @@ def default_db_path() -> Path:
     return Path(os.environ.get(DB_PATH_ENV) or DEFAULT_DB_PATH)
 
 
-def _busy_message(path: Path, exc: BaseException) -> str:
+def _busy_message(path: Path, exc: BaseException) -> Message:
     holder = re.search(r"held in (.+?) \(PID (\d+)\)", str(exc))
-    who = f"process {holder.group(2)} ({holder.group(1)})" if holder else "another process"
-    return (
-        f"The database {path} is in use by {who}. DuckDB lets one program write it at a time: "
-        "stop the dashboard (or that process) and try again, or use another file with --db."
-    )
+    if holder:
+        return Message("store.busy.process", {"path": str(path), "pid": holder.group(2), "program": holder.group(1)})
+    return Message("store.busy", {"path": str(path)})
 
 
 class Store:
@@ -68,9 +67,9 @@ class Store:
                 except duckdb.IOException as exc:
                     if "lock" in str(exc).lower():
                         raise StoreBusyError(_busy_message(self.path, exc)) from exc
-                    raise StoreError(f"Cannot open the database {self.path}: {exc}") from exc
+                    raise StoreError(Message("store.cannot_open", {"path": str(self.path), "error": str(exc)})) from exc
                 except duckdb.Error as exc:
-                    raise StoreError(f"{self.path} is not a usable DuckDB database: {exc}") from exc
+                    raise StoreError(Message("store.unusable", {"path": str(self.path), "error": str(exc)})) from exc
                 _migrate(con)
                 self._con = con
             return self._con

@@ -5,18 +5,91 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
+from itertools import chain
 from pathlib import Path
 
 import pytest
 
 from sop_core.cli import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE, main
+from sop_core.demand import GRANULARITIES
 from sop_core.filters import KpiFilters
+from sop_core.i18n import has_key
 from sop_core.service import service_report
 from sop_core.stock import stock_summary
 from sop_core.store import Store
 from tests.conftest import PRODUCTS_CSV, PROJECT_ROOT, WORKSHOPS_CSV, WriteFile
+
+EXAMPLE_SCENARIO = PROJECT_ROOT / "data" / "scenarios" / "example.json"
+# Words of one language only: a line the CLI left in the other language shows up (the demo's names,
+# OF numbers and file names are the same in both).
+ONLY_ENGLISH = (r"\b(?:open|projected|overload|Database|rows|Last|baseline|late|days|cost|lever|paid|Wrote|sheets|"
+                r"meeting|recorded|red|green)\b")
+ONLY_FRENCH = (r"\b(?:ouverts|projetés|rouge|vert|surcharge|données|lignes|Derniers|référence|jours|coût|levier|"
+               r"payées|écrit|feuilles|dossier|enregistrés)\b")
+N = r"[\d\u00a0,.]+"  # a number in either language's format
+LINES = {  # a line of status, production, simulate, optimize and pack, in each language
+    "fr": [r"Base de données \S+ \(schéma v\d+, version des données \d+, données au 02/11/2026\)",
+           rf"  Ordres de fabrication \(OF\) +{N} lignes",
+           r"Derniers imports :",
+           rf"  n° \d+ du \d\d/\d\d/\d{{4}} \d\d:\d\d  Ordres de fabrication \(OF\) +importé +"
+           rf"production_orders\.csv \({N} lignes\)",
+           r"\d+ OF ouverts projetés à partir du 02/11/2026 :",
+           rf"  ASSEMBLAGE +rouge +\d+  orange +\d+  vert +\d+  surcharge sur les 4 prochaines semaines : {N} h",
+           r"  OF-[\d-]+ ASSEMBLAGE : rouge, en retard de \d+ jours? ouvrés?.*",
+           r".+ face à la référence, à partir du 02/11/2026 :",
+           r"  Référence \(sans levier\) +OF rouges +\d+  jours de retard +\d+  OF à l'heure +\d+\u00a0%  "
+           r"lignes clients à risque +\d+  coût +0\u00a0€",
+           rf"  levier 1 : heures supplémentaires, INJECTION, {N} h payées, {N}\u00a0€",
+           r"Objectif : aucun OF rouge, atteint\. Objectif atteint .+",
+           rf"  heures supplémentaires, INJECTION, semaines S\d\d–S\d\d : {N}\u00a0€",
+           rf".+pack\.xlsx écrit \(XLSX, 10 feuilles, {N} Ko\) : dossier de réunion du cycle 2026-11, données au "
+           rf"02/11/2026, {N} s ; indicateurs du cycle enregistrés\.",
+           r"\[100\u00a0%\] Dossier prêt\."],
+    "en": [r"Database \S+ \(schema v\d+, data version \d+, as of 02 Nov 2026\)",
+           rf"  Production orders +{N} rows",
+           r"Last imports:",
+           rf"  #\d+ \d\d \w{{3}} \d{{4}} \d\d:\d\d  Production orders +ok +production_orders\.csv \({N} rows\)",
+           r"\d+ open OF projected from 02 Nov 2026:",
+           rf"  ASSEMBLAGE +red +\d+  orange +\d+  green +\d+  overload next 4 weeks {N} h",
+           r"  OF-[\d-]+ ASSEMBLAGE: red, late \d+ working days?.*",
+           r".+ vs baseline, from 02 Nov 2026:",
+           r"  Baseline +red +\d+  late days +\d+  on time +\d+%  customer lines at risk +\d+  cost +0 €",
+           rf"  lever 1: overtime INJECTION {N} h paid, {N} €",
+           r"Target: no red order - reached\. Target reached .+",
+           rf"  overtime INJECTION weeks W\d\d–W\d\d: {N} €",
+           rf"Wrote .+pack\.xlsx \(XLSX, 10 sheets, {N} KB\): meeting pack of cycle 2026-11 as of 02 Nov 2026, {N} s; "
+           r"KPI figures recorded for the cycle\.",
+           r"\[100%\] Pack ready\."],
+}
+
+
+@pytest.mark.parametrize(("lang", "other_language"), [("fr", ONLY_ENGLISH), ("en", ONLY_FRENCH)])
+def test_what_the_commands_print_follows_lang(demo_db: Path, tmp_path: Path, lang: str, other_language: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    commands = [["status"], ["production", "--weeks", "4"], ["simulate", "--scenario", str(EXAMPLE_SCENARIO)],
+                ["optimize", "--target", "no-red"],
+                ["pack", "--cycle", "2026-11", "--format", "xlsx", "--output", str(tmp_path / "pack.xlsx")]]
+    printed = []
+    for command in commands:
+        assert main([*command, "--lang", lang]) == EXIT_OK
+        captured = capsys.readouterr()
+        printed += [*captured.out.splitlines(), *captured.err.splitlines()]
+    for pattern in LINES[lang]:
+        assert any(re.fullmatch(pattern, line) for line in printed), pattern
+    assert not [line for line in printed if re.search(other_language, line)]
+
+
+def test_every_literal_key_of_the_cli_is_in_the_catalogue() -> None:
+    """Lines of branches no test runs (demo --regenerate, a run of the other granularity) are caught here."""
+    said = re.compile(r"""\b(?:say\(\s*[\w.]+,|Message\()\s*["']([a-z_][\w.]*)["']|["'](cli\.[\w.]+)["']""")
+    keys = {key for source in (PROJECT_ROOT / "sop_core").glob("cli*.py")
+            for key in chain(*said.findall(source.read_text(encoding="utf-8"))) if key}
+    keys |= {f"cli.{line}.{granularity}" for line in ("forecast.done", "export.not_this_granularity")
+             for granularity in GRANULARITIES}
+    assert len(keys) > 30 and not [key for key in keys if not has_key(key)]
 
 
 def test_init_import_status_round_trip(tmp_path: Path, write_file: WriteFile,
@@ -60,7 +133,7 @@ def test_the_report_and_the_progress_follow_lang(tmp_path: Path, write_file: Wri
         "'A1'). Correction : importez d'abord le fichier Articles, ou ajoutez-y ces valeurs",
         "Rien n'a été écrit.",
     ]
-    assert "[  0%] Contrôle de stock.csv (Stocks)" in french.err
+    assert "[  0\u00a0%] Contrôle de stock.csv (Stocks)" in french.err  # the percentage in French too
     assert main(["import", "stock", bad, "--db", db, "--lang", "en"]) == EXIT_REFUSED
     english = capsys.readouterr()
     assert english.out.splitlines()[1] == ("  ERROR stock.csv, row 2, column 'on_hand': on_hand is negative "
@@ -99,12 +172,13 @@ def test_busy_database_is_said_clearly(tmp_path: Path) -> None:
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
-        run = subprocess.run([sys.executable, "-m", "sop_core", "status"], cwd=PROJECT_ROOT, env=env,
+        run = subprocess.run([sys.executable, "-m", "sop_core", "status", "--lang", "en"], cwd=PROJECT_ROOT, env=env,
                              capture_output=True, text=True, timeout=120)
     finally:
         holder.communicate("\n", timeout=30)
     assert run.returncode == EXIT_STORE
-    assert "is in use by process" in run.stderr and "Traceback" not in run.stderr
+    assert run.stderr.startswith("Database error: ") and "is in use by process" in run.stderr
+    assert "Traceback" not in run.stderr
 
 
 def test_kpis_json_matches_the_core_functions(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

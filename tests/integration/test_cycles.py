@@ -159,7 +159,7 @@ def test_cli_forecast_freeze_accuracy_export(demo_db: Path, tmp_path: Path,
 ])
 def test_cli_bad_values_exit_with_usage(demo_db: Path, capsys: pytest.CaptureFixture[str],
                                         argv: list[str], message: str) -> None:
-    assert main([*argv, "--db", str(demo_db)]) == EXIT_USAGE
+    assert main([*argv, "--db", str(demo_db), "--lang", "en"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
 

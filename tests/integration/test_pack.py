@@ -141,12 +141,14 @@ def test_cli_writes_the_pack_and_refuses_a_bad_cycle(demo_db_template: Path, tmp
     db = tmp_path / "cli.duckdb"
     shutil.copy(demo_db_template, db)
     pdf, xlsx, bad = tmp_path / "pack.pdf", tmp_path / "out" / "pack.xlsx", tmp_path / "bad.pdf"
-    assert main(["pack", "--cycle", CYCLE, "--format", "pdf", "--output", str(pdf), "--db", str(db)]) == EXIT_OK
+    assert main(["pack", "--cycle", CYCLE, "--format", "pdf", "--output", str(pdf), "--db", str(db),
+                 "--lang", "en"]) == EXIT_OK
     assert pdf.read_bytes().startswith(b"%PDF")
     assert f"Wrote {pdf} (PDF, 5 pages" in capsys.readouterr().out
     assert main(["pack", "--cycle", CYCLE, "--format", "xlsx", "--output", str(xlsx), "--db", str(db),
                  "--lang", "en"]) == EXIT_OK
     assert xlsx.read_bytes().startswith(b"PK") and f"{len(SHEETS)} sheets" in capsys.readouterr().out
-    assert main(["pack", "--cycle", "2026-13", "--format", "pdf", "--output", str(bad), "--db", str(db)]) == EXIT_USAGE
+    assert main(["pack", "--cycle", "2026-13", "--format", "pdf", "--output", str(bad), "--db", str(db),
+                 "--lang", "en"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "YYYY-MM" in err and "2026-13" in err and not bad.exists()
