@@ -5,9 +5,9 @@ cycle's decisions to follow up, and the meeting pack to send afterwards."""
 import pandas as pd
 import streamlit as st
 
-from sop_core.agenda import agenda_text, cycle_status, cycle_status_text, exceptions_agenda
+from sop_core.agenda import agenda_text, cycle_figures, cycle_status, cycle_status_text
 from sop_core.decisions import previous_cycle_follow_up
-from sop_core.executive import Tile, cycle_of, cycle_tiles, previous_cycle, tile_text
+from sop_core.executive import Tile, cycle_of, previous_cycle, tile_text
 from sop_core.i18n import format_month
 from sop_core.overview import DataOverview, data_overview
 from sop_core.pack import build_pack, pack_xlsx
@@ -89,12 +89,13 @@ today = as_of()
 cycle = cycle_of(today)
 st.title(APP_TITLE)
 st.caption(t("home.cycle_caption", month=format_month(today, lang()), date=date(today)))
-show_tiles(compute(cycle_tiles, today))
+tiles, agenda = compute(cycle_figures, today)  # one projection of the open OF serves both
+show_tiles(tiles)
 
 agenda_column, cycle_column = st.columns([3, 2], gap="large")
 with agenda_column:
     st.subheader("🗒 " + t("home.agenda"))
-    show_agenda(compute(exceptions_agenda, today))
+    show_agenda(agenda)
 with cycle_column:
     st.subheader("🔄 " + t("home.cycle", cycle=cycle))
     for name, done, detail in cycle_status_text(cycle_status(store, cycle), lang()):

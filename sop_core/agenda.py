@@ -13,9 +13,9 @@ import datetime as dt
 import pandas as pd
 
 from sop_core.cycles import accuracy_frame, cycle_start
-from sop_core.delays import production_report
+from sop_core.delays import ProductionReport, open_production
 from sop_core.demand import next_period
-from sop_core.executive import LOAD_WEEKS, SERVICE_MONTHS
+from sop_core.executive import LOAD_WEEKS, SERVICE_MONTHS, Tile, cycle_tiles
 from sop_core.filters import KpiFilters
 from sop_core.i18n import format_date, format_money, format_number, format_percent, format_week, translate
 from sop_core.preferences import load_preferences
@@ -63,8 +63,7 @@ def _customers_hurt(store: Store, as_of: dt.date) -> pd.DataFrame:
     return _items("customer_hurt", hurt, "key", "otif", hurt["status"])
 
 
-def _production(store: Store, as_of: dt.date) -> list[pd.DataFrame]:
-    report = production_report(store, as_of)
+def _production(report: ProductionReport, as_of: dt.date) -> list[pd.DataFrame]:
     red = report.orders[report.orders["status"] == "red"].sort_values("delay_days", ascending=False)
     horizon = pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS)
     load = report.load[(pd.to_datetime(report.load["week"]) < horizon) & (report.load["load_pct"] > 1)]
@@ -82,22 +81,30 @@ def _stock(store: Store, as_of: dt.date) -> list[pd.DataFrame]:
             _items("overstock", over, "sku", "value", "orange")]
 
 
-def exceptions_agenda(store: Store, as_of: dt.date) -> pd.DataFrame:
-    """The top exceptions of the cycle, red first, in the order of the meeting."""
+def exceptions_agenda(store: Store, as_of: dt.date, production: ProductionReport | None = None) -> pd.DataFrame:
+    """The top exceptions of the cycle, red first, in the order of the meeting; `production` is
+    `delays.open_production(store, as_of)` when the caller already has it."""
     counts = store.row_counts()
     parts = []
     if store.scalar("SELECT count(*) FROM forecast_snapshots"):
         parts.append(_forecast_misses(store, as_of))
     if counts.get("orders"):
         parts.append(_customers_hurt(store, as_of))
-    if counts.get("production_orders") and counts.get("workshops"):
-        parts += _production(store, as_of)
+    report = production if production is not None else open_production(store, as_of)
+    if report is not None:
+        parts += _production(report, as_of)
     if counts.get("stock"):
         parts += _stock(store, as_of)
     frame = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=AGENDA_COLUMNS)], ignore_index=True)
     order = {"red": 0, "orange": 1}
     return (frame.assign(_rank=frame["status"].map(order)).sort_values("_rank", kind="stable")
             .drop(columns="_rank").reset_index(drop=True)[list(AGENDA_COLUMNS)])
+
+
+def cycle_figures(store: Store, as_of: dt.date) -> tuple[list[Tile], pd.DataFrame]:
+    """The home page's tiles and agenda, from one projection of the open OF."""
+    production = open_production(store, as_of)
+    return cycle_tiles(store, as_of, production), exceptions_agenda(store, as_of, production)
 
 
 def _figure(kind: str, value: float, lang: str) -> str:

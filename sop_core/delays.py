@@ -40,6 +40,13 @@ def _flag_unknown_hours(projected: pd.DataFrame, book: pd.DataFrame) -> pd.DataF
     return out
 
 
+def open_production(store: Store, as_of: dt.date) -> ProductionReport | None:
+    """The report when there are OF to project, else None: the home page's tiles and agenda and the
+    meeting pack share one projection (the costliest of their figures) instead of making three."""
+    counts = store.row_counts()
+    return production_report(store, as_of) if counts.get("production_orders") and counts.get("workshops") else None
+
+
 def production_report(store: Store, as_of: dt.date, weeks: int = 26,
                       settings: ProductionSettings = DEFAULT_SETTINGS) -> ProductionReport:
     """Project every open OF from `as_of` and gather what the Production delays page shows."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from sop_core.cycles import accuracy_report
-from sop_core.delays import production_report
+from sop_core.delays import ProductionReport, open_production
 from sop_core.demand import next_period
 from sop_core.filters import KpiFilters
 from sop_core.i18n import format_money, format_number, format_percent, format_signed, translate
@@ -141,11 +141,10 @@ def historical_values(store: Store, as_of: dt.date) -> dict[str, float | None]:
     return values
 
 
-def production_values(store: Store, as_of: dt.date) -> dict[str, float | None]:
-    """Red and orange OF now, and the load of the next four weeks against capacity."""
-    if not store.scalar("SELECT count(*) FROM production_orders"):
+def production_values(report: ProductionReport | None, as_of: dt.date) -> dict[str, float | None]:
+    """Red and orange OF now, and the load of the next four weeks against capacity (none without OF)."""
+    if report is None:
         return {"red_orders": None, "orange_orders": None, "load_4w": None, "overload_hours": None}
-    report = production_report(store, as_of)
     horizon = pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS)
     near = report.load[pd.to_datetime(report.load["week"]) < horizon]
     capacity = float(near["capacity_hours"].sum())
@@ -182,9 +181,11 @@ def _details(now: dict[str, float | None]) -> dict[str, dict[str, float | int | 
             "service_otif": {"lines": now.get("service_lines")}}
 
 
-def cycle_tiles(store: Store, as_of: dt.date) -> list[Tile]:
-    """The seven tiles of the cycle holding `as_of`, with the previous cycle's values."""
-    now = {**historical_values(store, as_of), **production_values(store, as_of)}
+def cycle_tiles(store: Store, as_of: dt.date, production: ProductionReport | None = None) -> list[Tile]:
+    """The seven tiles of the cycle holding `as_of`, with the previous cycle's values; `production`
+    is `delays.open_production(store, as_of)` when the caller already has it."""
+    report = production if production is not None else open_production(store, as_of)
+    now = {**historical_values(store, as_of), **production_values(report, as_of)}
     before: dict[str, float | None] = recorded_values(store, previous_cycle(cycle_of(as_of)))
     sources = {code: "recorded" for code, value in before.items() if value is not None}
     missing = [code for code in HISTORICAL if before.get(code) is None]

@@ -24,6 +24,7 @@ import pandas as pd
 from sop_core.agenda import cycle_status, exceptions_agenda
 from sop_core.cycles import cycle_start
 from sop_core.decisions import decisions_of_cycle, previous_cycle_follow_up
+from sop_core.delays import open_production
 from sop_core.demand import next_period
 from sop_core.executive import ExecutiveTargets, Tile, cycle_of, cycle_tiles, record_cycle_kpis
 from sop_core.exports import translated_headers, workbook_bytes
@@ -158,9 +159,10 @@ def build_pack(store: Store, cycle: str, lang: str, as_of: dt.date | None = None
             progress(fraction, translate(f"pack.progress.{key}", lang))
 
     step(0.0, "tiles")
-    tiles = tuple(cycle_tiles(store, day))
+    production = open_production(store, day)
+    tiles = tuple(cycle_tiles(store, day, production))
     step(0.25, "agenda")
-    agenda = exceptions_agenda(store, day)
+    agenda = exceptions_agenda(store, day, production)
     step(0.4, "scenarios")
     compared, decided, skipped = _compared(store, cycle, day)
     notes = [translate("pack.scenarios.skipped", lang, name=name, reason=error.render(lang)) for name, error in skipped]
@@ -172,7 +174,7 @@ def build_pack(store: Store, cycle: str, lang: str, as_of: dt.date | None = None
     decisions, follow_up = decisions_of_cycle(store, cycle), previous_cycle_follow_up(store, cycle)
     step(0.7, "charts")
     figures = {"service": service_by_month(store, day), "accuracy": accuracy_by_month(store, day),
-               "load": load_by_week(store, day), "stock": stock_by_family(store, day)}
+               "load": load_by_week(store, day, production), "stock": stock_by_family(store, day)}
     if current:  # everything read: the pack is issued, its status says so
         record_cycle_kpis(store, cycle, list(tiles))
     status = cycle_status(store, cycle)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from sop_core.agenda import agenda_text, cycle_status_text
 from sop_core.cycles import accuracy_report
-from sop_core.delays import production_report
+from sop_core.delays import ProductionReport
 from sop_core.demand import next_period
 from sop_core.executive import ExecutiveTargets, Tile, judged, tile_text
 from sop_core.filters import KpiFilters
@@ -57,13 +57,14 @@ def accuracy_by_month(store: Store, as_of: dt.date) -> pd.DataFrame:
     return frame[list(ACCURACY_COLUMNS)]
 
 
-def load_by_week(store: Store, as_of: dt.date) -> pd.DataFrame:
-    """Load against capacity per workshop over the weeks ahead, judged as the load tile is."""
-    counts = store.row_counts()
-    if not counts.get("production_orders") or not counts.get("workshops"):
+def load_by_week(store: Store, as_of: dt.date, production: ProductionReport | None) -> pd.DataFrame:
+    """Load against capacity per workshop over the weeks ahead, judged as the load tile is;
+    `production` is `delays.open_production(store, as_of)`."""
+    if production is None:
         return pd.DataFrame(columns=LOAD_COLUMNS)
     targets = load_preferences(store, ExecutiveTargets, "executive")
-    load = production_report(store, as_of, weeks=LOAD_WEEKS_AHEAD).load
+    load = production.load[pd.to_datetime(production.load["week"])
+                           < pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS_AHEAD)]
     load = load.assign(status=[None if pd.isna(p) else judged(float(p), targets.load, targets.load_orange, False)
                                for p in load["load_pct"]])
     return load[list(LOAD_COLUMNS)].reset_index(drop=True)

@@ -104,14 +104,28 @@ def test_home_page_renders_title_and_kpis(page, server: str) -> None:  # type: i
 def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "stock_bad.csv"
     bad.write_text("date;sku;on_hand\n31/01/2026;INJ-1001;-5\n", encoding="utf-8")
+    from playwright.sync_api import expect
+
     page.goto(f"{server}/Data?lang=en")
     page.get_by_text("What does the file hold?").wait_for()
-    page.locator("[data-testid='stSelectbox']").first.click()
-    page.get_by_role("option", name="Stock").click()
-    page.locator("input[type='file']").first.set_input_files(str(bad))
-    page.get_by_role("button", name="Check and import").click()
-    error = page.locator("[data-testid='stAlert']").filter(has_text="refused")
-    error.wait_for()
+    kind = page.locator("[data-testid='stSelectbox']").first
+    kind.click()
+    page.get_by_role("option", name="Stock", exact=True).click()
+    # The choice reruns the page: upload only once that run is over, or the file may land in the
+    # widget of the run being replaced.
+    expect(kind.locator("input")).to_have_value("Stock")
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    try:
+        page.locator("input[type='file']").first.set_input_files(str(bad))
+        page.get_by_role("button", name="Check and import").click()
+        error = page.locator("[data-testid='stAlert']").filter(has_text="refused")
+        error.wait_for()
+    except AssertionError:
+        raise
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "failed_data_bad_upload.png"), full_page=True)
+        raise
     table_text = page.locator("[data-testid='stTable']").last.inner_text()
     assert "stock_bad.csv" in error.inner_text()
     assert "on_hand is negative" in table_text and "use a value of at least 0" in table_text
