@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-COMPANY = "Plastiques du Val de Loire (fictional)"
+COMPANY = "Plastiques du Val de Loire"  # fictional; the screens say so in their language
 
 WORKSHOP_COLUMNS: tuple[str, ...] = (
     "workshop", "headcount", "hours_per_week", "efficiency", "regular_cost_per_hour",

@@ -290,7 +290,7 @@ def test_products_workbook(demo: dict[str, pd.DataFrame], demo_dir: Path) -> Non
 
 def test_manifest_lists_the_files_in_import_order(demo_dir: Path) -> None:
     manifest = json.loads((demo_dir / "demo.json").read_text(encoding="utf-8"))
-    assert manifest["company"] == "Plastiques du Val de Loire (fictional)"
+    assert manifest["company"] == "Plastiques du Val de Loire"
     assert manifest["as_of"] == "2026-11-02" and manifest["seed"] == 42
     assert list(manifest["files"]) == list(KINDS)
     for name in manifest["files"].values():
