@@ -65,7 +65,7 @@ def main() -> None:
     for points in (0.02, 0.05):  # a higher target must not come cheaper (it did before row generation)
         goal = Target(on_time_rate=round((baseline.projected_on_time_rate or 0) + points, 3))
         mix = cheapest_mix(plan, goal, baseline)
-        print(f"cheapest mix for {goal.describe()}: reached {mix.reached}, proven {mix.proven}, "
+        print(f"cheapest mix for {goal.describe().render('en')}: reached {mix.reached}, proven {mix.proven}, "
               f"{len(mix.scenario.levers)} levers, {mix.result.total_cost:,.0f} EUR, {mix.iterations} round(s)")
     fails = [f"simulate {rows[1][1][0]:.3f} s > {MAX_SIMULATE_S} s"] if rows[1][1][0] > MAX_SIMULATE_S else []
     fails += [f"cheapest_mix {rows[2][1][0]:.1f} s > {MAX_OPTIMIZE_S:.0f} s"] if rows[2][1][0] > MAX_OPTIMIZE_S else []
