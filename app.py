@@ -5,15 +5,22 @@ cycle's decisions to follow up, and the meeting pack to send afterwards."""
 import pandas as pd
 import streamlit as st
 
-from sop_core.agenda import agenda_text, cycle_figures, cycle_status, cycle_status_text
-from sop_core.decisions import previous_cycle_follow_up
-from sop_core.executive import Tile, cycle_of, previous_cycle, tile_text
-from sop_core.i18n import format_month
-from sop_core.overview import DataOverview, data_overview
-from sop_core.pack import build_pack, pack_xlsx
-from sop_core.pack_pdf import pack_pdf
-from sop_core.presentation import STATUS_COLORS
-from sop_core.store import Store
+from sop_core.common import STATUS_COLORS, format_month
+from sop_core.data import DataOverview, Store, data_overview
+from sop_core.meeting import (
+    Tile,
+    agenda_text,
+    build_pack,
+    cycle_figures,
+    cycle_of,
+    cycle_status,
+    cycle_status_text,
+    pack_pdf,
+    pack_xlsx,
+    previous_cycle,
+    previous_cycle_follow_up,
+    tile_text,
+)
 from sop_ui import APP_TITLE, as_of, compute, date, lang, money, num, page_setup, show_table, t
 
 # A tile's border says its status in colour; its text says it in a symbol and a word as well.

@@ -37,9 +37,9 @@ from numpy.typing import NDArray
 from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from the repository root
-from sop_core.accuracy import mase, smape
-from sop_core.forecast_models import SeriesContext
-from sop_core.selection import forecast_series
+from sop_core.forecast.accuracy import mase, smape
+from sop_core.forecast.models import SeriesContext
+from sop_core.forecast.selection import forecast_series
 
 Floats = NDArray[np.float64]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "forecasting"

@@ -95,8 +95,8 @@ def _cpu_seconds() -> float:
 def _product(db: Path, orders: Path, products: Path) -> tuple[float, float, int, float]:
     """(seconds, CPU seconds, rows stored, products import seconds) for the product path."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from sop_core.ingest import FileToImport, import_files
-    from sop_core.store import Store
+    from sop_core.data.store import Store
+    from sop_core.imports.ingest import FileToImport, import_files
 
     store = Store(db)
     started = time.perf_counter()

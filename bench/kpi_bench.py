@@ -25,9 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from the repository root
 from timing import median_seconds  # bench/ is the script's folder, first on sys.path
 
-from sop_core.filters import NO_FILTERS, KpiFilters
-from sop_core.service import service_report
-from sop_core.stock import (
+from sop_core.data.store import Store
+from sop_core.kpi.filters import NO_FILTERS, KpiFilters
+from sop_core.kpi.service import service_report
+from sop_core.kpi.stock import (
     StockSettings,
     abc_xyz_matrix,
     inventory_value,
@@ -37,7 +38,6 @@ from sop_core.stock import (
     turnover,
     turnover_trend,
 )
-from sop_core.store import Store
 
 MAX_SECONDS = 1.0
 MAX_RATIO = 10.0

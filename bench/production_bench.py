@@ -29,9 +29,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from the repository root
 from timing import median_seconds  # bench/ is the script's folder, first on sys.path
 
-from sop_core.production import daily_capacity, project
-from sop_core.production_load import weekly_load
-from sop_core.workcalendar import holiday_calendar
+from sop_core.production.calendar import holiday_calendar
+from sop_core.production.engine import daily_capacity, project
+from sop_core.production.load import weekly_load
 
 MAX_SECONDS = 1.0
 AS_OF = dt.date(2026, 11, 2)

@@ -22,10 +22,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from production_bench import AS_OF, build_book  # bench/ is the script's folder, first on sys.path
 from timing import median_seconds
 
-from sop_core.optimizer import Target, cheapest_mix
-from sop_core.production import daily_capacity, project
-from sop_core.simulation import Overtime, Plan, Scenario, Subcontract, TempWorkers, simulate
-from sop_core.workcalendar import week_start
+from sop_core.production.calendar import week_start
+from sop_core.production.engine import daily_capacity, project
+from sop_core.whatif.optimizer import Target, cheapest_mix
+from sop_core.whatif.simulation import Overtime, Plan, Scenario, Subcontract, TempWorkers, simulate
 
 MAX_SIMULATE_S = 0.1
 MAX_OPTIMIZE_S = 5.0

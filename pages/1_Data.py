@@ -6,12 +6,17 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from sop_core.contract import KINDS, contract_frame
+from sop_core.data import KINDS, StoreError, contract_frame
 from sop_core.demo import prepare_demo
-from sop_core.ingest import FileToImport, empty_store, import_files, import_history
-from sop_core.mapping import MappingError, mapping_from_choices
-from sop_core.preview import preview_file
-from sop_core.store import StoreError
+from sop_core.imports import (
+    FileToImport,
+    MappingError,
+    empty_store,
+    import_files,
+    import_history,
+    mapping_from_choices,
+    preview_file,
+)
 from sop_ui import column_label, lang, page_setup, show_table, t
 
 NO_HEADER = "(none)"  # the mapping's "let the aliases decide"; shown translated

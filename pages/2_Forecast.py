@@ -4,12 +4,18 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sop_core.consensus import add_adjustment, force_model, forecast_levels
-from sop_core.forecast_models import model_names
-from sop_core.forecast_views import history_levels, model_mix, model_story, run_info
-from sop_core.forecasting import latest_run
-from sop_core.messages import render_stored
-from sop_core.presentation import table_formatters
+from sop_core.common import render_stored, table_formatters
+from sop_core.forecast import (
+    add_adjustment,
+    force_model,
+    forecast_levels,
+    history_levels,
+    latest_run,
+    model_mix,
+    model_names,
+    model_story,
+    run_info,
+)
 from sop_ui import (
     as_of,
     compute,

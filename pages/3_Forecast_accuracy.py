@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sop_core.cycles import accuracy_report
+from sop_core.forecast import accuracy_report
 from sop_ui import as_of, compute, downloads, page_setup, pct, require_data, show_chart, show_table, t
 
 PERCENT_COLUMNS = ("wape", "accuracy", "bias_pct", "mape", "smape")

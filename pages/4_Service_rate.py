@@ -3,9 +3,9 @@
 import altair as alt
 import streamlit as st
 
-from sop_core.preferences import load_preferences, save_preferences
-from sop_core.presentation import STATUS_COLORS, status_scale
-from sop_core.service import ServiceSettings, late_lines, service_report
+from sop_core.common import STATUS_COLORS, status_scale
+from sop_core.data import load_preferences, save_preferences
+from sop_core.kpi import ServiceSettings, late_lines, service_report
 from sop_ui import (
     as_of,
     compute,
@@ -25,7 +25,7 @@ from sop_ui import (
 store = page_setup("service.title", "🚚")
 st.title("🚚 " + t("service.title"))
 require_data(store, "orders")
-filters = kpi_filters(store)
+filters = kpi_filters()
 settings = load_preferences(store, ServiceSettings, "service")
 with st.sidebar.expander(t("service.target_expander", target=pct(settings.target, 0))), st.form("service_target"):
     target = st.number_input(t("service.target_input"), 50.0, 100.0, settings.target * 100, 0.5, key="service_target")

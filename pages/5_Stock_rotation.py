@@ -5,9 +5,9 @@ from dataclasses import replace
 import altair as alt
 import streamlit as st
 
-from sop_core.i18n import DATE_FORMATS, translate
-from sop_core.preferences import load_preferences, save_preferences
-from sop_core.stock import (
+from sop_core.common import DATE_FORMATS, translate
+from sop_core.data import load_preferences, save_preferences
+from sop_core.kpi import (
     StockSettings,
     abc_xyz_matrix,
     inventory_value,
@@ -57,7 +57,7 @@ def status_option(code: str) -> str:
 
 st.title("📦 " + t("stock.heading"))
 require_data(store, "stock")
-filters = kpi_filters(store, customers=False)  # stock belongs to no customer
+filters = kpi_filters(customers=False)  # stock belongs to no customer
 settings = load_preferences(store, StockSettings, "stock")
 with st.sidebar.expander(t("stock.policy")), st.form("stock_policy"):
     cover = st.number_input(t("stock.policy.cover"), 1.0, 365.0, float(settings.target_cover_days), 1.0,

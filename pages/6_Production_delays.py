@@ -5,12 +5,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sop_core.capacity_plan import rough_cut_plan
-from sop_core.delays import production_report
-from sop_core.i18n import format_week
-from sop_core.presentation import STATUS_COLORS, STATUS_SYMBOLS, status_scale
-from sop_core.presentation import status_label as status_in
-from sop_core.production_reasons import SHORT_DATE_FORMATS, with_reasons
+from sop_core.common import STATUS_COLORS, STATUS_SYMBOLS, format_week, status_scale
+from sop_core.common import status_label as status_in
+from sop_core.production import SHORT_DATE_FORMATS, production_report, rough_cut_plan, with_reasons
 from sop_ui import (
     as_of,
     compute,

@@ -8,20 +8,27 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sop_core.i18n import translate
-from sop_core.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
-from sop_core.scenarios import (
+from sop_core.common import translate
+from sop_core.whatif import (
     BASELINE,
+    KINDS,
+    Scenario,
+    ScenarioError,
     baseline_result,
+    compare,
     delete_scenario,
     find_cheapest_mix,
+    lever_limit,
     mark_decision,
     plan_from_store,
     save_scenario,
     saved_scenarios,
+    scenario_from_json,
+    scenario_from_rows,
+    scenario_to_json,
+    simulate,
     simulate_scenario,
 )
-from sop_core.simulation import KINDS, Scenario, ScenarioError, compare, lever_limit, simulate
 from sop_ui import (
     as_of,
     compute,

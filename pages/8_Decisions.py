@@ -10,8 +10,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sop_core.cycles import cycle_start
-from sop_core.decisions import (
+from sop_core.common import format_month, has_key
+from sop_core.forecast import cycle_start
+from sop_core.meeting import (
+    KPI_CODES,
     DecisionError,
     close_decision,
     decisions_of_cycle,
@@ -20,9 +22,7 @@ from sop_core.decisions import (
     previous_cycle_follow_up,
     record_decision,
 )
-from sop_core.executive import KPI_CODES
-from sop_core.i18n import format_month, has_key
-from sop_core.scenarios import saved_scenarios
+from sop_core.whatif import saved_scenarios
 from sop_ui import as_of, date, downloads, lang, page_setup, show_table, t
 
 store = page_setup("decisions.title", "📝")

@@ -1,4 +1,4 @@
-"""`python -m sop_core ...`: see `sop_core.cli`."""
+"""`python -m sop_core ...`: see `sop_core.cli.main`."""
 
 import sys
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sop_core.demo import load_demo
-from sop_core.i18n import STRICT_ENV
-from sop_core.store import DB_PATH_ENV, Store
+from sop_core.common.i18n import STRICT_ENV
+from sop_core.data.store import DB_PATH_ENV, Store
+from sop_core.demo.load import load_demo
 
 # A string missing from the FR/EN catalogue raises instead of showing its key: every page test,
 # in both languages, then fails on it.

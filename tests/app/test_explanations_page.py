@@ -7,9 +7,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from sop_core.i18n import translate
-from sop_core.messages import render_stored
-from sop_core.store import Store
+from sop_core.common.i18n import translate
+from sop_core.common.messages import render_stored
+from sop_core.data.store import Store
 from tests.app.shown_text import misformatted_numbers
 from tests.app.test_pages import TIMEOUT
 from tests.conftest import PROJECT_ROOT

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from sop_core.agenda import exceptions_agenda
-from sop_core.executive import cycle_of, cycle_tiles, tile_text
-from sop_core.store import Store
+from sop_core.data.store import Store
+from sop_core.meeting.agenda import exceptions_agenda
+from sop_core.meeting.executive import cycle_of, cycle_tiles, tile_text
 from tests.app.test_languages import _open
 
 

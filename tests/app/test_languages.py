@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sop_core.i18n import LANGUAGES, translate
-from sop_core.store import Store
+from sop_core.common.i18n import LANGUAGES, translate
+from sop_core.data.store import Store
 from tests.app.shown_text import foreign_texts, misformatted_numbers
 from tests.app.test_pages import PAGES, TIMEOUT
 from tests.conftest import PROJECT_ROOT

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sop_core.delays import production_report
-from sop_core.filters import KpiFilters, filter_choices
-from sop_core.i18n import format_money
-from sop_core.preferences import load_preferences
-from sop_core.service import service_summary
-from sop_core.stock import StockSettings, sku_stock
-from sop_core.store import DB_PATH_ENV, Store
+from sop_core.common.i18n import format_money
+from sop_core.data.preferences import load_preferences
+from sop_core.data.store import DB_PATH_ENV, Store
+from sop_core.kpi.filters import KpiFilters, filter_choices
+from sop_core.kpi.service import service_summary
+from sop_core.kpi.stock import StockSettings, sku_stock
+from sop_core.production.delays import production_report
 from tests.conftest import PROJECT_ROOT
 
 PAGES = sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "pages").glob("*.py"))

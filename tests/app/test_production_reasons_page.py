@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sop_core.delays import production_report
-from sop_core.production_reasons import describe
-from sop_core.store import Store
+from sop_core.data.store import Store
+from sop_core.production.delays import production_report
+from sop_core.production.reasons import describe
 from tests.app.shown_text import ENGLISH_WORDS, FRENCH_WORDS
 from tests.app.test_pages import TIMEOUT
 from tests.conftest import PROJECT_ROOT

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sop_core.store import DB_PATH_ENV
+from sop_core.data.store import DB_PATH_ENV
 from tests.conftest import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

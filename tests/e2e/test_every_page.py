@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from sop_core.i18n import LANGUAGES, translate
+from sop_core.common.i18n import LANGUAGES, translate
 from tests.app.test_pages import PAGES
 from tests.conftest import PROJECT_ROOT
 from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, pytestmark, start_server  # noqa: F401

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from sop_core.cli import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE, main
-from sop_core.demand import GRANULARITIES
-from sop_core.filters import KpiFilters
-from sop_core.i18n import has_key
-from sop_core.service import service_report
-from sop_core.stock import stock_summary
-from sop_core.store import Store
+from sop_core.cli.main import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE, main
+from sop_core.common.i18n import has_key
+from sop_core.data.store import Store
+from sop_core.forecast.demand import GRANULARITIES
+from sop_core.kpi.filters import KpiFilters
+from sop_core.kpi.service import service_report
+from sop_core.kpi.stock import stock_summary
 from tests.conftest import PRODUCTS_CSV, PROJECT_ROOT, WORKSHOPS_CSV, WriteFile
 
 EXAMPLE_SCENARIO = PROJECT_ROOT / "data" / "scenarios" / "example.json"
@@ -85,7 +85,7 @@ def test_what_the_commands_print_follows_lang(demo_db: Path, tmp_path: Path, lan
 def test_every_literal_key_of_the_cli_is_in_the_catalogue() -> None:
     """Lines of branches no test runs (demo --regenerate, a run of the other granularity) are caught here."""
     said = re.compile(r"""\b(?:say\(\s*[\w.]+,|Message\()\s*["']([a-z_][\w.]*)["']|["'](cli\.[\w.]+)["']""")
-    keys = {key for source in (PROJECT_ROOT / "sop_core").glob("cli*.py")
+    keys = {key for source in (PROJECT_ROOT / "sop_core" / "cli").glob("*.py")
             for key in chain(*said.findall(source.read_text(encoding="utf-8"))) if key}
     keys |= {f"cli.{line}.{granularity}" for line in ("forecast.done", "export.not_this_granularity")
              for granularity in GRANULARITIES}

@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_core import consensus, cycles
-from sop_core.cli import EXIT_NO_RUN, EXIT_OK, EXIT_USAGE, EXPORT_COLUMNS, main
-from sop_core.demo_cycles import build_demo_snapshots, past_cycles
-from sop_core.forecasting import ForecastSettings, run_forecast
-from sop_core.store import Store
+from sop_core.cli.main import EXIT_NO_RUN, EXIT_OK, EXIT_USAGE, EXPORT_COLUMNS, main
+from sop_core.data.store import Store
+from sop_core.demo.cycles import build_demo_snapshots, past_cycles
+from sop_core.forecast import consensus
+from sop_core.forecast import snapshots as cycles
+from sop_core.forecast.runs import ForecastSettings, run_forecast
 
 # Three months forecast as of August 2026: August, September and October are complete by the demo's
 # as-of date (2026-11-02), so every lag 0..2 has actuals.

@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core.decisions import (
+from sop_core.common.i18n import LANGUAGES, translate
+from sop_core.data.store import Store
+from sop_core.meeting.decisions import (
     DECISION_COLUMNS,
     DecisionError,
     all_decisions,
@@ -21,11 +23,9 @@ from sop_core.decisions import (
     previous_cycle_follow_up,
     record_decision,
 )
-from sop_core.i18n import LANGUAGES, translate
-from sop_core.scenario_json import scenario_to_json
-from sop_core.scenarios import save_scenario
-from sop_core.simulation import Scenario
-from sop_core.store import Store
+from sop_core.whatif.scenario_json import scenario_to_json
+from sop_core.whatif.scenarios import save_scenario
+from sop_core.whatif.simulation import Scenario
 
 NOW = dt.datetime(2026, 11, 21, 10, 30)
 

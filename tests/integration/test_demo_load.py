@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_core.demo import DEMO_DIR, demo_manifest, load_demo, needs_first_load
-from sop_core.importers import validate_file
-from sop_core.store import Store
+from sop_core.data.store import Store
+from sop_core.demo.load import DEMO_DIR, demo_manifest, load_demo, needs_first_load
+from sop_core.imports.importers import validate_file
 
 
 def _csv_rows(name: str, encoding: str = "utf-8-sig") -> int:

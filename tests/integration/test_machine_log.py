@@ -9,9 +9,9 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from sop_core.ingest import FileToImport, import_files
-from sop_core.machine_log import as_production_orders, jobs_from_events, read_machine_log
-from sop_core.store import Store
+from sop_core.data.store import Store
+from sop_core.imports.ingest import FileToImport, import_files
+from sop_core.imports.machine_log import as_production_orders, jobs_from_events, read_machine_log
 from tests.conftest import SHARED_DATA, TODAY, WriteFile
 
 LOG = SHARED_DATA / "production" / "komax565_jobs_events.csv"

@@ -15,16 +15,16 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from sop_core.agenda import agenda_text, cycle_status, exceptions_agenda
-from sop_core.cli import EXIT_OK, EXIT_USAGE, main
-from sop_core.decisions import record_decision
-from sop_core.executive import KPI_CODES, cycle_tiles, tile_text
-from sop_core.i18n import LANGUAGES, translate
-from sop_core.pack import SHEETS, build_pack, pack_pdf, pack_xlsx
-from sop_core.scenario_json import scenario_to_json
-from sop_core.scenarios import mark_decision, save_scenario
-from sop_core.simulation import Overtime, Scenario
-from sop_core.store import Store
+from sop_core.cli.main import EXIT_OK, EXIT_USAGE, main
+from sop_core.common.i18n import LANGUAGES, translate
+from sop_core.data.store import Store
+from sop_core.meeting.agenda import agenda_text, cycle_status, exceptions_agenda
+from sop_core.meeting.decisions import record_decision
+from sop_core.meeting.executive import KPI_CODES, cycle_tiles, tile_text
+from sop_core.meeting import SHEETS, build_pack, pack_pdf, pack_xlsx
+from sop_core.whatif.scenario_json import scenario_to_json
+from sop_core.whatif.scenarios import mark_decision, save_scenario
+from sop_core.whatif.simulation import Overtime, Scenario
 
 CYCLE = "2026-11"  # the demo is as of 2026-11-02
 AS_OF = dt.date(2026, 11, 2)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sop_core.contract import get_kind
-from sop_core.ingest import FileToImport, import_files
-from sop_core.mapping import load_mapping
-from sop_core.service import service_summary
-from sop_core.store import Store
+from sop_core.data.contract import get_kind
+from sop_core.data.store import Store
+from sop_core.imports.ingest import FileToImport, import_files
+from sop_core.imports.mapping import load_mapping
+from sop_core.kpi.service import service_summary
 from tests.conftest import PROJECT_ROOT, SHARED_DATA, TODAY
 
 DELIVERY = SHARED_DATA / "delivery"

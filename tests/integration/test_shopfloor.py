@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sop_core.capacity_plan import rough_cut_plan
-from sop_core.cli import EXIT_OK, main
-from sop_core.delays import production_report
-from sop_core.production_reasons import with_reasons
-from sop_core.shopfloor import closed_history, customer_impact, open_orders
-from sop_core.store import Store
+from sop_core.cli.main import EXIT_OK, main
+from sop_core.data.store import Store
+from sop_core.production.capacity_plan import rough_cut_plan
+from sop_core.production.delays import production_report
+from sop_core.production.reasons import with_reasons
+from sop_core.production.shopfloor import closed_history, customer_impact, open_orders
 
 AS_OF = dt.date(2026, 11, 2)  # a Monday
 D = dt.date

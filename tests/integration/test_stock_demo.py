@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sop_core import stock
-from sop_core.filters import KpiFilters
-from sop_core.forecasting import ForecastSettings, latest_run, run_forecast
-from sop_core.stock import StockSettings
-from sop_core.store import Store
+from sop_core.data.store import Store
+from sop_core.forecast.runs import ForecastSettings, latest_run, run_forecast
+from sop_core.kpi import stock
+from sop_core.kpi.filters import KpiFilters
+from sop_core.kpi.stock import StockSettings
 
 COSTS = StockSettings(order_cost=80.0, holding_rate=0.2)
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sop_core.contract import KINDS
-from sop_core.ingest import FileToImport, empty_store, import_files, import_history
-from sop_core.migrations import MIGRATIONS
-from sop_core.store import Store, StoreBusyError
+from sop_core.data.contract import KINDS
+from sop_core.data.migrations import MIGRATIONS
+from sop_core.data.store import Store, StoreBusyError
+from sop_core.imports.ingest import FileToImport, empty_store, import_files, import_history
 from tests.conftest import PRODUCTS_CSV, TODAY, WORKSHOPS_CSV, WriteFile
 
 ORDERS_CSV = (
@@ -66,7 +66,7 @@ def test_database_failure_midway_rolls_back(store: Store, write_file: WriteFile,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     _load_base(store, write_file)
     before = _dump(store)
-    from sop_core import ingest
+    from sop_core.imports import ingest
 
     real_write = ingest._write_rows
     calls = {"n": 0}

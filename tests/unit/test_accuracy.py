@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 
-from sop_core import accuracy as acc
+from sop_core.forecast import accuracy as acc
 
 ACTUAL = [10.0, 0.0, 20.0, 30.0]
 FORECAST = [12.0, 2.0, 15.0, 30.0]

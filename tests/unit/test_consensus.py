@@ -9,9 +9,9 @@ import math
 import pandas as pd
 import pytest
 
-from sop_core import consensus
-from sop_core.forecasting import forced_models
-from sop_core.store import Store
+from sop_core.data.store import Store
+from sop_core.forecast import consensus
+from sop_core.forecast.runs import forced_models
 
 JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
 # sku, family, statistical in January, lower_80, upper_80 (February: the same values + 1)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from sop_core.cycles import cycle_start
-from sop_core.forecast_models import get_model
-from sop_core.messages import Message, MessageError
-from sop_core.store import StoreBusyError, StoreError
+from sop_core.common.messages import Message, MessageError
+from sop_core.data.store import StoreBusyError, StoreError
+from sop_core.forecast.models import get_model
+from sop_core.forecast.snapshots import cycle_start
 
 
 def test_a_busy_database_names_the_process_in_both_languages() -> None:

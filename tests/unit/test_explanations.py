@@ -11,16 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sop_core.consensus import MissingRunError, run_granularity
-from sop_core.forecast_models import SeriesContext
-from sop_core.forecasting import ForecastSettings, SeriesTask, compute_forecasts
-from sop_core.messages import Message, render_stored
-from sop_core.optimizer import Target, cheapest_mix
-from sop_core.scenario_json import scenario_from_json, scenario_from_rows
-from sop_core.scenarios import save_scenario
-from sop_core.selection import forecast_series
-from sop_core.simulation import Overtime, Scenario, ScenarioError, TempWorkers, validate
-from sop_core.store import Store
+from sop_core.common.messages import Message, render_stored
+from sop_core.data.store import Store
+from sop_core.forecast.consensus import MissingRunError, run_granularity
+from sop_core.forecast.models import SeriesContext
+from sop_core.forecast.runs import ForecastSettings, SeriesTask, compute_forecasts
+from sop_core.forecast.selection import forecast_series
+from sop_core.whatif.optimizer import Target, cheapest_mix
+from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows
+from sop_core.whatif.scenarios import save_scenario
+from sop_core.whatif.simulation import Overtime, Scenario, ScenarioError, TempWorkers, validate
 from tests.unit import test_optimizer as mix_plant
 from tests.unit import test_simulation as plant
 

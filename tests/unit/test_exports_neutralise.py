@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core.exports import FORMULA_STARTS, csv_bytes, neutralise, neutralised, xlsx_bytes
+from sop_core.common.exports import FORMULA_STARTS, csv_bytes, neutralise, neutralised, xlsx_bytes
 
 
 @pytest.mark.parametrize(("value", "expected"), [

@@ -7,10 +7,10 @@ import io
 import pandas as pd
 import pytest
 
-from sop_core.exports import csv_bytes, xlsx_bytes
-from sop_core.preferences import load_preferences, save_preferences
-from sop_core.service import ServiceSettings
-from sop_core.store import Store
+from sop_core.common.exports import csv_bytes, xlsx_bytes
+from sop_core.data.preferences import load_preferences, save_preferences
+from sop_core.data.store import Store
+from sop_core.kpi.service import ServiceSettings
 
 FRAME = pd.DataFrame({"client": ["Électro Centre"], "taux": [0.925], "date": pd.to_datetime(["2026-03-09"])})
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core.accuracy import mase
-from sop_core.forecast_models import SeriesContext, get_model
-from sop_core.selection import (
+from sop_core.forecast.accuracy import mase
+from sop_core.forecast.models import SeriesContext, get_model
+from sop_core.forecast.selection import (
     BREAK_WINDOW,
     COMBINATION_EDGE,
     MAX_HISTORY_SEASONS,

@@ -9,11 +9,11 @@ from pathlib import Path
 import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
-from sop_core.contract import KINDS
-from sop_core.i18n import LANGUAGES
-from sop_core.importers import validate_file
-from sop_core.ingest import FileToImport, import_files
-from sop_core.store import Store
+from sop_core.common.i18n import LANGUAGES
+from sop_core.data.contract import KINDS
+from sop_core.data.store import Store
+from sop_core.imports.importers import validate_file
+from sop_core.imports.ingest import FileToImport, import_files
 
 TODAY = dt.date(2026, 11, 21)
 HEADERS = ["date", "sku", "quantity", "customer", "Référence", "Qté", "order_id", "", "x;y", '"q"']

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sop_core import i18n
-from sop_core.i18n import (
+from sop_core.common import i18n
+from sop_core.common.i18n import (
     CatalogueError,
     format_date,
     format_money,
@@ -78,8 +78,9 @@ def test_strict_mode_raises_and_lenient_mode_shows_the_key(monkeypatch: pytest.M
     assert translate("no.such.key", "fr") == "no.such.key"
 
 
-SOURCES = ["app.py", "sop_ui.py", *sorted(str(p.relative_to(Path(__file__).parents[2]))
-                                         for p in (Path(__file__).parents[2] / "pages").glob("*.py"))]
+ROOT = Path(__file__).parents[2]
+SOURCES = ["app.py", *sorted(str(p.relative_to(ROOT)) for folder in ("sop_ui", "pages")
+                             for p in (ROOT / folder).glob("*.py"))]
 LITERAL_KEY = re.compile(r"""\bt\(\s*["']([a-z_][\w.\- ]*)["']""")
 
 
@@ -88,4 +89,4 @@ def test_every_literal_key_in_the_screens_is_in_the_catalogue(source: str) -> No
     """Keys used only in a branch the page walk does not reach (an error message) are caught here."""
     text = (Path(__file__).parents[2] / source).read_text(encoding="utf-8")
     missing = [key for key in LITERAL_KEY.findall(text) if not i18n.has_key(key)]
-    assert not missing, f"{source}: keys missing from sop_core/locales: {missing}"
+    assert not missing, f"{source}: keys missing from sop_core/common/locales: {missing}"

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from sop_core.contract import get_kind
-from sop_core.importers import validate_file
-from sop_core.mapping import MappingError, load_mapping, mapping_from_dict
-from sop_core.messages import Message
-from sop_core.report import Finding, ImportReport
+from sop_core.common.messages import Message
+from sop_core.data.contract import get_kind
+from sop_core.imports.importers import validate_file
+from sop_core.imports.mapping import MappingError, load_mapping, mapping_from_dict
+from sop_core.imports.report import Finding, ImportReport
 from tests.conftest import TODAY, WriteFile
 
 NBSP = "\u00a0"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sop_core.importers import StagedImport, validate_file
-from sop_core.mapping import ColumnMapping
+from sop_core.imports.importers import StagedImport, validate_file
+from sop_core.imports.mapping import ColumnMapping
 from tests.conftest import TODAY, WriteFile
 
 KNOWN = {"products": ["A1", "A2", "B1"], "workshops": ["INJ", "ASM"]}

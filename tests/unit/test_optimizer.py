@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sop_core.optimizer import MIX_NAME, Target, cheapest_mix, meets
-from sop_core.production import ProductionSettings
-from sop_core.simulation import Overtime, Plan, Scenario, Subcontract, TempWorkers, simulate
+from sop_core.production.engine import ProductionSettings
+from sop_core.whatif.optimizer import MIX_NAME, Target, cheapest_mix, meets
+from sop_core.whatif.simulation import Overtime, Plan, Scenario, Subcontract, TempWorkers, simulate
 
 D = dt.date
 AS_OF = D(2026, 11, 16)

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pytest
 
-from sop_core import parsing
+from sop_core.imports import parsing
 
 
 def _number(text: str | None, decimal: str) -> float | None:

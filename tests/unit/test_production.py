@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core.production import PROJECTED_COLUMNS, ProductionSettings, daily_capacity, project
-from sop_core.production_load import daily_load, weekly_load, workshop_summary
-from sop_core.production_reasons import describe
+from sop_core.production.engine import PROJECTED_COLUMNS, ProductionSettings, daily_capacity, project
+from sop_core.production.load import daily_load, weekly_load, workshop_summary
+from sop_core.production.reasons import describe
 
 D = dt.date
 AS_OF = D(2026, 11, 2)

@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from sop_core.production import daily_capacity, project
-from sop_core.production_reasons import describe, with_reasons
+from sop_core.production.engine import daily_capacity, project
+from sop_core.production.reasons import describe, with_reasons
 
 NBSP = "\u00a0"
 D = dt.date

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sop_core.contract import KINDS
+from sop_core.data.contract import KINDS
 from tests.conftest import PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")

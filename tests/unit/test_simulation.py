@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sop_core.production import ProductionSettings, daily_capacity, project
-from sop_core.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
-from sop_core.simulation import (
+from sop_core.production.engine import ProductionSettings, daily_capacity, project
+from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
+from sop_core.whatif.simulation import (
     Overtime,
     Plan,
     Scenario,

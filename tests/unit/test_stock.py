@@ -19,11 +19,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core import stock
-from sop_core.consensus import add_adjustment
-from sop_core.filters import KpiFilters
-from sop_core.stock import StockSettings
-from sop_core.store import Store
+from sop_core.data.store import Store
+from sop_core.forecast.consensus import add_adjustment
+from sop_core.kpi import stock
+from sop_core.kpi.filters import KpiFilters
+from sop_core.kpi.stock import StockSettings
 
 AS_OF = dt.date(2026, 7, 15)
 D = dt.date

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core.workcalendar import (
+from sop_core.production.calendar import (
     add_working_days,
     holiday_calendar,
     is_working_day,

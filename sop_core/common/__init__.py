@@ -1,0 +1,61 @@
+"""What every layer shares: languages and texts (i18n, messages), how figures look, files for spreadsheets."""
+
+from sop_core.common.exports import csv_bytes, translated_headers, workbook_bytes, xlsx_bytes
+from sop_core.common.i18n import (
+    DATE_FORMATS,
+    DEFAULT_LANGUAGE,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    TABLE_DATE_FORMATS,
+    check_language,
+    format_date,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+    format_signed,
+    format_week,
+    has_key,
+    translate,
+)
+from sop_core.common.messages import Message, MessageError, SaidError, render_stored
+from sop_core.common.presentation import (
+    STATUS_COLORS,
+    STATUS_SYMBOLS,
+    localized,
+    status_label,
+    status_scale,
+    table_formatters,
+)
+
+__all__ = [
+    "DATE_FORMATS",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "STATUS_COLORS",
+    "STATUS_SYMBOLS",
+    "TABLE_DATE_FORMATS",
+    "Message",
+    "MessageError",
+    "SaidError",
+    "check_language",
+    "csv_bytes",
+    "format_date",
+    "format_money",
+    "format_month",
+    "format_number",
+    "format_percent",
+    "format_signed",
+    "format_week",
+    "has_key",
+    "localized",
+    "render_stored",
+    "status_label",
+    "status_scale",
+    "table_formatters",
+    "translate",
+    "translated_headers",
+    "workbook_bytes",
+    "xlsx_bytes",
+]

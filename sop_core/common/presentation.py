@@ -1,0 +1,99 @@
+"""How statuses and charts look, the same on the screen and in the meeting pack.
+
+Red/orange/green is what the plant says, but one man in twelve cannot tell red from green: the
+colours are the Okabe-Ito ones (vermillion, orange, bluish green), which stay apart for the common
+colour-blindnesses, and every status also carries a symbol of its own shape and its name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from sop_core.common.i18n import CHART_LOCALES, NBSP, format_number, format_percent, translate
+
+STATUS_COLORS = {"green": "#009E73", "orange": "#E69F00", "red": "#D55E00"}
+# Three shapes, readable in black and white and present in the PDF's font (no emoji there).
+STATUS_SYMBOLS = {"green": "✔", "orange": "▲", "red": "✖"}
+NEUTRAL_COLOR = "#56B4E9"  # sky blue: a value with no target
+
+
+def status_label(status: str | None, lang: str) -> str:
+    """"✖ rouge" / "✖ red": the symbol and the word, never the colour alone."""
+    if status not in STATUS_SYMBOLS:
+        return translate("status.none", lang)
+    return f"{STATUS_SYMBOLS[status]} {translate(f'status.{status}', lang)}"
+
+
+def status_scale() -> alt.Scale:
+    return alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))
+
+
+def chart_config(lang: str, large: bool = False) -> dict[str, Any]:
+    """Vega-Lite `config` for a chart in `lang`; `large` for the wall (meeting mode, the PDF pack)."""
+    config: dict[str, Any] = {"locale": CHART_LOCALES[lang]}
+    if large:
+        config.update(axis={"labelFontSize": 16, "titleFontSize": 17},
+                      legend={"labelFontSize": 16, "titleFontSize": 16, "symbolSize": 200},
+                      title={"fontSize": 20}, header={"labelFontSize": 16, "titleFontSize": 17},
+                      text={"fontSize": 16})
+    return config
+
+
+def localized(chart: alt.TopLevelMixin, lang: str, large: bool = False) -> alt.TopLevelMixin:
+    """`chart` with the language's number and date formats (and large fonts for the wall)."""
+    configured: alt.TopLevelMixin = chart.configure(**chart_config(lang, large))
+    return configured
+
+
+# Columns holding identifiers or calendar numbers: shown as written, never as "2 026" or "12 345".
+PLAIN_NUMBER_SUFFIXES = ("_id", "year", "batch", "run")
+
+
+def _column_decimals(values: pd.Series, money: bool) -> int:
+    """One precision per column, so the decimal marks line up: none for whole numbers (and for
+    euros in the thousands), one for large quantities, two for small ones."""
+    finite = values[np.isfinite(values)]
+    if finite.empty or bool((finite == finite.round()).all()):
+        return 0
+    largest = float(finite.abs().max())
+    if money:
+        return 0 if largest >= 1000 else 2
+    return 1 if largest >= 100 else 2
+
+
+def table_formatters(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
+                     money: Iterable[str] = ()) -> dict[str, Callable[[Any], str]]:
+    """The text of every number column of `frame` in `lang` (1 234,5 / 84,1 % / 1 234 €), for a
+    pandas Styler: Streamlit's own column formats follow the browser's locale, not the language chosen.
+    Columns in `percent` hold fractions (0.841 is 84,1 %); identifiers are left as they are."""
+    percent, money = set(percent), set(money)
+    formatters: dict[str, Callable[[Any], str]] = {}
+    for name in frame.columns:
+        values = frame[name]
+        if (not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+                or str(name).endswith(PLAIN_NUMBER_SUFFIXES)):
+            continue
+        floats = pd.to_numeric(values, errors="coerce").astype(float)
+        if name in percent:
+            formatters[name] = partial(_percent_cell, lang=lang)
+        else:
+            decimals = _column_decimals(floats, name in money)
+            formatters[name] = partial(_number_cell, lang=lang, decimals=decimals, euro=name in money)
+    return formatters
+
+
+def _number_cell(value: Any, lang: str, decimals: int, euro: bool) -> str:
+    if value is None or pd.isna(value):
+        return ""
+    text = format_number(float(value), lang, decimals)
+    return f"{text}{NBSP}€" if euro else text
+
+
+def _percent_cell(value: Any, lang: str) -> str:
+    return "" if value is None or pd.isna(value) else format_percent(float(value), lang)

@@ -1,0 +1,210 @@
+"""The DuckDB store: one lazily opened connection per process, a cursor per caller, migrations,
+all-or-nothing writes of validated imports, and the audit trail.
+
+DuckDB lets only one process open a file for writing; a second one gets `StoreBusyError` with
+the holder's PID instead of a stack trace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from sop_core.data.contract import KINDS
+from sop_core.data.db import first_row
+from sop_core.common import Message, SaidError
+from sop_core.data.migrations import MIGRATIONS
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "sop.duckdb"
+DB_PATH_ENV = "SOP_DB_PATH"
+
+
+class StoreError(SaidError, RuntimeError):
+    """A database problem, said in words a user can act on (in either language)."""
+
+
+class StoreBusyError(StoreError):
+    """Another process holds the database file open for writing."""
+
+
+def default_db_path() -> Path:
+    """`$SOP_DB_PATH` when set, else `data/sop.duckdb` in the project."""
+    return Path(os.environ.get(DB_PATH_ENV) or DEFAULT_DB_PATH)
+
+
+def _busy_message(path: Path, exc: BaseException) -> Message:
+    holder = re.search(r"held in (.+?) \(PID (\d+)\)", str(exc))
+    if holder:
+        return Message("store.busy.process", {"path": str(path), "pid": holder.group(2), "program": holder.group(1)})
+    return Message("store.busy", {"path": str(path)})
+
+
+class Store:
+    """One DuckDB file. Thread-safe: each call takes its own cursor; writes are serialised."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._open_lock = threading.Lock()
+        self.write_lock = threading.RLock()
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        with self._open_lock:
+            if self._con is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    con = duckdb.connect(str(self.path))
+                except duckdb.IOException as exc:
+                    if "lock" in str(exc).lower():
+                        raise StoreBusyError(_busy_message(self.path, exc)) from exc
+                    raise StoreError(Message("store.cannot_open", {"path": str(self.path), "error": str(exc)})) from exc
+                except duckdb.Error as exc:
+                    raise StoreError(Message("store.unusable", {"path": str(self.path), "error": str(exc)})) from exc
+                _migrate(con)
+                self._con = con
+            return self._con
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for the calling thread (DuckDB connections must not be shared across threads)."""
+        return self._connection().cursor()
+
+    def close(self) -> None:
+        with self._open_lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside BEGIN ... COMMIT; any exception rolls everything back."""
+        with self.write_lock:
+            cur = self.cursor()
+            cur.begin()
+            try:
+                yield cur
+                cur.commit()
+            except BaseException:
+                cur.rollback()
+                raise
+            finally:
+                cur.close()
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        """Run a read query with bound parameters and return a DataFrame."""
+        with self.cursor() as cur:
+            return cur.execute(sql, list(params)).df()
+
+    def row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        """The first row of a read query, as Python values; () when there is none."""
+        with self.cursor() as cur:
+            return first_row(cur, sql, params)
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        row = self.row(sql, params)
+        return row[0] if row else None
+
+    def schema_version(self) -> int:
+        return int(self.scalar("SELECT max(version) FROM schema_version") or 0)
+
+    def data_version(self) -> int:
+        """Id of the last batch that changed the data: caches key on it."""
+        return int(self.scalar(
+            "SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('ok', 'reset')"
+        ))
+
+    def state_version(self) -> tuple[int, int, int, int]:
+        """What cached results depend on: the data, the forecast runs, the consensus adjustments
+        and the frozen cycles. Any change to one of them changes this tuple."""
+        row = self.row(
+            "SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('ok', 'reset')), "
+            "(SELECT coalesce(max(run_id), 0) FROM forecast_runs), "
+            "(SELECT count(*) + coalesce(max(adjustment_id), 0) FROM forecast_adjustments), "
+            "(SELECT count(*) FROM forecast_snapshots) + (SELECT count(*) FROM forced_models)"
+        )
+        return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+    def table(self, kind: str) -> pd.DataFrame:
+        """The stored rows of one kind (without the audit column)."""
+        return self.query(f"SELECT * EXCLUDE (batch_id) FROM {KINDS[kind].table}")
+
+    def row_counts(self) -> dict[str, int]:
+        return {
+            name: int(self.scalar(f"SELECT count(*) FROM {kind.table}"))
+            for name, kind in KINDS.items()
+        }
+
+    def known_keys(self) -> dict[str, list[str]]:
+        """Stored SKUs and workshops, the targets of references checked on import."""
+        return {
+            "products": [str(v) for (v,) in self._fetch("SELECT sku FROM products")],
+            "workshops": [str(v) for (v,) in self._fetch("SELECT workshop FROM workshops")],
+        }
+
+    def _fetch(self, sql: str) -> list[tuple[Any, ...]]:
+        with self.cursor() as cur:
+            return cur.execute(sql).fetchall()
+
+    def get_setting(self, key: str) -> str | None:
+        value = self.scalar("SELECT value FROM settings WHERE key = ?", [key])
+        return None if value is None else str(value)
+
+    def set_setting(self, key: str, value: str | None, cur: duckdb.DuckDBPyConnection | None = None) -> None:
+        sql = "INSERT OR REPLACE INTO settings VALUES (?, ?)"
+        if cur is not None:
+            cur.execute(sql, [key, value])
+            return
+        with self.transaction() as own:
+            own.execute(sql, [key, value])
+
+    def as_of(self) -> dt.date | None:
+        """The data's fixed "as of" date (the demo sets one); None for live data (use today)."""
+        value = self.get_setting("as_of")
+        return dt.date.fromisoformat(value) if value else None
+
+    def imports(self, limit: int = 50) -> pd.DataFrame:
+        """The audit trail, newest first."""
+        return self.query(
+            "SELECT batch_id, started_at, kind, file_name, status, rows_read, rows_written, "
+            "rows_rejected, message, checksum FROM import_batches "
+            "ORDER BY batch_id DESC LIMIT ?",
+            [limit],
+        )
+
+
+def _migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply the migrations this file has not seen yet, each in its own transaction."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
+    applied = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+    for version, description, sql in MIGRATIONS:
+        if version in applied:
+            continue
+        con.begin()
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description]
+            )
+            con.commit()
+        except duckdb.Error:
+            con.rollback()
+            raise
+

@@ -1,0 +1,43 @@
+"""Demand history, forecast models and runs, the consensus, frozen cycles and their accuracy."""
+
+from sop_core.forecast.consensus import (
+    FINAL_FORECAST_SQL,
+    MissingRunError,
+    add_adjustment,
+    final_forecast,
+    force_model,
+    forecast_levels,
+    run_granularity,
+)
+from sop_core.forecast.demand import GRANULARITIES, demand_history, demand_source, next_period
+from sop_core.forecast.models import model_names
+from sop_core.forecast.runs import ForecastSettings, Progress, latest_run, run_forecast
+from sop_core.forecast.snapshots import accuracy_frame, accuracy_report, cycle_start, freeze_cycle
+from sop_core.forecast.views import history_levels, model_mix, model_story, run_info
+
+__all__ = [
+    "FINAL_FORECAST_SQL",
+    "GRANULARITIES",
+    "ForecastSettings",
+    "MissingRunError",
+    "Progress",
+    "accuracy_frame",
+    "accuracy_report",
+    "add_adjustment",
+    "cycle_start",
+    "demand_history",
+    "demand_source",
+    "final_forecast",
+    "force_model",
+    "forecast_levels",
+    "freeze_cycle",
+    "history_levels",
+    "latest_run",
+    "model_mix",
+    "model_names",
+    "model_story",
+    "next_period",
+    "run_forecast",
+    "run_granularity",
+    "run_info",
+]

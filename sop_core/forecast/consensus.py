@@ -1,0 +1,249 @@
+"""Consensus forecast: the statistical forecast plus the planners' overrides, and forced models.
+
+An adjustment is a delta in units on one SKU or one family for one period, signed by its author
+with a comment: the S&OP meeting keeps the story of every change, and deleting one brings the
+forecast back. Adjustments belong to a granularity and a period, not to a run, so they survive
+the next forecast run.
+
+A family delta is spread over the family's SKUs in proportion to their statistical forecast for
+that period (equally when they are all zero), which keeps the mix the models saw. The final
+forecast is never negative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+
+from sop_core.common import Message, MessageError
+from sop_core.data import Store
+from sop_core.forecast.demand import check_granularity, period_start
+from sop_core.forecast.models import get_model
+
+LEVELS = ("sku", "family")
+AGGREGATE_LEVELS = ("sku", "family", "total")
+FINAL_COLUMNS = ["sku", "family", "period", "statistical", "adjustment", "final",
+                 "lower_80", "upper_80", "lower_95", "upper_95", "model"]
+INTERVALS = ("80", "95")
+
+
+class MissingRunError(MessageError):
+    """The forecast run asked for does not exist (or no run exists yet); it carries its `Message`."""
+
+
+def check_level(level: str, allowed: tuple[str, ...] = LEVELS) -> None:
+    if level not in allowed:
+        raise ValueError(f"level must be one of {', '.join(allowed)}, not {level!r}")
+
+
+def check_key(store: Store, level: str, key: str) -> None:
+    """The SKU or family must exist in `products`: an override on a typo would silently vanish."""
+    check_level(level)
+    column = "sku" if level == "sku" else "family"
+    # `column` comes from the fixed pair above, never from the caller.
+    if not store.scalar(f"SELECT count(*) FROM products WHERE {column} = ?", [key]):
+        raise ValueError(f"Unknown {level} {key!r}: it is not in the products table.")
+
+
+def _check_author(author: str) -> str:
+    if not author or not author.strip():
+        raise ValueError("An adjustment needs an author (who changed the forecast).")
+    return author.strip()
+
+
+def _check_number(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, not {value!r}")
+    return float(value)
+
+
+def run_granularity(store: Store, run_id: int) -> str:
+    """The granularity of a stored run; MissingRunError when there is no such run."""
+    value = store.scalar("SELECT granularity FROM forecast_runs WHERE run_id = ?", [run_id])
+    if value is None:
+        raise MissingRunError(Message("forecast.error.no_run", {"run": run_id}))
+    return str(value)
+
+
+def add_adjustment(store: Store, author: str, comment: str | None, level: str, key: str,
+                   granularity: str, period: dt.date, delta: float) -> int:
+    """Record `delta` units on a SKU or family for one period; return the adjustment id.
+
+    `period` may be any day of the period: it is stored as the period's first day so that it
+    matches the forecast rows.
+    """
+    who = _check_author(author)
+    check_key(store, level, key)
+    check_granularity(granularity)
+    amount = _check_number("delta", delta)
+    start = period_start(period, granularity)
+    with store.transaction() as cur:
+        adjustment_id = int(cur.execute("SELECT nextval('adjustment_seq')").fetchall()[0][0])
+        cur.execute(
+            "INSERT INTO forecast_adjustments VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+            [adjustment_id, who, comment, level, key, granularity, start, amount],
+        )
+    return adjustment_id
+
+
+def set_final(store: Store, author: str, comment: str | None, level: str, key: str, granularity: str,
+              period: dt.date, run_id: int, target: float) -> int:
+    """Make the final forecast of a SKU or family equal `target` for one period, as an adjustment.
+
+    The delta recorded is `target - (statistical + adjustments so far)`, taken before the floor
+    at zero, so that the new final is exactly `target` for a SKU. For a family it is exact unless
+    one of its SKUs would go below zero (the floor then adds back what it cut).
+    """
+    wanted = _check_number("target", target)
+    if wanted < 0:
+        raise ValueError(f"target must not be negative, not {target!r}")
+    if run_granularity(store, run_id) != granularity:
+        raise ValueError(f"Run {run_id} is not a {granularity} forecast.")
+    check_key(store, level, key)
+    start = period_start(period, granularity)
+    rows = final_forecast(store, run_id)
+    mine = rows[(rows[level] == key) & (rows["period"] == pd.Timestamp(start))]
+    if mine.empty:
+        raise ValueError(f"Run {run_id} has no forecast for {level} {key!r} in the period of {start}.")
+    current = float((mine["statistical"] + mine["adjustment"]).sum())
+    return add_adjustment(store, author, comment, level, key, granularity, start, wanted - current)
+
+
+def adjustments(store: Store, granularity: str = "month") -> pd.DataFrame:
+    """Every adjustment at this granularity, oldest first (the meeting's audit trail)."""
+    check_granularity(granularity)
+    return store.query(
+        "SELECT adjustment_id, created_at, author, comment, level, key, granularity, period, delta "
+        "FROM forecast_adjustments WHERE granularity = ? ORDER BY adjustment_id",
+        [granularity],
+    )
+
+
+def delete_adjustment(store: Store, adjustment_id: int) -> None:
+    """Remove one adjustment; ValueError when it does not exist (a double click, a stale page)."""
+    with store.transaction() as cur:
+        found = cur.execute(
+            "SELECT count(*) FROM forecast_adjustments WHERE adjustment_id = ?", [adjustment_id]
+        ).fetchall()[0][0]
+        if not found:
+            raise ValueError(f"There is no adjustment {adjustment_id}.")
+        cur.execute("DELETE FROM forecast_adjustments WHERE adjustment_id = ?", [adjustment_id])
+
+
+def force_model(store: Store, level: str, key: str, model: str, author: str | None = None) -> None:
+    """Force a model on a SKU or a family for the next runs; "auto" gives the choice back."""
+    check_key(store, level, key)
+    if model == "auto":
+        clear_forced_model(store, level, key)
+        return
+    get_model(model)  # raises ValueError naming the valid models
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM forced_models WHERE level = ? AND key = ?", [level, key])
+        cur.execute("INSERT INTO forced_models VALUES (?, ?, ?, ?, now()::TIMESTAMP)", [level, key, model, author])
+
+
+def clear_forced_model(store: Store, level: str, key: str) -> None:
+    """Let automatic selection choose again for this SKU or family (no error if none was forced)."""
+    check_level(level)
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM forced_models WHERE level = ? AND key = ?", [level, key])
+
+
+def forced_model_list(store: Store) -> pd.DataFrame:
+    """The models forced by users: level, key, model, author, created_at."""
+    return store.query("SELECT level, key, model, author, created_at FROM forced_models ORDER BY level, key")
+
+
+# One query: the run's values, SKU deltas summed, family deltas spread by statistical share.
+# Negative statistical values (possible from some models) weigh nothing in the spread. Public so
+# that other queries (stock coverage) read the final forecast inside DuckDB, run id bound as $run_id.
+FINAL_FORECAST_SQL = """
+WITH run AS (
+    SELECT granularity FROM forecast_runs WHERE run_id = $run_id
+), v AS (
+    SELECT fv.sku, p.family, fv.period, fv.forecast AS statistical,
+           fv.lower_80, fv.upper_80, fv.lower_95, fv.upper_95
+    FROM forecast_values fv LEFT JOIN products p USING (sku)
+    WHERE fv.run_id = $run_id
+), adj AS (
+    SELECT a.* FROM forecast_adjustments a, run WHERE a.granularity = run.granularity
+), sku_adj AS (
+    SELECT key AS sku, period, sum(delta) AS delta FROM adj WHERE level = 'sku' GROUP BY ALL
+), family_adj AS (
+    SELECT key AS family, period, sum(delta) AS delta FROM adj WHERE level = 'family' GROUP BY ALL
+), family_base AS (
+    SELECT family, period, sum(greatest(statistical, 0)) AS base, count(*) AS skus
+    FROM v WHERE family IS NOT NULL GROUP BY ALL
+), adjusted AS (
+    SELECT v.*,
+           coalesce(s.delta, 0) + coalesce(
+               f.delta * CASE WHEN b.base > 0 THEN greatest(v.statistical, 0) / b.base ELSE 1.0 / b.skus END,
+               0) AS adjustment
+    FROM v
+    LEFT JOIN sku_adj s ON s.sku = v.sku AND s.period = v.period
+    LEFT JOIN family_adj f ON f.family = v.family AND f.period = v.period
+    LEFT JOIN family_base b ON b.family = v.family AND b.period = v.period
+)
+SELECT a.sku, a.family, a.period, a.statistical, a.adjustment,
+       greatest(coalesce(a.statistical, 0) + a.adjustment, 0) AS final,
+       a.lower_80, a.upper_80, a.lower_95, a.upper_95, c.model
+FROM adjusted a
+LEFT JOIN forecast_choices c ON c.run_id = $run_id AND c.sku = a.sku
+ORDER BY a.sku, a.period
+"""
+
+
+def final_forecast(store: Store, run_id: int) -> pd.DataFrame:
+    """One row per SKU x period of the run: statistical, adjustment, final, intervals, model.
+
+    Columns: sku, family, period, statistical, adjustment, final, lower_80, upper_80, lower_95,
+    upper_95, model. `final = max(statistical + adjustment, 0)`, a missing statistical value (a model
+    that failed on a very short history) counting as 0 so that an override still applies. The
+    intervals are the statistical model's (they describe its uncertainty; an override moves the
+    plan, not the model's error).
+    """
+    run_granularity(store, run_id)
+    with store.cursor() as cur:
+        frame = cur.execute(FINAL_FORECAST_SQL, {"run_id": run_id}).df()
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame[FINAL_COLUMNS]
+
+
+def forecast_levels(store: Store, run_id: int, level: str, key: str | None = None) -> pd.DataFrame:
+    """The final forecast per period at SKU, family or total level (optionally one key only).
+
+    Columns: key, period, statistical, adjustment, final, lower_80, upper_80, lower_95, upper_95.
+    Forecasts and adjustments are summed. Aggregated intervals assume the SKUs' errors are
+    independent: each bound sits at the summed statistical forecast -/+ the square root of the sum
+    of the squared half-widths (lower and upper half-widths apart, as intervals floored at zero
+    are asymmetric); the lower bound is floored at zero. Independence understates the spread when
+    SKUs move together (a market-wide dip), so read family and total bands as optimistic.
+    """
+    check_level(level, AGGREGATE_LEVELS)
+    rows = final_forecast(store, run_id)
+    if level == "total":
+        rows = rows.assign(key="total")
+    else:
+        rows = rows.assign(key=rows[level])
+        if key is not None:
+            rows = rows[rows["key"] == key]
+    if level == "sku":
+        return rows[["key", "period", "statistical", "adjustment", "final",
+                     *(f"{side}_{p}" for p in INTERVALS for side in ("lower", "upper"))]].reset_index(drop=True)
+    return _aggregate(rows)
+
+
+def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
+    squares = {}
+    for p in INTERVALS:
+        squares[f"_lo{p}"] = (rows["statistical"] - rows[f"lower_{p}"]).clip(lower=0) ** 2
+        squares[f"_hi{p}"] = (rows[f"upper_{p}"] - rows["statistical"]).clip(lower=0) ** 2
+    sums = (rows.assign(**squares)
+            .groupby(["key", "period"], sort=True, dropna=False)
+            [["statistical", "adjustment", "final", *squares]].sum().reset_index())
+    for p in INTERVALS:
+        sums[f"lower_{p}"] = (sums["statistical"] - sums[f"_lo{p}"] ** 0.5).clip(lower=0)
+        sums[f"upper_{p}"] = sums["statistical"] + sums[f"_hi{p}"] ** 0.5
+    return sums.drop(columns=list(squares))

@@ -1,0 +1,75 @@
+"""Demand history per SKU and period, from the store, in SQL.
+
+Demand is what was sold (`sales`); a store without sales history falls back on what customers
+ordered (`orders`, by order date, cancelled lines left out). Only complete periods count: the
+period holding the as-of date is still running, so the history stops at the one before. Each
+SKU's series runs from its first demand to that last complete period, with the empty periods as
+zeros (they are demand too).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from sop_core.data import Store, not_cancelled
+
+GRANULARITIES = {"month": ("month", "1 month", 12, "MS"), "week": ("week", "1 week", 52, "W-MON")}
+
+
+def period_start(day: dt.date, granularity: str) -> dt.date:
+    """First day of the month, or Monday of the ISO week, holding `day`."""
+    if granularity == "month":
+        return day.replace(day=1)
+    return day - dt.timedelta(days=day.weekday())
+
+
+def next_period(period: dt.date, granularity: str, steps: int = 1) -> dt.date:
+    if granularity == "week":
+        return period + dt.timedelta(weeks=steps)
+    months = period.year * 12 + period.month - 1 + steps
+    return dt.date(months // 12, months % 12 + 1, 1)
+
+
+def check_granularity(granularity: str) -> None:
+    if granularity not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, not {granularity!r}")
+
+
+def demand_source(store: Store) -> str:
+    """'sales' when sales history exists, else 'orders'."""
+    return "sales" if store.scalar("SELECT count(*) FROM sales") else "orders"
+
+
+def demand_history(store: Store, granularity: str, as_of: dt.date) -> pd.DataFrame:
+    """Columns sku, family, period, quantity: every SKU of `products`, zeros filled in.
+
+    A SKU with no demand at all keeps one row with a NULL period, so it still gets a (zero)
+    forecast and appears in the tables.
+    """
+    check_granularity(granularity)
+    unit, step, _, _ = GRANULARITIES[granularity]
+    current = period_start(as_of, granularity)
+    last = next_period(current, granularity, -1)
+    source = demand_source(store)
+    day, live = ("date", "true") if source == "sales" else ("order_date", not_cancelled("status"))
+    return store.query(
+        f"""
+        WITH demand AS (
+            SELECT sku, date_trunc('{unit}', {day})::DATE AS period, sum(quantity) AS quantity
+            FROM {source} WHERE {day} < ? AND {live} GROUP BY ALL
+        ), spans AS (
+            SELECT sku, min(period) AS first FROM demand GROUP BY sku
+        ), grid AS (
+            SELECT s.sku, unnest(generate_series(s.first, ?::DATE, INTERVAL {step}))::DATE AS period
+            FROM spans s
+        )
+        SELECT p.sku, p.family, g.period, coalesce(d.quantity, 0) AS quantity
+        FROM products p
+        LEFT JOIN grid g USING (sku)
+        LEFT JOIN demand d ON d.sku = g.sku AND d.period = g.period
+        ORDER BY p.sku, g.period
+        """,
+        [current, last],
+    )

@@ -1,0 +1,161 @@
+"""The forecasting models, behind one contract: `forecast(y, h, level) -> {"mean", "lo-80", ...}`.
+
+Statistical models come from statsforecast (maintained, compiled, and the reference
+implementations of ETS, Theta, Croston); Prophet is wrapped to the same contract. Models without
+native intervals get them from their backtest errors (see `selection`).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from statsforecast.models import (
+    TSB,
+    AutoETS,
+    AutoTheta,
+    CrostonSBA,
+    Naive,
+    SeasonalNaive,
+)
+
+from sop_core.common import Message, MessageError
+
+Floats = NDArray[np.float64]
+Forecast = dict[str, Floats]
+
+
+class Model(Protocol):
+    def forecast(self, y: Floats, h: int, level: list[int] | None = None) -> Forecast: ...
+
+
+@dataclass(frozen=True)
+class SeriesContext:
+    """What some models need beyond the values: the season length and the calendar."""
+
+    season: int
+    first_period: pd.Timestamp
+    freq: str  # "MS" (months) or "W-MON" (ISO weeks starting Monday)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A named model: how to build it, whether it gives intervals, what it needs."""
+
+    name: str
+    label: str
+    build: Callable[[SeriesContext], Model]
+    native_intervals: bool
+    seasonal: bool = False
+
+
+class _StatsForecastModel:
+    """Adapter: statsforecast models refuse `level` when they have no intervals, and emit float32."""
+
+    def __init__(self, model: Any, native_intervals: bool) -> None:
+        self.model, self.native_intervals = model, native_intervals
+
+    def forecast(self, y: Floats, h: int, level: list[int] | None = None) -> Forecast:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # convergence chatter on short series
+            out = self.model.forecast(y=y, h=h, level=level if self.native_intervals else None)
+        return {key: np.asarray(value, dtype=float) for key, value in out.items()}
+
+
+class MovingAverage:
+    """Mean of the last `window` periods (of all of them when the history is shorter): the one
+    forecast a two-month-old SKU supports. No native intervals."""
+
+    def __init__(self, window: int = 3) -> None:
+        self.window = window
+
+    def forecast(self, y: Floats, h: int, level: list[int] | None = None) -> Forecast:
+        recent = y[-self.window :]
+        return {"mean": np.full(h, float(np.mean(recent)) if len(recent) else 0.0)}
+
+
+class ZeroModel:
+    """For a SKU that never sold: forecast nothing, with certainty."""
+
+    def forecast(self, y: Floats, h: int, level: list[int] | None = None) -> Forecast:
+        zeros = np.zeros(h)
+        out = {"mean": zeros}
+        for lv in level or []:
+            out[f"lo-{lv}"], out[f"hi-{lv}"] = zeros, zeros
+        return out
+
+
+class ProphetModel:
+    """Prophet with yearly seasonality; French public holidays at week granularity."""
+
+    def __init__(self, context: SeriesContext) -> None:
+        self.context = context
+
+    def forecast(self, y: Floats, h: int, level: list[int] | None = None) -> Forecast:
+        from prophet import Prophet  # imported late: it is slow to import and only used here
+
+        logging.getLogger("cmdstanpy").setLevel(logging.WARNING)
+        dates = pd.date_range(self.context.first_period, periods=len(y) + h, freq=self.context.freq)
+        model = Prophet(weekly_seasonality=False, daily_seasonality=False, uncertainty_samples=300,
+                        yearly_seasonality=len(y) >= 2 * self.context.season)
+        if self.context.freq.startswith("W"):
+            model.add_country_holidays(country_name="FR")
+        model.fit(pd.DataFrame({"ds": dates[: len(y)], "y": y}))
+        future = pd.DataFrame({"ds": dates[len(y):]})
+        out: Forecast = {"mean": model.predict(future)["yhat"].to_numpy(float)}
+        for lv in level or []:
+            model.interval_width = lv / 100  # read at predict time: one fit serves every level
+            predicted = model.predict(future)
+            out[f"lo-{lv}"] = predicted["yhat_lower"].to_numpy(float)
+            out[f"hi-{lv}"] = predicted["yhat_upper"].to_numpy(float)
+        return out
+
+
+def _sf(model_factory: Callable[[SeriesContext], Any], native: bool) -> Callable[[SeriesContext], Model]:
+    return lambda context: _StatsForecastModel(model_factory(context), native)
+
+
+MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
+    ModelSpec("naive", "Naive (last value)", _sf(lambda c: Naive(), True), True),
+    ModelSpec("seasonal_naive", "Seasonal naive (same period last year)",
+              _sf(lambda c: SeasonalNaive(season_length=c.season), True), True, seasonal=True),
+    ModelSpec("moving_average", "Moving average (last 3 periods)", lambda c: MovingAverage(3), False),
+    ModelSpec("ets", "Exponential smoothing (ETS, automatic)",
+              _sf(lambda c: AutoETS(season_length=c.season), True), True),
+    # ETS refitted in the form `ets` chose on the whole history (see `ets_form`): 15x cheaper than
+    # searching the 30 forms again at each backtest cutoff.
+
+    ModelSpec("theta", "Theta (automatic)", _sf(lambda c: AutoTheta(season_length=c.season), True), True),
+    ModelSpec("croston_sba", "Croston SBA (intermittent demand)", _sf(lambda c: CrostonSBA(), False), False),
+    ModelSpec("tsb", "TSB (intermittent demand, obsolescence)",
+              _sf(lambda c: TSB(alpha_d=0.2, alpha_p=0.2), False), False),
+    ModelSpec("prophet", "Prophet", ProphetModel, True),
+    ModelSpec("zero", "Zero (no demand)", lambda c: ZeroModel(), True),
+)}
+
+
+def model_names() -> Sequence[str]:
+    return tuple(MODELS)
+
+
+def get_model(name: str) -> ModelSpec:
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise MessageError(Message("forecast.error.unknown_model",
+                                   {"name": repr(name), "models": list(MODELS)})) from None
+
+
+def ets_form(y: Floats, context: SeriesContext) -> Model:
+    """ETS in the form AICc selects on `y` (e.g. M,Ad,A), to refit cheaply on shorter histories."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        components = AutoETS(season_length=context.season).fit(y).model_["components"]
+    fixed = AutoETS(season_length=context.season, model=components[:3], damped=components[3] == "D")
+    return _StatsForecastModel(fixed, native_intervals=True)

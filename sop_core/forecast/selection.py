@@ -1,0 +1,314 @@
+"""Forecast one series: profile it, backtest the candidate models, pick one, say why.
+
+Pure: arrays in, a `SeriesForecast` out; no store, no clock. The rules (README "Forecast"):
+- no demand at all -> `zero`;
+- fewer than `MIN_HISTORY` periods -> moving average (the only thing such a history supports);
+- a level shift in the recent past (structural break) -> only the periods after it are used;
+- average interval between demands >= 1.32 (Syntetos-Boylan) -> intermittent: Croston SBA and TSB
+  join the candidates;
+- otherwise naive, moving average, ETS and Theta, plus seasonal naive with two full seasons, and
+  the combination (mean) of ETS, Theta and seasonal naive;
+- at most the last `MAX_HISTORY_SEASONS` seasons are used (10 years of months or of weeks).
+The score is the MASE over a rolling-origin backtest (up to 3 cutoffs, the real horizon when the
+history allows it). The combination wins unless a single model scores clearly lower (below
+`COMBINATION_EDGE` times its score): the mean of several models is more accurate than the one that
+looked best on three backtest windows (the "forecast combination puzzle"; on the M1, Tourism and M4
+weekly sets, see bench/RESULTS.md). Among single models a tie goes to the simpler one.
+The reason is a `Message` (picklable: it crosses from the worker processes), rendered where it is read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from numpy.lib.stride_tricks import sliding_window_view
+from statsforecast.models import AutoTheta
+
+from sop_core.common import Message
+from sop_core.forecast.accuracy import seasonal_naive_mae
+from sop_core.forecast.models import Floats, Forecast, Model, SeriesContext, _StatsForecastModel, ets_form, get_model
+
+LEVELS = (80, 95)
+MIN_HISTORY = 6
+MIN_MODEL_HISTORY = 10  # ETS and Theta need this many periods to estimate anything
+INTERMITTENT_ADI = 1.32
+BREAK_WINDOW = 6
+MAX_ETS_SEASON = 24  # statsforecast fits no seasonal ETS above 24 periods (weekly data: ETS runs non-seasonal)
+COMBINATION = "combination"
+COMBINED = ("ets", "theta", "seasonal_naive")
+# A single model must score below 0.8 x the combination's backtest MASE to be preferred: three windows
+# are too few to trust a smaller gap (any edge from 0.6 to 0.85 gives about the same accuracy).
+COMBINATION_EDGE = 0.8
+# Older demand describes another market, and the cost of every fit grows with the history (25-year
+# Tourism series: MASE 1.453 -> 1.425 and 2.2x faster with the cap; 8 seasons is too few).
+MAX_HISTORY_SEASONS = 10
+
+
+@dataclass(frozen=True)
+class SeriesForecast:
+    """The chosen model's forecast with 80% and 95% intervals, and the story of the choice."""
+
+    model: str
+    reason: Message
+    profile: str
+    history_used: int
+    mean: Floats
+    lower_80: Floats
+    upper_80: Floats
+    lower_95: Floats
+    upper_95: Floats
+    scores: dict[str, float] = field(default_factory=dict)  # backtest MASE per candidate
+
+
+def average_demand_interval(y: Floats) -> float:
+    """ADI: periods per non-zero demand (1 = demand every period)."""
+    nonzero = int(np.count_nonzero(y))
+    return len(y) / nonzero if nonzero else float("inf")
+
+
+def _shifted_level(recent: Floats, before: Floats) -> bool:
+    """A step, not a slope: the new level lies outside the old range, far from the old mean, and
+    the jump at the boundary dwarfs the usual period-to-period change (a trend moves by steps)."""
+    spread = max(float(np.std(before)), 0.1 * float(np.mean(before)), 1e-9)
+    shift = abs(float(np.mean(recent)) - float(np.mean(before))) / spread
+    outside = bool(np.all(recent > before.max()) or np.all(recent < before.min()))
+    jump = abs(float(np.mean(recent[:3])) - float(np.mean(before[-3:])))
+    usual = max(float(np.mean(np.abs(np.diff(before)))), 1e-9)
+    return shift > 3 and outside and jump > 4 * usual
+
+
+def break_start(y: Floats) -> int:
+    """Index where a structural break starts (0 when none): at least the last `BREAK_WINDOW`
+    periods all sit outside the range of the 12 before them (a lost customer, a new contract).
+    The earliest such start wins, so every period of the new regime is kept. Vectorised first
+    pass: only the starts whose whole tail lies outside the range of the 12 periods before them
+    (a condition of `_shifted_level`) are examined in full."""
+    y = np.asarray(y, dtype=float)
+    if len(y) < 12 + BREAK_WINDOW:
+        return 0
+    before = sliding_window_view(y[:-BREAK_WINDOW], 12)  # row i: the 12 periods before start i + 12
+    tail_min = np.minimum.accumulate(y[::-1])[::-1][12 : len(y) - BREAK_WINDOW + 1]
+    tail_max = np.maximum.accumulate(y[::-1])[::-1][12 : len(y) - BREAK_WINDOW + 1]
+    outside = (tail_min > before.max(axis=1)) | (tail_max < before.min(axis=1))
+    for start in np.flatnonzero(outside) + 12:
+        if _shifted_level(y[start:], y[start - 12 : start]):
+            return int(start)
+    return 0
+
+
+def candidates(profile: str, n: int, season: int) -> list[str]:
+    """Models worth trying, simplest first (a tie goes to the simpler one)."""
+    fitted = ["ets", "theta"] if n >= MIN_MODEL_HISTORY else []
+    if profile == "intermittent":
+        # No naive forecasts: repeating the last period (often 0) plans nothing, or a whole order.
+        return ["moving_average", *fitted, "croston_sba", "tsb"]
+    return ["naive", *(["seasonal_naive"] if n >= 2 * season else []), "moving_average", *fitted]
+
+
+def theta_form(y: Floats, context: SeriesContext) -> Model:
+    """Theta in the variant (STM, OTM, DSTM, DOTM) AutoTheta selects on `y`, to refit cheaply."""
+    variant = AutoTheta(season_length=context.season).fit(y).model_["modeltype"]
+    return _StatsForecastModel(AutoTheta(season_length=context.season, model=variant), native_intervals=True)
+
+
+def _model(name: str, context: SeriesContext, fixed: dict[str, Model]) -> Model:
+    return fixed[name] if name in fixed else get_model(name).build(context)
+
+
+def backtest_horizon(n: int, h: int, season: int, cutoffs: int) -> int:
+    """The real horizon when the history allows `cutoffs` origins that each keep two full seasons
+    of training (so seasonal models can compete); shorter otherwise, down to one period. With 36
+    months and an 18-month horizon, 18-month tests would leave one origin trained on 18 months:
+    no season to learn, and the choice would ignore e.g. the August shutdown."""
+    min_train = 2 * season if n >= 2 * season + cutoffs else MIN_HISTORY
+    return max(1, min(h, (n - min_train) // cutoffs))
+
+
+def _scaled_error(predicted: Floats, test: Floats, train: Floats, season: int, squared: bool) -> float:
+    """MASE, or RMSSE for intermittent series: under absolute error a flat zero forecast wins
+    whenever demand is rare, which would plan no production at all."""
+    scale = seasonal_naive_mae(train, season) or float(np.mean(np.abs(train))) or 1.0
+    if squared:
+        return float(np.sqrt(np.mean((predicted - test) ** 2))) / scale
+    return float(np.mean(np.abs(predicted - test))) / scale
+
+
+Runs = list[tuple[int, Floats]]  # (end of the training part, prediction) per rolling origin
+
+
+def _runs(name: str, y: Floats, h: int, context: SeriesContext, cutoffs: int, fixed: dict[str, Model]) -> Runs | None:
+    """The predictions at each rolling origin, latest first; None when the model cannot fit."""
+    runs = []
+    for end in range(len(y) - h, len(y) - h * (cutoffs + 1), -h):
+        if end < max(MIN_HISTORY, 2 * context.season if name == "seasonal_naive" else 0):
+            break
+        try:
+            runs.append((end, _model(name, context, fixed).forecast(y[:end], len(y[end : end + h]))["mean"]))
+        except Exception:  # a model that cannot fit this history simply loses the contest
+            return None
+    return runs
+
+
+def _score(runs: Runs | None, y: Floats, h: int, season: int, squared: bool) -> tuple[float, Floats]:
+    """Mean scaled error over the origins, and the absolute errors per horizon step."""
+    if not runs:
+        return float("inf"), np.full((1, h), np.nan)
+    tests = [y[end : end + h] for end, _ in runs]
+    scores = [_scaled_error(p, t, y[:end], season, squared) for (end, p), t in zip(runs, tests, strict=True)]
+    errors = [np.pad(np.abs(p - t), (0, h - len(t)), constant_values=np.nan)
+              for (_, p), t in zip(runs, tests, strict=True)]
+    return float(np.mean(scores)), np.vstack(errors)
+
+
+def _combined_runs(runs: dict[str, Runs | None]) -> Runs | None:
+    """The mean of the members' predictions at the origins they all reached."""
+    members = [member for name in COMBINED if (member := runs.get(name))]
+    if len(members) < 2:
+        return None
+    common = min(len(member) for member in members)  # seasonal naive may stop an origin earlier
+    return [(members[0][i][0], np.mean([member[i][1] for member in members], axis=0)) for i in range(common)]
+
+
+def _intervals(out: Forecast, errors: Floats, h: int, y: Floats) -> dict[str, Floats]:
+    """Native intervals when the model has them; else empirical ones from backtest errors at the
+    same horizon step (conformal), else a spread that grows with the square root of the step."""
+    mean = out["mean"]
+    bounds = {}
+    for lv in LEVELS:
+        if f"lo-{lv}" in out:
+            bounds[lv] = (out[f"lo-{lv}"], out[f"hi-{lv}"])
+            continue
+        if np.isfinite(errors).sum(axis=0).min(initial=0) >= 2:
+            width = np.nanquantile(errors, lv / 100, axis=0)[:h]
+        else:
+            z = 1.2816 if lv == 80 else 1.96
+            # Little history, little knowledge: at least a quarter of the level either side.
+            spread = max(float(np.std(np.diff(y))) if len(y) > 2 else 0.0, float(np.std(y)) if len(y) else 0.0,
+                         0.25 * abs(float(np.mean(y))) if len(y) else 0.0)
+            width = z * spread * np.sqrt(np.arange(1, h + 1))
+        bounds[lv] = (mean - width, mean + width)
+    return {f"{side}_{lv}": np.maximum(bound, 0.0) for lv, (lo, hi) in bounds.items()
+            for side, bound in (("lower", lo), ("upper", hi))}
+
+
+def _combined_forecast(members: list[str], y: Floats, h: int, context: SeriesContext,
+                       fixed: dict[str, Model]) -> Forecast:
+    """Mean of the members' forecasts and of their interval bounds (all have native intervals)."""
+    outs = [_model(name, context, fixed).forecast(y, h, level=list(LEVELS)) for name in members]
+    return {key: np.mean([out[key] for out in outs], axis=0) for key in outs[0]}
+
+
+def model_term(name: str) -> Message:
+    """A model as a reason names it ("seasonal naive", "naïf saisonnier")."""
+    return Message(f"forecast.model_short.{name}")
+
+
+def _noted(reason: Message, note: Message | None) -> Message:
+    """The reason followed by what was cut from the history, if anything."""
+    return Message("explain.joined", {"first": reason, "second": note}) if note else reason
+
+
+def _finish(name: str, reason: Message, profile: str, y: Floats, context: SeriesContext, h: int,
+            scores: dict[str, float], errors: Floats, fixed: dict[str, Model] | None = None,
+            members: list[str] | None = None) -> SeriesForecast:
+    fixed = fixed or {}
+    try:
+        if members:
+            out = _combined_forecast(members, y, h, context, fixed)
+        else:
+            out = _model(name, context, fixed).forecast(y, h, level=list(LEVELS))
+    except Exception as exc:  # never crash a run for one series: fall back on the moving average
+        reason = Message("forecast.reason.failed", {"model": model_term(name), "error": str(exc)})
+        name = "moving_average"
+        out = get_model(name).build(context).forecast(y, h)
+    bounds = _intervals(out, errors, h, y)
+    mean = np.maximum(out["mean"], 0.0)  # demand is never negative
+    return SeriesForecast(
+        name, reason, profile, len(y), mean, np.minimum(bounds["lower_80"], mean), np.maximum(bounds["upper_80"], mean),
+        np.minimum(bounds["lower_95"], mean), np.maximum(bounds["upper_95"], mean), scores)
+
+
+def _profile(y: Floats) -> str:
+    if not np.any(y):
+        return "zero"
+    if len(y) < MIN_HISTORY:
+        return "short"
+    return "intermittent" if average_demand_interval(y) >= INTERMITTENT_ADI else "smooth"
+
+
+def forecast_series(
+    y: Floats, h: int, context: SeriesContext, cutoffs: int = 3, forced: str | None = None
+) -> SeriesForecast:
+    """Choose and fit the model for one demand series (see the module docstring for the rules)."""
+    y = np.asarray(y, dtype=float)
+    start = break_start(y)
+    note = Message("forecast.reason.note.break", {"periods": len(y) - start}) if start else None
+    longest = MAX_HISTORY_SEASONS * context.season if context.season > 1 else len(y)
+    if len(y) - start > longest:
+        start = len(y) - longest
+        note = Message("forecast.reason.note.capped", {"periods": longest, "seasons": MAX_HISTORY_SEASONS})
+    y, context = y[start:], _shifted(context, start)
+    profile = _profile(y)
+    if profile == "zero":
+        return _finish("zero", Message("forecast.reason.no_demand"), profile, y, context, h, {}, np.empty((0, h)))
+    if forced and len(y) <= MIN_HISTORY:  # too short to backtest: the user's model, as asked
+        return _finish(forced, _noted(Message("forecast.reason.forced_short", {"periods": len(y)}), note), profile,
+                       y, context, h, {}, np.empty((0, h)))
+    if profile == "short" or len(y) <= MIN_HISTORY:
+        return _finish("moving_average", _noted(Message("forecast.reason.short", {"periods": len(y)}), note),
+                       profile, y, context, h, {}, np.empty((0, h)))
+    if len(y) < 2 * context.season:  # too short to estimate a season: models run without one
+        context = SeriesContext(1, context.first_period, context.freq)
+    names = [forced] if forced else candidates(profile, len(y), context.season)
+    fixed = _fixed_forms(names, y, context)
+    squared = profile == "intermittent"
+    h_test = backtest_horizon(len(y), h, context.season, cutoffs)
+    runs = {name: _runs(name, y, h_test, context, cutoffs, fixed) for name in names}
+    results = {name: _score(runs[name], y, h_test, context.season, squared) for name in names}
+    scores = {name: score for name, (score, _) in results.items()}
+    if not forced and not any(np.isfinite(list(scores.values()))):
+        return _finish("moving_average", _noted(Message("forecast.reason.too_short", {"periods": len(y)}), note),
+                       profile, y, context, h, {}, np.empty((0, h)))
+    best = forced or min(names, key=lambda n: (scores[n], names.index(n)))
+    reason = _noted(Message("forecast.reason.forced") if forced else Message("forecast.reason.lowest", {
+        "metric": "RMSSE" if squared else "MASE", "score": round(scores[best], 2), "candidates": len(names),
+        "profile": Message(f"forecast.profile.{profile}")}), note)
+    combined = None if forced or profile != "smooth" else _combined_runs(runs)
+    if combined:
+        results[COMBINATION] = _score(combined, y, h_test, context.season, squared)
+        scores[COMBINATION] = results[COMBINATION][0]
+        if not scores[best] < COMBINATION_EDGE * scores[COMBINATION]:
+            members = [name for name in COMBINED if runs.get(name)]
+            reason = _noted(Message("forecast.reason.combination", {
+                "models": [model_term(name) for name in members], "score": round(scores[COMBINATION], 2),
+                "best": model_term(best), "best_score": round(scores[best], 2)}), note)
+            return _finish(COMBINATION, reason, profile, y, context, h, scores, results[COMBINATION][1], fixed,
+                           members)
+    return _finish(best, reason, profile, y, context, h, scores, results[best][1], fixed)
+
+
+def _fixed_forms(names: list[str], y: Floats, context: SeriesContext) -> dict[str, Model]:
+    """ETS's form (AICc) and Theta's variant (MSE), chosen once on the whole history and refitted at
+    each backtest origin: several times cheaper than searching again. A model statsforecast refuses
+    on this history (tiny, constant) is left to fail in the backtest and sit out."""
+    fixed: dict[str, Model] = {}
+    if "ets" in names:
+        ets_context = context if context.season <= MAX_ETS_SEASON else SeriesContext(1, context.first_period,
+                                                                                      context.freq)
+        with contextlib.suppress(Exception):
+            fixed["ets"] = ets_form(y, ets_context)
+    if "theta" in names:
+        with contextlib.suppress(Exception):
+            fixed["theta"] = theta_form(y, context)
+    return fixed
+
+
+def _shifted(context: SeriesContext, periods: int) -> SeriesContext:
+    """The context of the series without its first `periods` (after a structural break)."""
+    if not periods:
+        return context
+    first = pd.date_range(context.first_period, periods=periods + 1, freq=context.freq)[-1]
+    return SeriesContext(context.season, first, context.freq)

@@ -1,0 +1,169 @@
+"""S&OP cycles: freeze the consensus forecast each month, then measure it against what was sold.
+
+A cycle is a month, "YYYY-MM". Freezing copies the final forecast of a run into
+`forecast_snapshots` with its lag: the number of periods between the cycle's first period and the
+forecast period. The cycle month itself is lag 0, the next month lag 1, and so on (some companies
+call the month after the cycle "lag 1" and have no lag 0: that is the same number here). At week
+granularity the cycle's first period is the ISO week holding the 1st of the month. Forecast
+periods before the cycle (an old run frozen late) are not frozen: nobody could still act on them.
+
+Accuracy compares each frozen row with the actual demand of its period once the period is over,
+and with the naive forecast one could have made at freeze time (the demand of the period just
+before the cycle), to show the value the models and the meeting add (FVA).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pandas as pd
+
+from sop_core.common import Message, MessageError
+from sop_core.data import Store
+from sop_core.forecast.accuracy import accuracy_by, wape
+from sop_core.forecast.consensus import MissingRunError, final_forecast, run_granularity
+from sop_core.forecast.demand import GRANULARITIES, check_granularity, demand_source, period_start
+from sop_core.forecast.runs import latest_run
+
+CYCLE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+WORST_SKUS = 20
+SNAPSHOT_COLUMNS = ["cycle", "frozen_at", "run_id", "granularity", "sku", "period", "lag", "model",
+                    "statistical", "final"]
+
+
+def cycle_start(cycle: str) -> dt.date:
+    """First day of the cycle month; ValueError naming the expected format otherwise."""
+    match = CYCLE_PATTERN.match(cycle) if isinstance(cycle, str) else None
+    if not match:
+        raise MessageError(Message("cycle.error.format", {"cycle": repr(cycle)}))
+    return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+def _lags(periods: pd.Series, first: dt.date, granularity: str) -> pd.Series:
+    start = pd.Timestamp(first)
+    if granularity == "month":
+        return (periods.dt.year - start.year) * 12 + (periods.dt.month - start.month)
+    return (periods - start).dt.days // 7
+
+
+def freeze_cycle(store: Store, cycle: str, run_id: int | None = None, granularity: str = "month") -> int:
+    """Snapshot the final forecast of `run_id` (default: the latest run) as cycle `cycle`.
+
+    Returns the number of rows frozen. Freezing a cycle again replaces its earlier snapshot at
+    that granularity, in one transaction (the meeting may re-freeze after a late correction).
+    """
+    first = period_start(cycle_start(cycle), granularity)  # also checks the granularity
+    run = run_id if run_id is not None else latest_run(store, granularity)
+    if run is None:
+        raise MissingRunError(Message(f"forecast.error.nothing_to_freeze.{granularity}"))
+    if run_granularity(store, run) != granularity:
+        raise ValueError(f"Run {run} is not a {granularity} forecast.")
+    rows = final_forecast(store, run)
+    rows = rows.assign(lag=_lags(rows["period"], first, granularity))
+    rows = rows[rows["lag"] >= 0]
+    snapshot = pd.DataFrame({
+        "cycle": cycle, "frozen_at": pd.Timestamp.now().floor("s"), "run_id": run, "granularity": granularity,
+        "sku": rows["sku"], "period": rows["period"].dt.date, "lag": rows["lag"].astype("int32"),
+        "model": rows["model"], "statistical": rows["statistical"], "final": rows["final"],
+    })[SNAPSHOT_COLUMNS]
+    with store.transaction() as cur:
+        cur.execute("DELETE FROM forecast_snapshots WHERE cycle = ? AND granularity = ?", [cycle, granularity])
+        cur.register("_snapshot", snapshot)
+        cur.execute(f"INSERT INTO forecast_snapshots SELECT {', '.join(SNAPSHOT_COLUMNS)} FROM _snapshot")
+        cur.unregister("_snapshot")
+    return len(snapshot)
+
+
+def cycles(store: Store, granularity: str = "month") -> pd.DataFrame:
+    """The frozen cycles: cycle, frozen_at, run_id, rows, first and last period."""
+    check_granularity(granularity)
+    return store.query(
+        "SELECT cycle, max(frozen_at) AS frozen_at, max(run_id) AS run_id, count(*) AS rows, "
+        "min(period) AS first_period, max(period) AS last_period "
+        "FROM forecast_snapshots WHERE granularity = ? GROUP BY cycle ORDER BY cycle",
+        [granularity],
+    )
+
+
+def accuracy_frame(store: Store, granularity: str = "month", as_of: dt.date | None = None) -> pd.DataFrame:
+    """Frozen forecasts of the periods complete before `as_of`, with their actual and naive demand.
+
+    Columns cycle, sku, family, period, lag, model, statistical, final, actual, naive. Demand is
+    `sales` (or `orders` by order date without sales), as for the forecasts; a period without any
+    demand counts as 0, and so does a missing statistical value (a model that failed on a very short
+    history; the final forecast already counts it as 0). `as_of` defaults to the data's as-of
+    date, else today.
+    """
+    check_granularity(granularity)
+    unit, step, _, _ = GRANULARITIES[granularity]
+    current = period_start(as_of or store.as_of() or dt.date.today(), granularity)
+    source = demand_source(store)
+    day = "date" if source == "sales" else "order_date"
+    # `unit`, `step`, `source` and `day` come from fixed tables above, never from the caller.
+    frame = store.query(
+        f"""
+        WITH demand AS (
+            SELECT sku, date_trunc('{unit}', {day})::DATE AS period, sum(quantity) AS quantity
+            FROM {source} WHERE {day} < $1 GROUP BY ALL
+        ), frozen AS (
+            SELECT s.*, (date_trunc('{unit}', (s.cycle || '-01')::DATE) - INTERVAL {step})::DATE AS naive_period
+            FROM forecast_snapshots s WHERE s.granularity = $2 AND s.period < $1
+        )
+        SELECT f.cycle, f.sku, p.family, f.period, f.lag, f.model,
+               coalesce(f.statistical, 0) AS statistical, f.final,
+               coalesce(d.quantity, 0) AS actual, coalesce(n.quantity, 0) AS naive
+        FROM frozen f
+        LEFT JOIN products p USING (sku)
+        LEFT JOIN demand d ON d.sku = f.sku AND d.period = f.period
+        LEFT JOIN demand n ON n.sku = f.sku AND n.period = f.naive_period
+        ORDER BY f.cycle, f.sku, f.period
+        """,
+        [current, granularity],
+    )
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame
+
+
+def _fva(frame: pd.DataFrame) -> pd.DataFrame:
+    """WAPE of the naive, statistical and final forecasts per period, and the value each step adds.
+
+    FVA statistical = WAPE naive - WAPE statistical; FVA consensus = WAPE statistical - WAPE final
+    (positive: the step made the forecast better).
+    """
+    table = pd.DataFrame({
+        name: accuracy_by(frame, ["period"], "actual", column).set_index("period")["wape"]
+        for name, column in (("wape_naive", "naive"), ("wape_statistical", "statistical"), ("wape_final", "final"))
+    })
+    table["fva_statistical"] = table["wape_naive"] - table["wape_statistical"]
+    table["fva_consensus"] = table["wape_statistical"] - table["wape_final"]
+    return table.reset_index()
+
+
+def _fva_overall(frame: pd.DataFrame) -> pd.DataFrame:
+    naive, stat, final = (wape(frame["actual"], frame[c]) for c in ("naive", "statistical", "final"))
+    return pd.DataFrame([{"wape_naive": naive, "wape_statistical": stat, "wape_final": final,
+                          "fva_statistical": naive - stat, "fva_consensus": stat - final}])
+
+
+def accuracy_report(store: Store, granularity: str = "month", as_of: dt.date | None = None) -> dict[str, Any]:
+    """Accuracy of the frozen final forecasts: dict of DataFrames (see `accuracy.accuracy_by`).
+
+    Keys: overall, by_month, by_family, by_lag, by_sku, worst_skus (top 20 by absolute error),
+    fva (per month) and fva_overall, plus `rows` (the number of forecast rows measured). Every
+    frozen row counts once: a month forecast by three cycles weighs three times, once per lag.
+    """
+    frame = accuracy_frame(store, granularity, as_of)
+    by_sku = accuracy_by(frame, ["sku", "family"], "actual", "final")
+    return {
+        "rows": len(frame),
+        "overall": accuracy_by(frame, [], "actual", "final"),
+        "by_month": accuracy_by(frame, ["period"], "actual", "final"),
+        "by_family": accuracy_by(frame, ["family"], "actual", "final"),
+        "by_lag": accuracy_by(frame, ["lag"], "actual", "final"),
+        "by_sku": by_sku,
+        "worst_skus": by_sku.sort_values("abs_error", ascending=False).head(WORST_SKUS).reset_index(drop=True),
+        "fva": _fva(frame),
+        "fva_overall": _fva_overall(frame),
+    }

@@ -1,0 +1,233 @@
+"""Import files into the store: validate every file, then write them all in one transaction.
+
+A set of files (the demo, a monthly refresh) is checked file by file, each against the store plus
+the files before it in the set (so products may name workshops of the same set), and written only
+if every file passes. Every attempt, refused or not, leaves a row in `import_batches`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from sop_core.common import Message, render_stored
+from sop_core.data import KINDS, Kind, Store, StoreError, first_row
+from sop_core.imports.importers import StagedImport, validate_file
+from sop_core.imports.mapping import ColumnMapping
+from sop_core.imports.report import Finding, ImportReport, kind_term
+
+PLACEHOLDER_FAMILY = "(non classé)"
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class FileToImport:
+    """One file of a set: its kind, path, and how to read it."""
+
+    kind: str
+    path: Path
+    mapping: ColumnMapping | None = None
+    sheet: str | None = None
+    file_name: str | None = None  # the name the user knows (uploads arrive as temp files)
+
+
+@dataclass
+class ImportOutcome:
+    """What happened: the reports (one per file) and, when written, the batch ids."""
+
+    reports: list[ImportReport]
+    batch_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.batch_ids)
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _target_keys(staged: StagedImport) -> dict[str, list[str]]:
+    """Keys this staged file adds for later files of the set to reference."""
+    if staged.rows is None or staged.kind.name not in ("products", "workshops"):
+        return {}
+    key = staged.kind.key[0]
+    return {staged.kind.name: [str(v) for v in staged.rows.column(key).to_pylist()]}
+
+
+def _note_repeat(store: Store, report: ImportReport, checksum: str) -> None:
+    earlier = store.scalar(
+        "SELECT max(batch_id) FROM import_batches WHERE checksum = ? AND kind = ? AND status = 'ok'",
+        [checksum, report.kind],
+    )
+    if earlier is not None:
+        report.add(Finding(
+            "warning", "already_imported", Message("imports.already_imported", {"batch": str(earlier)}),
+            Message("imports.nothing_to_do"),
+        ))
+
+
+def _record(
+    cur: duckdb.DuckDBPyConnection, report: ImportReport, checksum: str, status: str,
+    written: int, started: dt.datetime, message: Message,
+) -> int:
+    """One audit row; its message is stored as JSON so the history reads in either language."""
+    batch_id = int(first_row(cur, "SELECT nextval('import_batch_seq')")[0])
+    cur.execute(
+        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+        [batch_id, report.kind, report.file_name, checksum, report.rows_read, written,
+         report.rows_rejected, status, message.to_json(), report.to_json(), started],
+    )
+    return batch_id
+
+
+def import_history(store: Store, lang: str, limit: int = 50) -> pd.DataFrame:
+    """The audit trail (`Store.imports`), its file names and messages in `lang`; rows written
+    before messages were stored as JSON read as they were written."""
+    history = store.imports(limit)
+    return history.assign(**{column: [render_stored(text, lang) for text in history[column]]
+                             for column in ("file_name", "message")})
+
+
+def _insert_placeholders(cur: duckdb.DuckDBPyConnection, skus: Sequence[str], batch_id: int) -> None:
+    cur.executemany(
+        "INSERT INTO products (sku, name, family, batch_id) VALUES (?, ?, ?, ?)",
+        [(sku, sku, PLACEHOLDER_FAMILY, batch_id) for sku in skus],
+    )
+
+
+def _write_rows(cur: duckdb.DuckDBPyConnection, staged: StagedImport, batch_id: int) -> int:
+    """Replace the stored rows that share a key with the file, then insert the file's rows."""
+    kind: Kind = staged.kind
+    assert staged.rows is not None
+    cur.register("_staged", staged.rows)
+    try:
+        match = " AND ".join(f't."{k}" IS NOT DISTINCT FROM s."{k}"' for k in kind.key)
+        cur.execute(f"DELETE FROM {kind.table} t USING _staged s WHERE {match}")
+        columns = ", ".join(f'"{c.name}"' for c in kind.columns)
+        cur.execute(
+            f"INSERT INTO {kind.table} ({columns}, batch_id) SELECT {columns}, ? FROM _staged",
+            [batch_id],
+        )
+    finally:
+        cur.unregister("_staged")
+    return int(staged.rows.num_rows)
+
+
+def _validate_all(
+    store: Store, files: Sequence[FileToImport], today: dt.date, progress: Callable[[float, Message], None],
+    start_empty: bool,
+) -> list[StagedImport]:
+    known: dict[str, list[str]] = {} if start_empty else store.known_keys()
+    staged_all = []
+    for i, item in enumerate(files):
+        file_name = item.file_name or item.path.name
+        progress(i / (len(files) + 1),
+                 Message("imports.progress.checking", {"file": file_name, "kind": kind_term(item.kind)}))
+        staged = validate_file(
+            item.path, item.kind, mapping=item.mapping, known_keys=known, today=today,
+            sheet=item.sheet, file_name=item.file_name,
+        )
+        for target, keys in _target_keys(staged).items():
+            known[target] = [*known.get(target, []), *keys]
+        staged_all.append(staged)
+    return staged_all
+
+
+# Computed from the data: meaningless once the data they came from is gone.
+DERIVED_TABLES = ("forecast_values", "forecast_choices", "forecast_backtests", "forecast_runs",
+                  "forecast_snapshots", "forecast_adjustments", "forced_models")
+
+
+def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: Message) -> None:
+    """Empty every data table and what was computed from it (audit kept); forget the as-of date."""
+    for table in (*(kind.table for kind in KINDS.values()), *DERIVED_TABLES):
+        cur.execute(f"DELETE FROM {table}")
+    cur.execute("DELETE FROM settings WHERE key = 'as_of'")
+    # No file: the history's file name column says what happened, in the reader's language.
+    cleared = ImportReport(Message("imports.history.cleared").to_json(), "all")
+    _record(cur, cleared, "", "reset", 0, started, why)
+
+
+def empty_store(store: Store) -> None:
+    """Remove all data (to start from one's own files); the import history stays."""
+    with store.transaction() as cur:
+        clear_data(cur, dt.datetime.now(), Message("imports.history.removed_by_user"))
+
+
+def _write_all(
+    store: Store, staged_all: list[StagedImport], checksums: list[str], started: dt.datetime,
+    clear_first: bool, settings: Mapping[str, str],
+) -> list[int]:
+    with store.transaction() as cur:
+        if clear_first:
+            clear_data(cur, started, Message("imports.history.emptied_for_load"))
+        for key, value in settings.items():
+            store.set_setting(key, value, cur)
+        batch_ids = []
+        for staged, checksum in zip(staged_all, checksums, strict=True):
+            batch_id = _record(cur, staged.report, checksum, "ok", 0, started, staged.report.summary_message())
+            if staged.new_skus:
+                _insert_placeholders(cur, staged.new_skus, batch_id)
+            written = _write_rows(cur, staged, batch_id)
+            cur.execute("UPDATE import_batches SET rows_written = ? WHERE batch_id = ?",
+                        [written, batch_id])
+            batch_ids.append(batch_id)
+        return batch_ids
+
+
+def _record_outside(store: Store, reports: list[ImportReport], checksums: list[str],
+                    status: str, started: dt.datetime, message: Message | None = None) -> None:
+    with store.transaction() as cur:
+        for report, checksum in zip(reports, checksums, strict=True):
+            _record(cur, report, checksum, status, 0, started, message or report.summary_message())
+
+
+def import_files(
+    store: Store,
+    files: Sequence[FileToImport],
+    *,
+    today: dt.date | None = None,
+    clear_first: bool = False,
+    settings: Mapping[str, str] | None = None,
+    progress: Progress | None = None,
+    lang: str = "en",
+) -> ImportOutcome:
+    """Validate all `files`, then write all or nothing. `clear_first` empties the data tables
+    and `settings` are stored in the same transaction (reset to demo). `progress` is told how far
+    the import is, in `lang`. Raises StoreError when the database itself fails."""
+
+    def report_progress(fraction: float, step: Message) -> None:
+        if progress is not None:
+            progress(fraction, step.render(lang))
+
+    started = dt.datetime.now()
+    today = today or store.as_of() or dt.date.today()
+    checksums = [file_checksum(f.path) if f.path.is_file() else "" for f in files]
+    staged_all = _validate_all(store, files, today, report_progress, start_empty=clear_first)
+    reports = [s.report for s in staged_all]
+    for report, checksum in zip(reports, checksums, strict=True):
+        if checksum and not clear_first:  # a full reload replaces everything: repeats are expected
+            _note_repeat(store, report, checksum)
+    if not all(s.report.ok for s in staged_all):
+        _record_outside(store, reports, checksums, "refused", started)
+        return ImportOutcome(reports)
+    report_progress(len(files) / (len(files) + 1), Message("imports.progress.writing"))
+    try:
+        batch_ids = _write_all(store, staged_all, checksums, started, clear_first, settings or {})
+    except duckdb.Error as exc:
+        _record_outside(store, reports, checksums, "failed", started,
+                        Message("imports.history.db_error", {"error": str(exc)}))
+        raise StoreError(Message("store.import_failed", {"error": str(exc)})) from exc
+    report_progress(1.0, Message("imports.progress.done"))
+    return ImportOutcome(reports, batch_ids)

@@ -1,0 +1,33 @@
+"""The key figures of the meeting: service rate (taux de service) and stock rotation."""
+
+from sop_core.kpi.filters import KpiFilters, filter_choices
+from sop_core.kpi.service import ServiceSettings, late_lines, service_report, service_summary
+from sop_core.kpi.stock import (
+    StockSettings,
+    abc_xyz_matrix,
+    inventory_value,
+    sku_stock,
+    stock_summary,
+    summarise,
+    total_turnover,
+    turnover,
+    turnover_trend,
+)
+
+__all__ = [
+    "KpiFilters",
+    "ServiceSettings",
+    "StockSettings",
+    "abc_xyz_matrix",
+    "filter_choices",
+    "inventory_value",
+    "late_lines",
+    "service_report",
+    "service_summary",
+    "sku_stock",
+    "stock_summary",
+    "summarise",
+    "total_turnover",
+    "turnover",
+    "turnover_trend",
+]

@@ -1,0 +1,41 @@
+"""The S&OP meeting: executive tiles, agenda, decisions log and the meeting pack."""
+
+from sop_core.meeting.agenda import agenda_text, cycle_figures, cycle_status, cycle_status_text
+from sop_core.meeting.decisions import (
+    DecisionError,
+    close_decision,
+    decisions_of_cycle,
+    open_decisions,
+    overdue,
+    previous_cycle_follow_up,
+    record_decision,
+)
+from sop_core.meeting.executive import KPI_CODES, Tile, cycle_of, previous_cycle, tile_text
+from sop_core.meeting.pack.build import build_pack, pack_as_of, pack_xlsx
+from sop_core.meeting.pack.model import SHEETS, MeetingPack
+from sop_core.meeting.pack.pdf import pack_pdf
+
+__all__ = [
+    "KPI_CODES",
+    "SHEETS",
+    "DecisionError",
+    "MeetingPack",
+    "Tile",
+    "agenda_text",
+    "build_pack",
+    "close_decision",
+    "cycle_figures",
+    "cycle_of",
+    "cycle_status",
+    "cycle_status_text",
+    "decisions_of_cycle",
+    "open_decisions",
+    "overdue",
+    "pack_as_of",
+    "pack_pdf",
+    "pack_xlsx",
+    "previous_cycle",
+    "previous_cycle_follow_up",
+    "record_decision",
+    "tile_text",
+]

@@ -1,0 +1,159 @@
+"""The meeting's agenda of exceptions, generated from the data, and the status of the S&OP cycle.
+
+The agenda lists what the room should talk about first: the largest forecast misses of the last
+closed month, the customers most hurt, the reddest OF, the overloaded weeks ahead, the stock-out
+risks and the overstock. At most `PER_KIND` of each, red before orange, each pointing to the page
+that explains it. Items are data (kind, subject, figure); `agenda_text` words them in a language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from sop_core.common import (
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    format_week,
+    status_label,
+    translate,
+)
+from sop_core.data import Store, load_preferences
+from sop_core.forecast import accuracy_frame, cycle_start, next_period
+from sop_core.kpi import KpiFilters, ServiceSettings, StockSettings, service_report, sku_stock
+from sop_core.meeting.executive import LOAD_WEEKS, SERVICE_MONTHS, Tile, cycle_tiles
+from sop_core.production import ProductionReport, open_production
+
+PER_KIND = 2
+AGENDA_COLUMNS = ("kind", "status", "subject", "week", "figure", "page")
+KIND_PAGES = {"forecast_miss": "pages/3_Forecast_accuracy.py", "customer_hurt": "pages/4_Service_rate.py",
+              "red_order": "pages/6_Production_delays.py", "overload": "pages/6_Production_delays.py",
+              "stockout": "pages/5_Stock_rotation.py", "overstock": "pages/5_Stock_rotation.py"}
+
+
+def _items(kind: str, frame: pd.DataFrame, subject: str, figure: str, status: str | pd.Series,
+           week: str | None = None) -> pd.DataFrame:
+    """The first `PER_KIND` rows of `frame` as agenda items; `week` names the column of the week
+    the item is about (labelled in the reader's language by `agenda_text`)."""
+    top = frame.head(PER_KIND)
+    return pd.DataFrame({"kind": kind, "status": status if isinstance(status, str) else status.loc[top.index],
+                         "subject": top[subject].astype(str),
+                         "week": pd.to_datetime(top[week]) if week else pd.NaT,
+                         "figure": top[figure].astype(float), "page": KIND_PAGES[kind]})
+
+
+def _forecast_misses(store: Store, as_of: dt.date) -> pd.DataFrame:
+    frame = accuracy_frame(store, "month", as_of)
+    if frame.empty:
+        return frame
+    last = frame[frame["period"] == frame["period"].max()]
+    misses = (last.assign(error=(last["final"] - last["actual"]).abs())
+              .groupby("sku", as_index=False)[["error", "actual"]].mean())
+    misses["wape"] = misses["error"] / misses["actual"].where(misses["actual"] > 0)
+    misses = misses.sort_values("error", ascending=False)
+    return _items("forecast_miss", misses.fillna({"wape": 1.0}), "sku", "wape", "orange")
+
+
+def _customers_hurt(store: Store, as_of: dt.date) -> pd.DataFrame:
+    window = KpiFilters(start=next_period(as_of.replace(day=1), "month", -SERVICE_MONTHS),
+                        end=as_of - dt.timedelta(days=1))
+    report = service_report(store, as_of, window, load_preferences(store, ServiceSettings, "service"))
+    hurt = report.customers_most_hurt()
+    hurt = hurt[hurt["status"].isin(["red", "orange"])]
+    return _items("customer_hurt", hurt, "key", "otif", hurt["status"])
+
+
+def _production(report: ProductionReport, as_of: dt.date) -> list[pd.DataFrame]:
+    red = report.orders[report.orders["status"] == "red"].sort_values("delay_days", ascending=False)
+    horizon = pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS)
+    load = report.load[(pd.to_datetime(report.load["week"]) < horizon) & (report.load["load_pct"] > 1)]
+    load = load.sort_values("load_pct", ascending=False)
+    red = red.assign(subject=red["mo_id"] + " · " + red["workshop"])
+    return [_items("red_order", red, "subject", "delay_days", "red"),
+            _items("overload", load, "workshop", "load_pct", "red", week="week")]
+
+
+def _stock(store: Store, as_of: dt.date) -> list[pd.DataFrame]:
+    skus = sku_stock(store, as_of, settings=load_preferences(store, StockSettings, "stock"))
+    short = skus[skus["status"] == "understock"].sort_values("annual_value", ascending=False)
+    over = skus[skus["status"] == "overstock"].sort_values("value", ascending=False)
+    return [_items("stockout", short, "sku", "coverage_days", "red"),
+            _items("overstock", over, "sku", "value", "orange")]
+
+
+def exceptions_agenda(store: Store, as_of: dt.date, production: ProductionReport | None = None) -> pd.DataFrame:
+    """The top exceptions of the cycle, red first, in the order of the meeting; `production` is
+    `delays.open_production(store, as_of)` when the caller already has it."""
+    counts = store.row_counts()
+    parts = []
+    if store.scalar("SELECT count(*) FROM forecast_snapshots"):
+        parts.append(_forecast_misses(store, as_of))
+    if counts.get("orders"):
+        parts.append(_customers_hurt(store, as_of))
+    report = production if production is not None else open_production(store, as_of)
+    if report is not None:
+        parts += _production(report, as_of)
+    if counts.get("stock"):
+        parts += _stock(store, as_of)
+    frame = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=AGENDA_COLUMNS)], ignore_index=True)
+    order = {"red": 0, "orange": 1}
+    return (frame.assign(_rank=frame["status"].map(order)).sort_values("_rank", kind="stable")
+            .drop(columns="_rank").reset_index(drop=True)[list(AGENDA_COLUMNS)])
+
+
+def cycle_figures(store: Store, as_of: dt.date) -> tuple[list[Tile], pd.DataFrame]:
+    """The home page's tiles and agenda, from one projection of the open OF."""
+    production = open_production(store, as_of)
+    return cycle_tiles(store, as_of, production), exceptions_agenda(store, as_of, production)
+
+
+def _figure(kind: str, value: float, lang: str) -> str:
+    if kind in ("forecast_miss", "customer_hurt", "overload"):
+        return format_percent(value, lang, 0)
+    if kind == "overstock":
+        return format_money(value, lang)
+    return format_number(value, lang, 0)
+
+
+def agenda_text(item: pd.Series, lang: str) -> str:
+    """One agenda line: "✖ rouge · Client X : OTIF 62 %"."""
+    subject = str(item["subject"])
+    if pd.notna(item["week"]):
+        subject += " · " + format_week(pd.Timestamp(item["week"]).date(), lang)
+    text = translate(f"agenda.{item['kind']}", lang, subject=subject,
+                     figure=_figure(str(item["kind"]), float(item["figure"]), lang))
+    return f"{status_label(item['status'], lang)} · {text}"
+
+
+CYCLE_STEPS = ("data_imported", "forecast_frozen", "scenarios_reviewed", "decisions_taken", "pack_issued")
+
+
+def cycle_status(store: Store, cycle: str) -> dict[str, str | None]:
+    """Each step of the cycle: the ISO date it was last done, or None.
+
+    Imported data and reviewed scenarios count from the first day of the cycle month; the frozen
+    forecast, the decisions and the pack are those of the cycle itself."""
+    first = cycle_start(cycle)
+    day = store.row(
+        "SELECT (SELECT max(finished_at) FROM import_batches WHERE status = 'ok' AND finished_at >= ?), "
+        "(SELECT max(frozen_at) FROM forecast_snapshots WHERE cycle = ?), "
+        "(SELECT max(created_at) FROM scenarios WHERE created_at >= ? OR decision_cycle = ?), "
+        "(SELECT max(created_at) FROM decisions WHERE cycle = ?), "
+        "(SELECT max(recorded_at) FROM cycle_kpis WHERE cycle = ?)",
+        [first, cycle, first, cycle, cycle, cycle])
+    return {step: None if value is None else pd.Timestamp(value).date().isoformat()
+            for step, value in zip(CYCLE_STEPS, day, strict=True)}
+
+
+def cycle_status_text(status: dict[str, str | None], lang: str) -> list[tuple[str, bool, str]]:
+    """(step name, done, detail) in `lang`, for the home page and the pack."""
+    rows = []
+    for step in CYCLE_STEPS:
+        done = status.get(step)
+        detail = (translate("cycle.done_on", lang, date=format_date(dt.date.fromisoformat(done), lang)) if done
+                  else translate("cycle.not_yet", lang))
+        rows.append((translate(f"cycle.{step}", lang), done is not None, detail))
+    return rows

@@ -1,0 +1,181 @@
+"""The meeting pack (dossier de réunion) of an S&OP cycle: one call gathers what the meeting looks
+at, and it comes out as a PDF to project or print and as an Excel workbook of the tables behind it.
+
+`build_pack` reads everything once (the KPI tiles, the exceptions agenda, the cycle's status, the
+baseline against up to `MAX_SCENARIOS` saved scenarios, the decisions and the charts' figures) and
+records the cycle's KPI figures: issuing the pack is the "pack issued" step of the cycle, and the
+next cycle's tiles show their change against these figures. `pack_pdf` and `pack_xlsx` only lay
+out what the pack holds, in the pack's language.
+
+The pack of the current cycle is as of the store's as-of date (its data, else today); a past
+cycle's pack is a reprint as of the last day of its month and leaves the recorded figures alone (a
+figure recomputed today is not what that meeting saw). A future cycle has no pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+
+from sop_core.common import (
+    Message,
+    MessageError,
+    check_language,
+    status_label,
+    translate,
+    translated_headers,
+    workbook_bytes,
+)
+from sop_core.data import Store, load_preferences
+from sop_core.forecast import cycle_start, next_period
+from sop_core.kpi import ServiceSettings
+from sop_core.meeting.agenda import cycle_status, exceptions_agenda
+from sop_core.meeting.decisions import decisions_of_cycle, previous_cycle_follow_up
+from sop_core.meeting.executive import ExecutiveTargets, cycle_of, cycle_tiles, record_cycle_kpis
+from sop_core.meeting.pack.charts import accuracy_chart, load_chart, service_chart, stock_chart
+from sop_core.meeting.pack.model import MAX_SCENARIOS, SHEETS, MeetingPack
+from sop_core.meeting.pack.tables import (
+    accuracy_by_month,
+    agenda_table,
+    decisions_table,
+    kpi_table,
+    load_by_week,
+    scenario_table,
+    service_by_month,
+    status_table,
+    stock_by_family,
+)
+from sop_core.production import open_production
+from sop_core.whatif import (
+    BASELINE,
+    Scenario,
+    ScenarioError,
+    compare,
+    plan_from_store,
+    saved_scenarios,
+    scenario_from_json,
+    simulate,
+    validate,
+)
+
+__all__ = ["build_pack", "pack_as_of", "pack_xlsx"]
+
+Progress = Callable[[float, str], None]
+
+
+def pack_as_of(store: Store, cycle: str, as_of: dt.date | None = None) -> dt.date:
+    """The day the pack of `cycle` is as of: `as_of` when given (it must fall in the cycle's month),
+    the store's as-of (else today) for the current cycle, the month's last day for a past one.
+    ValueError for a malformed cycle or one still in the future."""
+    first = cycle_start(cycle)
+    last = next_period(first, "month", 1) - dt.timedelta(days=1)
+    if as_of is not None:
+        if not first <= as_of <= last:
+            raise MessageError(Message("cycle.error.as_of_outside", {"as_of": as_of, "cycle": cycle}))
+        return as_of
+    today = store.as_of() or dt.date.today()
+    current = cycle_of(today)
+    if cycle > current:
+        raise MessageError(Message("cycle.error.future", {"cycle": cycle, "as_of": today, "current": current}))
+    return today if cycle == current else last
+
+
+def _compared(store: Store, cycle: str,
+              as_of: dt.date) -> tuple[pd.DataFrame, str | None, list[tuple[str, ScenarioError]]]:
+    """The baseline and up to `MAX_SCENARIOS` saved scenarios (the one decided at `cycle` first, then
+    the newest) played on the plan of `as_of`: compare's rows (none without a plan), the decided
+    scenario's name, and the (name, error) of those that could not be played."""
+    counts = store.row_counts()
+    if not counts.get("production_orders") or not counts.get("workshops"):
+        return pd.DataFrame(), None, []
+    saved = saved_scenarios(store)
+    saved = saved.assign(_decided=saved["decision_cycle"] == cycle).sort_values("_decided", ascending=False,
+                                                                                  kind="stable")
+    decided = str(saved["name"].iloc[0]) if len(saved) and bool(saved["_decided"].iloc[0]) else None
+    plan = plan_from_store(store, as_of)
+    baseline = simulate(plan, Scenario(BASELINE))
+    results, skipped = [baseline], []
+    for row in saved.head(MAX_SCENARIOS).itertuples():
+        try:
+            scenario = scenario_from_json(str(row.scenario_json))
+            validate(plan, scenario)
+            results.append(simulate(plan, scenario, baseline))
+        except ScenarioError as exc:
+            skipped.append((str(row.name), exc))
+    return compare(results), decided, skipped
+
+
+def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A chart table for the workbook: its status codes as words."""
+    if "status" not in frame:
+        return frame
+    return frame.assign(status=[status_label(s, lang) if isinstance(s, str) else None for s in frame["status"]])
+
+
+def _charts(tables: Mapping[str, pd.DataFrame], store: Store, lang: str) -> tuple[tuple[str, dict[str, Any]], ...]:
+    charts: list[tuple[str, dict[str, Any]]] = []
+    if len(tables["service"]):
+        target = load_preferences(store, ServiceSettings, "service").target
+        charts.append(("service", service_chart(tables["service"], target, lang)))
+    if len(tables["accuracy"]):
+        target = load_preferences(store, ExecutiveTargets, "executive").accuracy
+        charts.append(("accuracy", accuracy_chart(tables["accuracy"], target, lang)))
+    if len(tables["load"]):
+        charts.append(("load", load_chart(tables["load"], lang)))
+    if len(tables["stock"]):
+        charts.append(("stock", stock_chart(tables["stock"], lang)))
+    return tuple(charts)
+
+
+def build_pack(store: Store, cycle: str, lang: str, as_of: dt.date | None = None,
+               progress: Progress | None = None) -> MeetingPack:
+    """The pack of `cycle` in `lang`; records the cycle's KPI figures when it is the current cycle.
+    `progress(fraction, text)` is told each step (for a progress bar)."""
+    check_language(lang)
+    day = pack_as_of(store, cycle, as_of)
+    current = cycle == cycle_of(store.as_of() or dt.date.today())
+
+    def step(fraction: float, key: str) -> None:
+        if progress is not None:
+            progress(fraction, translate(f"pack.progress.{key}", lang))
+
+    step(0.0, "tiles")
+    production = open_production(store, day)
+    tiles = tuple(cycle_tiles(store, day, production))
+    step(0.25, "agenda")
+    agenda = exceptions_agenda(store, day, production)
+    step(0.4, "scenarios")
+    compared, decided, skipped = _compared(store, cycle, day)
+    notes = [translate("pack.scenarios.skipped", lang, name=name, reason=error.render(lang)) for name, error in skipped]
+    if not len(compared):
+        notes.append(translate("pack.scenarios.no_plan", lang))
+    elif len(compared) == 1 and not skipped:
+        notes.append(translate("pack.scenarios.none", lang))
+    step(0.6, "decisions")
+    decisions, follow_up = decisions_of_cycle(store, cycle), previous_cycle_follow_up(store, cycle)
+    step(0.7, "charts")
+    figures = {"service": service_by_month(store, day), "accuracy": accuracy_by_month(store, day),
+               "load": load_by_week(store, day, production), "stock": stock_by_family(store, day)}
+    if current:  # everything read: the pack is issued, its status says so
+        record_cycle_kpis(store, cycle, list(tiles))
+    status = cycle_status(store, cycle)
+    scenarios = scenario_table(compared, decided, BASELINE, lang) if len(compared) else compared
+    tables = {"kpis": kpi_table(tiles, lang), "agenda": agenda_table(agenda, lang),
+              "cycle_status": status_table(status, lang), "scenarios": scenarios,
+              "decisions": decisions_table(decisions, lang), "follow_up": decisions_table(follow_up, lang),
+              **{code: _labelled(frame, lang) for code, frame in figures.items()}}
+    charts = _charts(figures, store, lang)
+    step(1.0, "done")
+    return MeetingPack(cycle=cycle, as_of=day, lang=lang, tiles=tiles, agenda=agenda, status=status,
+                       scenarios=scenarios, decisions=tables["decisions"], follow_up=tables["follow_up"],
+                       tables=tables, charts=charts, notes=tuple(notes), recorded=current)
+
+
+def pack_xlsx(pack: MeetingPack) -> bytes:
+    """The workbook: one sheet per table of the pack, headers in the pack's language, every text cell
+    neutralised against formula injection (`exports.workbook_bytes`)."""
+    return workbook_bytes({translate(f"pack.sheet.{code}", pack.lang): translated_headers(pack.tables[code], pack.lang)
+                           for code in SHEETS})

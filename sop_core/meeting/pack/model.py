@@ -1,0 +1,41 @@
+"""What a meeting pack holds, computed once by `build`, laid out by `pdf` and the workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sop_core.meeting.executive import Tile
+
+__all__ = ["MAX_SCENARIOS", "SHEETS", "MeetingPack"]
+
+MAX_SCENARIOS = 4
+# The workbook's sheets, in order: a table of the pack each (`pack.sheet.<code>` names them).
+SHEETS = ("kpis", "agenda", "cycle_status", "scenarios", "decisions", "follow_up", "service", "accuracy", "load",
+          "stock")
+
+
+@dataclass(frozen=True)
+class MeetingPack:
+    """Everything the pack shows, computed once. `tables` (one per `SHEETS` code) hold the workbook's
+    cells in the pack's language under sop_core's column names; `charts` are (code, Vega-Lite spec);
+    `notes` are sentences the PDF adds (a scenario that could not be played, no scenario saved)."""
+
+    cycle: str
+    as_of: dt.date
+    lang: str
+    tiles: tuple[Tile, ...]
+    agenda: pd.DataFrame
+    status: Mapping[str, str | None]
+    scenarios: pd.DataFrame
+    decisions: pd.DataFrame
+    follow_up: pd.DataFrame
+    tables: Mapping[str, pd.DataFrame]
+    charts: tuple[tuple[str, dict[str, Any]], ...]
+    notes: tuple[str, ...] = ()
+    recorded: bool = False
+    issued_at: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))

@@ -1,0 +1,258 @@
+"""The meeting pack as a PDF, A4 landscape for the projector and the printer: the KPI tiles and the
+cycle's progress, the charts, the exceptions agenda, the scenarios compared and the decisions, a
+section a page, in the pack's language. Charts are rendered offline by vl-convert.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import pandas as pd
+import vl_convert
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from sop_core.common import (
+    STATUS_COLORS,
+    format_date,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+    translate,
+)
+from sop_core.forecast import cycle_start
+from sop_core.meeting.agenda import agenda_text, cycle_status_text
+from sop_core.meeting.executive import Tile, tile_text
+from sop_core.meeting.pack.model import MeetingPack
+
+# DejaVu Sans comes with matplotlib (a prophet dependency, so always installed). The PDF core fonts
+# only know Latin-1: DejaVu has €, the status symbols ✔ ▲ ✖, the minus sign and the no-break spaces
+# of French numbers, and using it spares the project shipping a font file.
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT = "DejaVu"
+MARGIN, PAGE_W, PAGE_H = 12.0, 297.0, 210.0
+INNER = PAGE_W - 2 * MARGIN
+GREY, DARK, LIGHT, NO_STATUS = (110, 110, 110), (30, 30, 30), (244, 244, 244), (170, 170, 170)
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+@lru_cache(maxsize=1)
+def _chart_fonts() -> None:
+    """vl-convert draws with the PDF's font too, whatever fonts the machine has."""
+    vl_convert.register_font_directory(str(FONT_DIR))
+
+
+def chart_png(spec: dict[str, Any]) -> bytes:
+    _chart_fonts()
+    png: bytes = vl_convert.vegalite_to_png(spec, scale=2)
+    return png
+
+
+class _Pdf(FPDF):
+    def __init__(self, cycle: str, lang: str) -> None:
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.cycle, self.lang = cycle, lang
+        self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONT_DIR / "DejaVuSans-Bold.ttf")
+        self.set_margins(MARGIN, MARGIN, MARGIN)
+        self.set_auto_page_break(True, margin=15)
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.text_style(8, GREY)
+        # {nb} is fpdf's alias for the page count, filled in when the document is closed.
+        self.cell(0, 5, translate("pack.footer", self.lang, cycle=self.cycle, page=self.page_no(), pages="{nb}"),
+                  align="C")
+
+    def text_style(self, size: float, color: tuple[int, int, int] = DARK, bold: bool = False) -> None:
+        self.set_font(FONT, "B" if bold else "", size)
+        self.set_text_color(*color)
+
+    def fitted(self, width: float, height: float, text: str, size: float, bold: bool = False,
+               color: tuple[int, int, int] = DARK) -> None:
+        """One line of `text`, its font shrunk until it fits `width`."""
+        self.text_style(size, color, bold)
+        while size > 6 and self.get_string_width(text) > width:
+            size -= 0.5
+            self.set_font(FONT, "B" if bold else "", size)
+        self.cell(width, height, text)
+
+    def heading(self, text: str, caption: str | None = None) -> None:
+        self.text_style(16, DARK, bold=True)
+        self.cell(0, 9, text, new_x="LMARGIN", new_y="NEXT")
+        if caption:
+            self.text_style(9.5, GREY)
+            self.multi_cell(0, 5, caption, align="L", new_x="LMARGIN", new_y="NEXT")
+        self.ln(2)
+
+    def paragraph(self, text: str, size: float = 10.5) -> None:
+        self.text_style(size, DARK)
+        self.multi_cell(0, 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+
+    def grid(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
+             right: frozenset[int] = frozenset()) -> None:
+        """A table with a grey heading row; columns in `right` aligned right (numbers)."""
+        self.text_style(9)
+        style = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
+        with self.table(col_widths=tuple(widths), width=INNER, line_height=5.5, headings_style=style,
+                        text_align="LEFT", padding=1.2) as table:
+            for line in (headers, *rows):
+                row = table.row()
+                for i, value in enumerate(line):
+                    row.cell(value, align="RIGHT" if i in right else "LEFT")
+        self.ln(4)
+
+
+def _tile(pdf: _Pdf, tile: Tile, lang: str, x: float, y: float, w: float, h: float) -> None:
+    text = tile_text(tile, lang)
+    pdf.set_fill_color(*LIGHT)
+    pdf.rect(x, y, w, h, style="F")
+    pdf.set_fill_color(*(_rgb(STATUS_COLORS[tile.status]) if tile.status else NO_STATUS))
+    pdf.rect(x, y, 2.5, h, style="F")
+    inner = w - 8
+    pdf.set_xy(x + 5, y + 3)
+    pdf.fitted(inner, 5, text.label, 10, bold=True)
+    pdf.set_xy(x + 5, y + 9.5)
+    pdf.fitted(inner, 11, text.value, 24, bold=True)
+    pdf.set_xy(x + 5, y + 22)
+    pdf.fitted(inner, 5, text.status, 10.5)
+    pdf.set_xy(x + 5, y + 28)
+    pdf.fitted(inner, 4.5, text.target, 8.5, color=GREY)
+    if text.change:
+        pdf.set_xy(x + 5, y + 33)
+        pdf.text_style(8.5, GREY)
+        pdf.multi_cell(inner, 4.2, text.change, align="L")
+
+
+def _status_box(pdf: _Pdf, pack: MeetingPack, x: float, y: float, w: float, h: float) -> None:
+    pdf.set_draw_color(200, 200, 200)
+    pdf.rect(x, y, w, h)
+    pdf.set_xy(x + 4, y + 3)
+    pdf.fitted(w - 8, 5, translate("pack.cycle_status", pack.lang), 10, bold=True)
+    for i, (step, done, detail) in enumerate(cycle_status_text(dict(pack.status), pack.lang)):
+        pdf.set_xy(x + 4, y + 10 + 7.4 * i)
+        pdf.fitted(w - 8, 3.8, f"{'✔' if done else '○'} {step}", 8.5, bold=done)
+        pdf.set_xy(x + 8, y + 13.6 + 7.4 * i)
+        pdf.fitted(w - 12, 3.4, detail, 7.5, color=GREY)
+
+
+def _cover(pdf: _Pdf, pack: MeetingPack) -> None:
+    lang = pack.lang
+    pdf.add_page()
+    pdf.text_style(20, DARK, bold=True)
+    pdf.cell(0, 11, translate("pack.title", lang, month=format_month(cycle_start(pack.cycle), lang)),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.text_style(10.5, GREY)
+    pdf.cell(0, 6, translate("pack.subtitle", lang, cycle=pack.cycle, as_of=format_date(pack.as_of, lang),
+                             issued=format_date(pack.issued_at.date(), lang)), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.heading(translate("pack.kpis", lang))
+    gap, columns, h = 4.0, 4, 54.0
+    w = (INNER - gap * (columns - 1)) / columns
+    top = pdf.get_y()
+    for i, tile in enumerate(pack.tiles):
+        _tile(pdf, tile, lang, MARGIN + (i % columns) * (w + gap), top + (i // columns) * (h + gap), w, h)
+    slot = len(pack.tiles)
+    _status_box(pdf, pack, MARGIN + (slot % columns) * (w + gap), top + (slot // columns) * (h + gap), w, h)
+
+
+def _charts(pdf: _Pdf, pack: MeetingPack) -> None:
+    if not pack.charts:
+        return
+    pdf.add_page()
+    pdf.heading(translate("pack.charts", pack.lang))
+    gap = 6.0
+    w, h, top = (INNER - gap) / 2, (PAGE_H - pdf.get_y() - 16 - gap) / 2, pdf.get_y()
+    for i, (_, spec) in enumerate(pack.charts):
+        pdf.image(io.BytesIO(chart_png(spec)), x=MARGIN + (i % 2) * (w + gap), y=top + (i // 2) * (h + gap),
+                  w=w, h=h, keep_aspect_ratio=True)
+
+
+def _agenda(pdf: _Pdf, pack: MeetingPack) -> None:
+    pdf.add_page()
+    pdf.heading(translate("pack.agenda", pack.lang), translate("pack.agenda.caption", pack.lang))
+    if pack.agenda.empty:
+        pdf.paragraph(translate("pack.agenda.none", pack.lang))
+    for number, (_, item) in enumerate(pack.agenda.iterrows(), start=1):
+        y = pdf.get_y()
+        pdf.set_fill_color(*_rgb(STATUS_COLORS.get(str(item["status"]), "#AAAAAA")))
+        pdf.rect(MARGIN, y + 1.2, 3.5, 5, style="F")
+        pdf.set_x(MARGIN + 6)
+        pdf.text_style(11)
+        pdf.multi_cell(INNER - 6, 7.5, f"{number}. {agenda_text(item, pack.lang)}", align="L", new_x="LMARGIN",
+                       new_y="NEXT")
+
+
+def _cell(value: Any, kind: str, lang: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return "–"
+    formats: dict[str, Callable[[Any], str]] = {
+        "money": lambda v: format_money(float(v), lang), "percent": lambda v: format_percent(float(v), lang, 1),
+        "number": lambda v: format_number(float(v), lang, 0),
+        "date": lambda v: format_date(pd.Timestamp(v).date(), lang)}
+    return formats[kind](value) if kind in formats else str(value)
+
+
+# (column, format, width) of the PDF's tables; numbers aligned right.
+SCENARIO_COLUMNS = (("scenario", "text", 44), ("decided", "text", 16), ("total_cost", "money", 24),
+                    ("late_days", "number", 20), ("late_days_avoided", "number", 24),
+                    ("cost_per_late_day_avoided", "money", 30), ("red_orders", "number", 16),
+                    ("projected_on_time_rate", "percent", 28), ("lines_at_risk", "number", 26),
+                    ("subcontracted_hours", "number", 32))
+DECISION_COLUMNS = (("decision_id", "text", 12), ("cycle", "text", 18), ("what", "text", 78), ("owner", "text", 30),
+                    ("due", "date", 24), ("link", "text", 34), ("status", "text", 24), ("outcome", "text", 53))
+NUMERIC = frozenset({"money", "number", "percent"})
+
+
+def _table(pdf: _Pdf, frame: pd.DataFrame, columns: Sequence[tuple[str, str, float]], lang: str) -> None:
+    columns = [c for c in columns if c[0] in frame.columns]
+    rows = [[_cell(record[name], kind, lang) for name, kind, _ in columns] for record in frame.to_dict("records")]
+    pdf.grid([translate(f"col.{name}", lang) for name, _, _ in columns], rows, [w for *_, w in columns],
+             frozenset(i for i, (_, kind, _) in enumerate(columns) if kind in NUMERIC))
+
+
+def _scenarios(pdf: _Pdf, pack: MeetingPack) -> None:
+    pdf.add_page()
+    pdf.heading(translate("pack.scenarios", pack.lang),
+                translate("pack.scenarios.caption", pack.lang, date=format_date(pack.as_of, pack.lang)))
+    for note in pack.notes:
+        pdf.paragraph(note, size=10)
+    pdf.ln(2)
+    if len(pack.scenarios):
+        _table(pdf, pack.scenarios, SCENARIO_COLUMNS, pack.lang)
+
+
+def _decisions(pdf: _Pdf, pack: MeetingPack) -> None:
+    lang = pack.lang
+    pdf.add_page()
+    pdf.heading(translate("pack.decisions", lang, cycle=pack.cycle), translate("decisions.of_cycle_caption", lang))
+    if pack.decisions.empty:
+        pdf.paragraph(translate("decisions.none_of_cycle", lang))
+    else:
+        _table(pdf, pack.decisions, [c for c in DECISION_COLUMNS if c[0] != "cycle"], lang)
+    pdf.ln(3)
+    pdf.heading(translate("decisions.follow_up", lang), translate("decisions.follow_up_caption", lang))
+    if pack.follow_up.empty:
+        pdf.paragraph(translate("decisions.none_follow_up", lang))
+    else:
+        _table(pdf, pack.follow_up, DECISION_COLUMNS, lang)
+
+
+def pack_pdf(pack: MeetingPack) -> bytes:
+    """The pack as PDF bytes: tiles and cycle status, charts, agenda, scenarios, decisions."""
+    pdf = _Pdf(pack.cycle, pack.lang)
+    pdf.set_title(translate("pack.title", pack.lang, month=format_month(cycle_start(pack.cycle), pack.lang)))
+    pdf.set_lang(pack.lang)
+    pdf.set_creator("sop_core")
+    for section in (_cover, _charts, _agenda, _scenarios, _decisions):
+        section(pdf, pack)
+    return bytes(pdf.output())

@@ -1,0 +1,123 @@
+"""The tables of the meeting pack: the figures behind its charts, read from the store, and the pack's
+objects (tiles, agenda, cycle status, decisions, scenarios) as rows for the workbook.
+
+Chart tables keep their status codes (the charts colour them); workbook tables hold the texts of the
+pack's language in columns named as sop_core's frames name them, so that `exports.translated_headers`
+finds their `col.<column>` headers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pandas as pd
+
+from sop_core.common import status_label, translate
+from sop_core.data import Store, load_preferences
+from sop_core.forecast import accuracy_report, next_period
+from sop_core.kpi import KpiFilters, ServiceSettings, inventory_value, service_report
+from sop_core.meeting.agenda import agenda_text, cycle_status_text
+from sop_core.meeting.executive import ExecutiveTargets, Tile, judged, tile_text
+from sop_core.production import ProductionReport
+
+HISTORY_MONTHS = 12  # the charts' look back: a year, to see the season
+LOAD_WEEKS_AHEAD = 13  # a quarter of load ahead
+
+SERVICE_COLUMNS = ("month", "lines", "on_time", "in_full", "otif", "status")
+ACCURACY_COLUMNS = ("month", "actual", "forecast", "wape", "accuracy", "bias_pct", "n", "status")
+LOAD_COLUMNS = ("workshop", "week", "capacity_hours", "load_hours", "overload_hours", "load_pct", "status")
+STOCK_COLUMNS = ("date", "family", "units", "value")
+
+
+def service_by_month(store: Store, as_of: dt.date) -> pd.DataFrame:
+    """OTIF of each of the last complete months before `as_of`, judged against the service target."""
+    if not store.scalar("SELECT count(*) FROM orders"):
+        return pd.DataFrame(columns=SERVICE_COLUMNS)
+    window = KpiFilters(start=next_period(as_of.replace(day=1), "month", -HISTORY_MONTHS),
+                        end=as_of - dt.timedelta(days=1))
+    report = service_report(store, as_of, window, load_preferences(store, ServiceSettings, "service"))
+    frame = report.by["month"].rename(columns={"key": "month"})
+    return frame[frame["month"] < pd.Timestamp(as_of.replace(day=1))][list(SERVICE_COLUMNS)].reset_index(drop=True)
+
+
+def accuracy_by_month(store: Store, as_of: dt.date) -> pd.DataFrame:
+    """Accuracy and bias of the frozen forecasts, per closed month (empty without frozen cycles)."""
+    if not store.scalar("SELECT count(*) FROM forecast_snapshots"):
+        return pd.DataFrame(columns=ACCURACY_COLUMNS)
+    targets = load_preferences(store, ExecutiveTargets, "executive")
+    frame = accuracy_report(store, "month", as_of)["by_month"].rename(columns={"period": "month"})
+    frame = frame.tail(HISTORY_MONTHS).reset_index(drop=True)
+    frame["status"] = [judged(float(a), targets.accuracy, targets.accuracy_orange) for a in frame["accuracy"]]
+    return frame[list(ACCURACY_COLUMNS)]
+
+
+def load_by_week(store: Store, as_of: dt.date, production: ProductionReport | None) -> pd.DataFrame:
+    """Load against capacity per workshop over the weeks ahead, judged as the load tile is;
+    `production` is `delays.open_production(store, as_of)`."""
+    if production is None:
+        return pd.DataFrame(columns=LOAD_COLUMNS)
+    targets = load_preferences(store, ExecutiveTargets, "executive")
+    load = production.load[pd.to_datetime(production.load["week"])
+                           < pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS_AHEAD)]
+    load = load.assign(status=[None if pd.isna(p) else judged(float(p), targets.load, targets.load_orange, False)
+                               for p in load["load_pct"]])
+    return load[list(LOAD_COLUMNS)].reset_index(drop=True)
+
+
+def stock_by_family(store: Store, as_of: dt.date) -> pd.DataFrame:
+    """Stock units and value at cost per family at the last `HISTORY_MONTHS` snapshot dates."""
+    if not store.scalar("SELECT count(*) FROM stock"):
+        return pd.DataFrame(columns=STOCK_COLUMNS)
+    frame = inventory_value(store, as_of, by="family").rename(columns={"key": "family"})
+    dates = sorted(frame["date"].unique())[-HISTORY_MONTHS:]
+    return frame[frame["date"].isin(dates)][list(STOCK_COLUMNS)].reset_index(drop=True)
+
+
+def kpi_table(tiles: tuple[Tile, ...], lang: str) -> pd.DataFrame:
+    """One row per tile: its figures as numbers (fractions, days, counts, euros) and as the tile shows them."""
+    rows = []
+    for tile in tiles:
+        text = tile_text(tile, lang)
+        rows.append({"kpi": text.label, "value": tile.value, "shown": text.value, "target": tile.target,
+                     "status": text.status, "previous": tile.previous, "change": tile.change,
+                     "previous_source": None if tile.previous_source is None
+                     else translate(f"kpi.source.{tile.previous_source}", lang)})
+    return pd.DataFrame(rows, columns=["kpi", "value", "shown", "target", "status", "previous", "change",
+                                       "previous_source"]).astype({"value": float, "previous": float, "change": float})
+
+
+def agenda_table(agenda: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The agenda as the PDF words it, with its subject and figure apart."""
+    return pd.DataFrame({
+        "status": [status_label(s, lang) for s in agenda["status"]],
+        "exception": [translate(f"pack.kind.{k}", lang) for k in agenda["kind"]],
+        "subject": agenda["subject"].astype(str), "figure": agenda["figure"].astype(float),
+        "item": [agenda_text(row, lang) for _, row in agenda.iterrows()]},
+        columns=["status", "exception", "subject", "figure", "item"])
+
+
+def status_table(status: Mapping[str, str | None], lang: str) -> pd.DataFrame:
+    steps = cycle_status_text(dict(status), lang)
+    return pd.DataFrame({"step": [s[0] for s in steps], "done": ["✔" if s[1] else "" for s in steps],
+                         "detail": [s[2] for s in steps]})
+
+
+def decisions_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Decisions with their status and link in words (a KPI link as the KPI's name)."""
+    out = frame.copy()
+    out["status"] = [translate(f"decisions.status.{s}", lang) for s in frame["status"]]
+    out["link"] = [translate(f"kpi.{link}", lang) if kind == "kpi" else link
+                   for kind, link in zip(frame["link_kind"], frame["link"], strict=True)]
+    out["link_kind"] = [None if pd.isna(k) else translate(f"decisions.link_kind.{k}", lang)
+                        for k in frame["link_kind"]]
+    return out
+
+
+def scenario_table(compared: pd.DataFrame, decided: str | None, baseline: str, lang: str) -> pd.DataFrame:
+    """`simulation.compare`'s rows, the baseline named in words and the decided scenario marked."""
+    out = compared.copy()
+    out.insert(1, "decided", ["✔" if decided is not None and name == decided else "" for name in out["scenario"]])
+    out["scenario"] = [translate("pack.baseline", lang) if i == 0 and name == baseline else name
+                       for i, name in enumerate(out["scenario"])]
+    return out

@@ -1,0 +1,49 @@
+"""The one bridge between Streamlit and `sop_core`: the session's store and cache (`session`), its
+language and formats (`text`), what surrounds every page (`chrome`) and the shared widgets
+(`widgets`). Pages import these names from `sop_ui`, never from its modules.
+
+Every text goes through `t(key)` in the session's language (French by default), numbers and dates
+through `num`, `pct`, `money`, `date`; charts through `show_chart` (language formats, large fonts in
+meeting mode) and tables through `show_table` (translated headers, numbers in the language).
+"""
+
+from sop_ui.chrome import APP_TITLE, PAGES, page_of, page_setup, require_data
+from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
+from sop_ui.text import column_label, date, lang, money, num, pct, status_label, t
+from sop_ui.widgets import (
+    PERIOD_MONTHS,
+    downloads,
+    kpi_filters,
+    progress_bar,
+    run_forecast_with_progress,
+    show_chart,
+    show_table,
+)
+
+__all__ = [
+    "APP_TITLE",
+    "PAGES",
+    "PERIOD_MONTHS",
+    "as_of",
+    "column_label",
+    "compute",
+    "data_version",
+    "date",
+    "downloads",
+    "get_store",
+    "kpi_filters",
+    "lang",
+    "meeting_mode",
+    "money",
+    "num",
+    "page_of",
+    "page_setup",
+    "pct",
+    "progress_bar",
+    "require_data",
+    "run_forecast_with_progress",
+    "show_chart",
+    "show_table",
+    "status_label",
+    "t",
+]

@@ -1,0 +1,137 @@
+"""The widgets pages share: the KPI filters, charts, tables, downloads and the progress bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from sop_core.common import TABLE_DATE_FORMATS, csv_bytes, localized, table_formatters, translated_headers, xlsx_bytes
+from sop_core.forecast import ForecastSettings, next_period, run_forecast
+from sop_core.kpi import KpiFilters, filter_choices
+from sop_ui.session import as_of, compute, get_store, meeting_mode
+from sop_ui.text import column_label, lang, t
+
+# Period choices by code; the label shown is translated (`period.<code>`), so a choice survives a
+# change of language.
+PERIOD_MONTHS: dict[str, int | None] = {"3m": 3, "6m": 6, "12m": 12, "24m": 24, "36m": 36, "all": None}
+# The Styler costs about 80 µs a cell: past this size a table keeps the browser's number formats.
+STYLED_CELLS_MAX = 50_000
+RATE_COLUMNS = ("on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif")
+MONEY_COLUMNS = ("late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value")
+
+
+@contextmanager
+def progress_bar(text: str) -> Iterator[Callable[[float, str], None]]:
+    """A progress bar for long work: yields the `progress(fraction, text)` callback the core takes,
+    and removes the bar when the work is done."""
+    bar = st.progress(0.0, text=text)
+    try:
+        yield lambda fraction, said: bar.progress(min(max(fraction, 0.0), 1.0), text=said)
+    finally:
+        bar.empty()
+
+
+def run_forecast_with_progress(granularity: str = "month") -> int:
+    """Forecast every SKU now, with a progress bar in the page's language; the pages then read the stored run."""
+    with progress_bar(t("setup.forecasting")) as progress:
+        return run_forecast(get_store(), ForecastSettings(granularity=granularity), as_of(),
+                            progress=progress, lang=lang())
+
+
+def _kept(key: str, default: Any) -> None:
+    """Give widget `key` the value it had on any page this session. Streamlit keeps a widget's
+    state per page (and forgets it on pages that do not draw it), so the value is mirrored under a
+    key of our own and handed back to the widget on every run."""
+    st.session_state[key] = st.session_state.get(f"kept:{key}", default)
+
+
+def _keep(key: str) -> None:
+    st.session_state[f"kept:{key}"] = st.session_state[key]
+
+
+def kpi_filters(customers: bool = True) -> KpiFilters:
+    """The sidebar filters shared by the KPI pages (period, families, customers); a choice made on
+    one page holds on the others."""
+    choices = compute(filter_choices)
+    with st.sidebar:
+        st.subheader(t("filters.title"))
+        _kept("filter_period", "12m")
+        # Labels made now, in the page's language: AppTest may call format_func outside the run.
+        periods = {code: t(f"period.{code}") for code in PERIOD_MONTHS}
+        st.selectbox(t("filters.period"), list(PERIOD_MONTHS), key="filter_period", on_change=_keep,
+                     args=("filter_period",), format_func=periods.__getitem__)
+        _kept("filter_families", [])
+        st.multiselect(t("filters.families"), choices["families"], key="filter_families", on_change=_keep,
+                       args=("filter_families",), placeholder=t("filters.all_families"))
+        if customers:
+            _kept("filter_customers", [])
+            st.multiselect(t("filters.customers"), choices["customers"], key="filter_customers", on_change=_keep,
+                           args=("filter_customers",), placeholder=t("filters.all_customers"))
+    months = PERIOD_MONTHS[st.session_state["filter_period"]]
+    today = as_of()
+    start = None if months is None else next_period(today.replace(day=1), "month", -months)
+    # Choices that vanished with a new import are dropped rather than filtering on nothing.
+    families = tuple(f for f in st.session_state["filter_families"] if f in choices["families"])
+    chosen = tuple(c for c in st.session_state.get("filter_customers", []) if c in choices["customers"])
+    return KpiFilters(start=start, end=today - dt.timedelta(days=1), families=families,
+                      customers=chosen if customers else ())
+
+
+def show_chart(chart: alt.TopLevelMixin, where: Any = st) -> None:
+    """An Altair chart in the page's language, with large fonts in meeting mode."""
+    where.altair_chart(localized(chart, lang(), large=meeting_mode()), width="stretch")
+
+
+def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, Any] | None = None,
+               where: Any = st, percent: tuple[str, ...] = (), money: tuple[str, ...] = ()) -> None:
+    """A table with its headers in the page's language (`col.<name>` in the catalogue), dates and
+    numbers in the language's format, `percent` columns (fractions; rate columns always) as
+    percentages and `money` columns in euros; `config` adds or overrides column settings.
+
+    Numbers are written by a pandas Styler (Streamlit's number formats follow the browser's locale,
+    not the language chosen): the cell shows the text, sorting still uses the number."""
+    columns: dict[str, Any] = {}
+    for name in frame.columns:
+        setting = dict((config or {}).get(name) or _default_column(frame[name]))
+        setting["label"] = column_label(str(name))
+        columns[str(name)] = setting
+    shown: Any = frame.reset_index(drop=True)
+    if frame.size <= STYLED_CELLS_MAX:
+        shown = shown.style.format(
+            table_formatters(shown, lang(), percent=(*RATE_COLUMNS, *percent), money=(*MONEY_COLUMNS, *money)))
+    where.dataframe(shown, hide_index=True, column_config=columns, key=key)
+
+
+def _default_column(values: pd.Series) -> dict[str, Any]:
+    sample = values.dropna()
+    if pd.api.types.is_datetime64_any_dtype(values):
+        if (sample == sample.dt.normalize()).all():
+            return dict(st.column_config.DateColumn(format=TABLE_DATE_FORMATS[lang()]))
+        return dict(st.column_config.DatetimeColumn(format=TABLE_DATE_FORMATS[lang()] + " HH:mm"))
+    if not sample.empty and isinstance(sample.iloc[0], dt.date):
+        return dict(st.column_config.DateColumn(format=TABLE_DATE_FORMATS[lang()]))
+    return {}
+
+
+def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> None:
+    """CSV (as French Excel reads it) and .xlsx buttons for one table, or for a function giving it
+    (then computed only on click); files are built on click, without rerunning the page. Headers
+    are in the page's language; cells that a spreadsheet would run as formulas are neutralised."""
+    frame = table if callable(table) else lambda: table
+    language = lang()
+
+    def localized_frame() -> pd.DataFrame:
+        return translated_headers(frame(), language)
+
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button("⬇ CSV", lambda: csv_bytes(localized_frame()), file_name=f"{name}.csv", mime="text/csv",
+                         key=f"csv_{name}", on_click="ignore")
+    right.download_button("⬇ Excel", lambda: xlsx_bytes(localized_frame(), name), file_name=f"{name}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          key=f"xlsx_{name}", on_click="ignore")
