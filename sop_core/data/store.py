@@ -37,6 +37,22 @@ class StoreBusyError(StoreError):
     """Another process holds the database file open for writing."""
 
 
+# Each line is one number: a max id where rows are only added, a hash of the rows where they are
+# edited in place (settings, scenarios, decisions, cycle figures). These tables stay small.
+STATE_VERSION_SQL = """
+SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('ok', 'reset')),
+       (SELECT coalesce(max(run_id), 0) FROM forecast_runs),
+       (SELECT count(*) + coalesce(max(adjustment_id), 0) FROM forecast_adjustments),
+       (SELECT count(*) FROM forecast_snapshots) + (SELECT count(*) FROM forced_models),
+       (SELECT coalesce(hash(list((key, value) ORDER BY key)), 0) FROM settings WHERE key NOT LIKE 'ui.%'),
+       (SELECT coalesce(hash(list((scenario_id, name, scenario_json, decision_cycle) ORDER BY scenario_id)), 0)
+          FROM scenarios),
+       (SELECT coalesce(hash(list((decision_id, status, closed_at, outcome, what, owner, due, link)
+                                  ORDER BY decision_id)), 0) FROM decisions),
+       (SELECT coalesce(hash(list((cycle, code, value, status) ORDER BY cycle, code)), 0) FROM cycle_kpis)
+"""
+
+
 def default_db_path() -> Path:
     """`$SOP_DB_PATH` when set, else `data/sop.duckdb` in the project."""
     return Path(os.environ.get(DB_PATH_ENV) or DEFAULT_DB_PATH)
@@ -128,16 +144,12 @@ class Store:
             "SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('ok', 'reset')"
         ))
 
-    def state_version(self) -> tuple[int, int, int, int]:
-        """What cached results depend on: the data, the forecast runs, the consensus adjustments
-        and the frozen cycles. Any change to one of them changes this tuple."""
-        row = self.row(
-            "SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('ok', 'reset')), "
-            "(SELECT coalesce(max(run_id), 0) FROM forecast_runs), "
-            "(SELECT count(*) + coalesce(max(adjustment_id), 0) FROM forecast_adjustments), "
-            "(SELECT count(*) FROM forecast_snapshots) + (SELECT count(*) FROM forced_models)"
-        )
-        return (int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+    def state_version(self) -> tuple[int, ...]:
+        """What cached results may read, as numbers that change with it: the data, the forecast
+        runs, the consensus adjustments and forced models, the frozen cycles, the users' settings
+        (but the interface's own, `ui.*`), the saved scenarios, the decisions and the recorded cycle
+        figures. Caches key on this tuple, so any change to one of them invalidates them."""
+        return tuple(int(value) for value in self.row(STATE_VERSION_SQL))
 
     def table(self, kind: str) -> pd.DataFrame:
         """The stored rows of one kind (without the audit column)."""
