@@ -5,23 +5,21 @@ cycle's decisions to follow up, and the meeting pack to send afterwards."""
 import pandas as pd
 import streamlit as st
 
-from sop_core.common import STATUS_COLORS, format_month
+from sop_core.common import STATUS_COLORS, Cycle, format_month
 from sop_core.data import DataOverview, Store, data_overview
 from sop_core.meeting import (
     Tile,
     agenda_text,
     build_pack,
     cycle_figures,
-    cycle_of,
     cycle_status,
     cycle_status_text,
     pack_pdf,
     pack_xlsx,
-    previous_cycle,
     previous_cycle_follow_up,
     tile_text,
 )
-from sop_ui import APP_TITLE, as_of, compute, date, lang, money, num, page_setup, show_table, t
+from sop_ui import APP_TITLE, as_of, compute, date, lang, money, num, page_of, page_setup, progress_bar, show_table, t
 
 # A tile's border says its status in colour; its text says it in a symbol and a word as well.
 TILE_CSS = "<style>" + "".join(
@@ -40,31 +38,31 @@ def show_tiles(tiles: list[Tile]) -> None:
                     st.metric(text.label, text.value, text.change, help=text.help,
                               delta_color="off" if tile.two_sided else DELTA_COLORS[tile.higher_is_better])
                     st.markdown(f"**{text.status}** · {text.target}")
-                    st.page_link(tile.page, label=t("home.details"), icon="🔎")
+                    st.page_link(page_of(tile.topic), label=t("home.details"), icon="🔎")
 
 
 def show_agenda(agenda: pd.DataFrame) -> None:
     if agenda.empty:
         st.success(t("home.no_exceptions"))
     for _, item in agenda.iterrows():
-        st.page_link(item["page"], label=agenda_text(item, lang()))
+        st.page_link(page_of(item["topic"]), label=agenda_text(item, lang()))
 
 
-def show_follow_up(store: Store, cycle: str) -> None:
+def show_follow_up(store: Store, cycle: Cycle) -> None:
     follow_up = previous_cycle_follow_up(store, cycle)
     if follow_up.empty:
         st.caption(t("home.no_follow_up"))
     else:
         show_table(follow_up)
-    st.page_link("pages/8_Decisions.py", label=t("home.to_decisions"), icon="📝")
+    st.page_link(page_of("decisions"), label=t("home.to_decisions"), icon="📝")
 
 
-def meeting_pack(store: Store, cycle: str) -> None:
+def meeting_pack(store: Store, cycle: Cycle) -> None:
     """Build the pack on demand (a few seconds, with a progress bar), then offer both files."""
     st.subheader("📄 " + t("home.pack"))
     if st.button(t("home.pack_build", cycle=cycle), key="pack_build"):
-        bar = st.progress(0.0, text=t("home.pack_building"))
-        pack = build_pack(store, cycle, lang(), as_of(), progress=lambda f, text: bar.progress(min(f, 1.0), text=text))
+        with progress_bar(t("home.pack_building")) as progress:
+            pack = build_pack(store, cycle, lang(), as_of(), progress=progress)
         st.session_state["pack_files"] = (cycle, lang(), pack_pdf(pack), pack_xlsx(pack))
         st.rerun()  # the cycle status above now shows the pack issued
     built = st.session_state.get("pack_files")
@@ -93,7 +91,7 @@ def data_at_a_glance(overview: DataOverview) -> None:
 
 store = page_setup("home.title", "🏭")
 today = as_of()
-cycle = cycle_of(today)
+cycle = Cycle.of(today)
 st.title(APP_TITLE)
 st.caption(t("home.cycle_caption", month=format_month(today, lang()), date=date(today)))
 tiles, agenda = compute(cycle_figures, today)  # one projection of the open OF serves both
@@ -107,7 +105,7 @@ with cycle_column:
     st.subheader("🔄 " + t("home.cycle", cycle=cycle))
     for name, done, detail in cycle_status_text(cycle_status(store, cycle), lang()):
         st.markdown(f"{'✔' if done else '○'} **{name}** — {detail}")
-    st.subheader("📝 " + t("home.follow_up", cycle=previous_cycle(cycle)))
+    st.subheader("📝 " + t("home.follow_up", cycle=cycle.previous))
     show_follow_up(store, cycle)
 
 meeting_pack(store, cycle)

@@ -4,14 +4,11 @@ Decisions are read straight from the store (not through `compute`, whose cache d
 Recording and closing run in button callbacks: the fields are cleared after a success, kept after an error.
 """
 
-import datetime as dt
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from sop_core.common import format_month, has_key
-from sop_core.forecast import cycle_start
+from sop_core.common import Cycle, format_month
 from sop_core.meeting import (
     KPI_CODES,
     DecisionError,
@@ -28,19 +25,9 @@ from sop_ui import as_of, date, downloads, lang, page_setup, show_table, t
 store = page_setup("decisions.title", "📝")
 st.title("📝 " + t("decisions.title"))
 today = as_of()
-cycle = f"{today:%Y-%m}"
-st.caption(t("decisions.caption", cycle=cycle, month=format_month(cycle_start(cycle), lang())))
+cycle = Cycle.of(today)
+st.caption(t("decisions.caption", cycle=cycle, month=format_month(cycle.start, lang())))
 state = st.session_state
-
-
-def _error(exc: DecisionError) -> str:
-    """The refusal in the page's language: dates formatted, codes (field, status, link kind) named."""
-    params: dict[str, Any] = {k: date(v) if isinstance(v, dt.date) else v for k, v in exc.params.items()}
-    for name, prefix in (("field", "decisions.field"), ("status", "decisions.status"),
-                         ("link_kind", "decisions.link_kind")):
-        if has_key(f"{prefix}.{params.get(name)}"):
-            params[name] = t(f"{prefix}.{params[name]}")
-    return t(f"decisions.error.{exc.code}", **params)
 
 
 def _record() -> None:
@@ -50,7 +37,7 @@ def _record() -> None:
         new_id = record_decision(store, cycle, state["dec_what"], state["dec_owner"], state["dec_due"],
                                  None if kind == "none" else kind, link)
     except DecisionError as exc:
-        state["dec_record_msg"] = ("error", _error(exc))
+        state["dec_record_msg"] = ("error", exc.render(lang()))
         return
     state["dec_record_msg"] = ("success", t("decisions.recorded", id=new_id, cycle=cycle))
     state["dec_what"], state["dec_due"] = "", None
@@ -60,7 +47,7 @@ def _close() -> None:
     try:
         close_decision(store, int(state["dec_close_pick"]), cycle, state["dec_outcome"], state["dec_close_as"])
     except DecisionError as exc:
-        state["dec_close_msg"] = ("error", _error(exc))
+        state["dec_close_msg"] = ("error", exc.render(lang()))
         return
     state["dec_close_msg"] = ("success", t("decisions.closed", id=state["dec_close_pick"],
                                            status=t(f"decisions.status.{state['dec_close_as']}")))
@@ -103,7 +90,7 @@ with st.container(border=True):
         kpis = {code: t(f"kpi.{code}") for code in KPI_CODES}
         link_column.selectbox(t("decisions.link_kind.kpi"), list(kpis), key="dec_link_kpi",
                               format_func=kpis.__getitem__)
-    due_column.date_input(t("decisions.due"), value=None, min_value=cycle_start(cycle), format="DD/MM/YYYY",
+    due_column.date_input(t("decisions.due"), value=None, min_value=cycle.start, format="DD/MM/YYYY",
                           key="dec_due")
     st.button(t("decisions.save"), key="dec_save", type="primary", on_click=_record)
     _message("dec_record_msg")

@@ -11,8 +11,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sop_core.common import TABLE_DATE_FORMATS, csv_bytes, localized, table_formatters, translated_headers, xlsx_bytes
-from sop_core.forecast import ForecastSettings, next_period, run_forecast
+from sop_core.common import (
+    TABLE_DATE_FORMATS,
+    csv_bytes,
+    localized,
+    next_period,
+    table_formatters,
+    translated_headers,
+    xlsx_bytes,
+)
+from sop_core.forecast import ForecastSettings, run_forecast
 from sop_core.kpi import KpiFilters, filter_choices
 from sop_ui.session import as_of, compute, get_store, meeting_mode
 from sop_ui.text import column_label, lang, t

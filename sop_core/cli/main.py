@@ -38,7 +38,9 @@ from sop_core.cli.pack import PACK_COMMANDS, pack_parsers
 from sop_core.cli.plant import PLANT_COMMANDS, plant_parsers
 from sop_core.common import (
     DEFAULT_LANGUAGE,
+    GRANULARITIES,
     LANGUAGES,
+    Cycle,
     Message,
     MessageError,
     format_date,
@@ -46,9 +48,7 @@ from sop_core.common import (
     format_percent,
 )
 from sop_core.data import KINDS, Store, StoreError, default_db_path, get_kind
-from sop_core.demo import DEMO_DIR, SNAPSHOTS_FILE, load_demo, prepare_demo
-from sop_core.demo.generator.generator import write_demo_files
-from sop_core.forecast import GRANULARITIES
+from sop_core.demo import DEMO_DIR, SNAPSHOTS_FILE, load_demo, prepare_demo, write_demo_files
 from sop_core.imports import (
     ColumnMapping,
     FileToImport,
@@ -199,15 +199,15 @@ def _forecast(args: argparse.Namespace, store: Store) -> int:
 
 
 def _freeze(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.forecast import MissingRunError, cycle_start, freeze_cycle, latest_run
+    from sop_core.forecast import MissingRunError, freeze_cycle, latest_run
 
-    cycle_start(args.cycle)  # a malformed cycle is the first thing to say, run or no run
+    cycle = Cycle.parse(args.cycle)  # a malformed cycle is the first thing to say, run or no run
     run_id = args.run if args.run is not None else latest_run(store, args.granularity)
     if run_id is None:
         raise MissingRunError(Message(f"forecast.error.nothing_to_freeze.{args.granularity}"))
-    rows = freeze_cycle(store, args.cycle, run_id, args.granularity)
-    emit(args, {"cycle": args.cycle, "run_id": run_id, "rows": rows},
-         say(args.lang, "cli.freeze.done", cycle=args.cycle, run=str(run_id), rows=rows))
+    rows = freeze_cycle(store, cycle, run_id, args.granularity)
+    emit(args, {"cycle": str(cycle), "run_id": run_id, "rows": rows},
+         say(args.lang, "cli.freeze.done", cycle=str(cycle), run=str(run_id), rows=rows))
     return EXIT_OK
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sop_core.cli.common import EXIT_OK, emit, progress, say
-from sop_core.common import format_number
+from sop_core.common import Cycle, format_number
 from sop_core.data import Store
 
 
@@ -36,21 +36,22 @@ def pdf_pages(data: bytes) -> int:
 def _pack(args: argparse.Namespace, store: Store) -> int:
     from sop_core.meeting import SHEETS, build_pack, pack_as_of, pack_pdf, pack_xlsx
 
-    pack_as_of(store, args.cycle)  # a bad or future cycle is said before anything is computed or recorded
+    cycle = Cycle.parse(args.cycle)
+    pack_as_of(store, cycle)  # a bad or future cycle is said before anything is computed or recorded
     args.output.parent.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now()
-    pack = build_pack(store, args.cycle, args.lang, progress=progress(args.lang))
+    pack = build_pack(store, cycle, args.lang, progress=progress(args.lang))
     data = pack_pdf(pack) if args.format == "pdf" else pack_xlsx(pack)
     args.output.write_bytes(data)
     seconds = (dt.datetime.now() - started).total_seconds()
     parts = {"pages": pdf_pages(data)} if args.format == "pdf" else {"sheets": len(SHEETS)}
     count = ", ".join(say(args.lang, f"cli.pack.{name}", count=value) for name, value in parts.items())
-    emit(args, {"cycle": pack.cycle, "as_of": pack.as_of, "lang": pack.lang, "format": args.format,
+    emit(args, {"cycle": str(pack.cycle), "as_of": pack.as_of, "lang": pack.lang, "format": args.format,
                 "output": str(args.output), "bytes": len(data), **parts, "recorded": pack.recorded,
                 "seconds": round(seconds, 1)},
          say(args.lang, "cli.pack.written", output=str(args.output), format=args.format.upper(),
              parts=count, size=format_number(len(data) / 1024, args.lang),
-             cycle=pack.cycle, as_of=pack.as_of, seconds=format_number(seconds, args.lang, 1),
+             cycle=str(pack.cycle), as_of=pack.as_of, seconds=format_number(seconds, args.lang, 1),
              recorded=say(args.lang, "cli.pack.recorded" if pack.recorded else "cli.pack.kept")))
     return EXIT_OK
 

@@ -59,8 +59,8 @@ def _target(text: str) -> float | None:
 
 
 def _kpis(args: argparse.Namespace, store: Store) -> int:
+    from sop_core.common import next_period
     from sop_core.data import load_preferences
-    from sop_core.forecast import next_period
     from sop_core.kpi import KpiFilters, ServiceSettings, StockSettings, service_report, stock_summary, turnover
 
     as_of = args.as_of or store.as_of() or dt.date.today()

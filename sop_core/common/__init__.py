@@ -19,6 +19,7 @@ from sop_core.common.i18n import (
     translate,
 )
 from sop_core.common.messages import Message, MessageError, SaidError, render_stored
+from sop_core.common.periods import GRANULARITIES, Cycle, check_granularity, next_period, period_start
 from sop_core.common.presentation import (
     STATUS_COLORS,
     STATUS_SYMBOLS,
@@ -31,14 +32,17 @@ from sop_core.common.presentation import (
 __all__ = [
     "DATE_FORMATS",
     "DEFAULT_LANGUAGE",
+    "GRANULARITIES",
     "LANGUAGES",
     "LANGUAGE_NAMES",
     "STATUS_COLORS",
     "STATUS_SYMBOLS",
     "TABLE_DATE_FORMATS",
+    "Cycle",
     "Message",
     "MessageError",
     "SaidError",
+    "check_granularity",
     "check_language",
     "csv_bytes",
     "format_date",
@@ -50,6 +54,8 @@ __all__ = [
     "format_week",
     "has_key",
     "localized",
+    "next_period",
+    "period_start",
     "render_stored",
     "status_label",
     "status_scale",

@@ -16,18 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from sop_core.common import Cycle, next_period
 from sop_core.data import Store
-from sop_core.forecast import ForecastSettings, Progress, cycle_start, freeze_cycle, run_forecast
+from sop_core.forecast import ForecastSettings, Progress, freeze_cycle, run_forecast
 
 DEMO_HORIZON = 6
 DEMO_CYCLES = 6
 
 
-def past_cycles(as_of: dt.date, count: int = DEMO_CYCLES) -> list[str]:
-    """The `count` cycle months before the one holding `as_of`, oldest first."""
+def past_cycles(as_of: dt.date, count: int = DEMO_CYCLES) -> list[Cycle]:
+    """The `count` cycles before the one holding `as_of`, oldest first."""
     first = as_of.replace(day=1)
-    months = [(first.year * 12 + first.month - 1) - back for back in range(count, 0, -1)]
-    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in months]
+    return [Cycle.of(next_period(first, "month", -back)) for back in range(count, 0, -1)]
 
 
 def _drop_run(store: Store, run_id: int) -> None:
@@ -38,7 +38,7 @@ def _drop_run(store: Store, run_id: int) -> None:
             cur.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
 
 
-def build_demo_snapshots(store: Store, cycles: Sequence[str], horizon: int = DEMO_HORIZON,
+def build_demo_snapshots(store: Store, cycles: Sequence[Cycle], horizon: int = DEMO_HORIZON,
                          progress: Progress | None = None, keep_runs: bool = False) -> int:
     """Forecast as of the first day of each cycle month and freeze it; return the rows frozen.
 
@@ -46,15 +46,15 @@ def build_demo_snapshots(store: Store, cycles: Sequence[str], horizon: int = DEM
     has none). The runs themselves are deleted after freezing unless `keep_runs`.
     """
     report = progress or (lambda _f, _t: None)
-    starts = [cycle_start(cycle) for cycle in cycles]  # validate them all before the long work
     frozen = 0
-    for i, (cycle, start) in enumerate(zip(cycles, starts, strict=True)):
-        report(i / len(starts), f"Cycle {cycle}: forecasting as of {start}")
+    for i, cycle in enumerate(cycles):
+        start = cycle.start
+        report(i / len(cycles), f"Cycle {cycle}: forecasting as of {start}")
         run_id = run_forecast(store, ForecastSettings(horizon=horizon, jobs=1), as_of=start)
         frozen += freeze_cycle(store, cycle, run_id)
         if not keep_runs:
             _drop_run(store, run_id)
-    report(1.0, f"{len(starts)} cycles frozen ({frozen} rows)")
+    report(1.0, f"{len(cycles)} cycles frozen ({frozen} rows)")
     return frozen
 
 

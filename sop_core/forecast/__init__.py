@@ -9,22 +9,20 @@ from sop_core.forecast.consensus import (
     forecast_levels,
     run_granularity,
 )
-from sop_core.forecast.demand import GRANULARITIES, demand_history, demand_source, next_period
+from sop_core.forecast.demand import demand_history, demand_source
 from sop_core.forecast.models import model_names
 from sop_core.forecast.runs import ForecastSettings, Progress, latest_run, run_forecast
-from sop_core.forecast.snapshots import accuracy_frame, accuracy_report, cycle_start, freeze_cycle
+from sop_core.forecast.snapshots import accuracy_frame, accuracy_report, freeze_cycle
 from sop_core.forecast.views import history_levels, model_mix, model_story, run_info
 
 __all__ = [
     "FINAL_FORECAST_SQL",
-    "GRANULARITIES",
     "ForecastSettings",
     "MissingRunError",
     "Progress",
     "accuracy_frame",
     "accuracy_report",
     "add_adjustment",
-    "cycle_start",
     "demand_history",
     "demand_source",
     "final_forecast",
@@ -36,7 +34,6 @@ __all__ = [
     "model_mix",
     "model_names",
     "model_story",
-    "next_period",
     "run_forecast",
     "run_granularity",
     "run_info",

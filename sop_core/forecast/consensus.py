@@ -17,9 +17,8 @@ import math
 
 import pandas as pd
 
-from sop_core.common import Message, MessageError
+from sop_core.common import Message, MessageError, check_granularity, period_start
 from sop_core.data import Store
-from sop_core.forecast.demand import check_granularity, period_start
 from sop_core.forecast.models import get_model
 
 LEVELS = ("sku", "family")

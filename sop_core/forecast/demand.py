@@ -13,28 +13,8 @@ import datetime as dt
 
 import pandas as pd
 
+from sop_core.common import GRANULARITIES, check_granularity, next_period, period_start
 from sop_core.data import Store, not_cancelled
-
-GRANULARITIES = {"month": ("month", "1 month", 12, "MS"), "week": ("week", "1 week", 52, "W-MON")}
-
-
-def period_start(day: dt.date, granularity: str) -> dt.date:
-    """First day of the month, or Monday of the ISO week, holding `day`."""
-    if granularity == "month":
-        return day.replace(day=1)
-    return day - dt.timedelta(days=day.weekday())
-
-
-def next_period(period: dt.date, granularity: str, steps: int = 1) -> dt.date:
-    if granularity == "week":
-        return period + dt.timedelta(weeks=steps)
-    months = period.year * 12 + period.month - 1 + steps
-    return dt.date(months // 12, months % 12 + 1, 1)
-
-
-def check_granularity(granularity: str) -> None:
-    if granularity not in GRANULARITIES:
-        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, not {granularity!r}")
 
 
 def demand_source(store: Store) -> str:

@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from sop_core.common import Message
+from sop_core.common import GRANULARITIES, Message, check_granularity, next_period, period_start
 from sop_core.data import Store
-from sop_core.forecast.demand import GRANULARITIES, check_granularity, demand_history, next_period, period_start
+from sop_core.forecast.demand import demand_history
 from sop_core.forecast.models import SeriesContext, get_model
 from sop_core.forecast.selection import SeriesForecast, forecast_series
 

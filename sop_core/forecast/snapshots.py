@@ -1,6 +1,6 @@
 """S&OP cycles: freeze the consensus forecast each month, then measure it against what was sold.
 
-A cycle is a month, "YYYY-MM". Freezing copies the final forecast of a run into
+A cycle is a month (`Cycle`, stored as "YYYY-MM"). Freezing copies the final forecast of a run into
 `forecast_snapshots` with its lag: the number of periods between the cycle's first period and the
 forecast period. The cycle month itself is lag 0, the next month lag 1, and so on (some companies
 call the month after the cycle "lag 1" and have no lag 0: that is the same number here). At week
@@ -15,30 +15,20 @@ before the cycle), to show the value the models and the meeting add (FVA).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any
 
 import pandas as pd
 
-from sop_core.common import Message, MessageError
+from sop_core.common import GRANULARITIES, Cycle, Message, check_granularity, period_start
 from sop_core.data import Store
 from sop_core.forecast.accuracy import accuracy_by, wape
 from sop_core.forecast.consensus import MissingRunError, final_forecast, run_granularity
-from sop_core.forecast.demand import GRANULARITIES, check_granularity, demand_source, period_start
+from sop_core.forecast.demand import demand_source
 from sop_core.forecast.runs import latest_run
 
-CYCLE_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 WORST_SKUS = 20
 SNAPSHOT_COLUMNS = ["cycle", "frozen_at", "run_id", "granularity", "sku", "period", "lag", "model",
                     "statistical", "final"]
-
-
-def cycle_start(cycle: str) -> dt.date:
-    """First day of the cycle month; ValueError naming the expected format otherwise."""
-    match = CYCLE_PATTERN.match(cycle) if isinstance(cycle, str) else None
-    if not match:
-        raise MessageError(Message("cycle.error.format", {"cycle": repr(cycle)}))
-    return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _lags(periods: pd.Series, first: dt.date, granularity: str) -> pd.Series:
@@ -48,13 +38,13 @@ def _lags(periods: pd.Series, first: dt.date, granularity: str) -> pd.Series:
     return (periods - start).dt.days // 7
 
 
-def freeze_cycle(store: Store, cycle: str, run_id: int | None = None, granularity: str = "month") -> int:
+def freeze_cycle(store: Store, cycle: Cycle, run_id: int | None = None, granularity: str = "month") -> int:
     """Snapshot the final forecast of `run_id` (default: the latest run) as cycle `cycle`.
 
     Returns the number of rows frozen. Freezing a cycle again replaces its earlier snapshot at
     that granularity, in one transaction (the meeting may re-freeze after a late correction).
     """
-    first = period_start(cycle_start(cycle), granularity)  # also checks the granularity
+    first = period_start(cycle.start, granularity)  # also checks the granularity
     run = run_id if run_id is not None else latest_run(store, granularity)
     if run is None:
         raise MissingRunError(Message(f"forecast.error.nothing_to_freeze.{granularity}"))
@@ -64,12 +54,12 @@ def freeze_cycle(store: Store, cycle: str, run_id: int | None = None, granularit
     rows = rows.assign(lag=_lags(rows["period"], first, granularity))
     rows = rows[rows["lag"] >= 0]
     snapshot = pd.DataFrame({
-        "cycle": cycle, "frozen_at": pd.Timestamp.now().floor("s"), "run_id": run, "granularity": granularity,
+        "cycle": str(cycle), "frozen_at": pd.Timestamp.now().floor("s"), "run_id": run, "granularity": granularity,
         "sku": rows["sku"], "period": rows["period"].dt.date, "lag": rows["lag"].astype("int32"),
         "model": rows["model"], "statistical": rows["statistical"], "final": rows["final"],
     })[SNAPSHOT_COLUMNS]
     with store.transaction() as cur:
-        cur.execute("DELETE FROM forecast_snapshots WHERE cycle = ? AND granularity = ?", [cycle, granularity])
+        cur.execute("DELETE FROM forecast_snapshots WHERE cycle = ? AND granularity = ?", [str(cycle), granularity])
         cur.register("_snapshot", snapshot)
         cur.execute(f"INSERT INTO forecast_snapshots SELECT {', '.join(SNAPSHOT_COLUMNS)} FROM _snapshot")
         cur.unregister("_snapshot")

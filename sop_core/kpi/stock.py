@@ -31,8 +31,9 @@ from typing import Any
 
 import pandas as pd
 
+from sop_core.common import next_period
 from sop_core.data import Store, not_cancelled
-from sop_core.forecast import FINAL_FORECAST_SQL, demand_source, latest_run, next_period
+from sop_core.forecast import FINAL_FORECAST_SQL, demand_source, latest_run
 from sop_core.kpi.filters import NO_FILTERS, KpiFilters
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12

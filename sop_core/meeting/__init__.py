@@ -10,7 +10,7 @@ from sop_core.meeting.decisions import (
     previous_cycle_follow_up,
     record_decision,
 )
-from sop_core.meeting.executive import KPI_CODES, Tile, cycle_of, previous_cycle, tile_text
+from sop_core.meeting.executive import KPI_CODES, Tile, tile_text
 from sop_core.meeting.pack.build import build_pack, pack_as_of, pack_xlsx
 from sop_core.meeting.pack.model import SHEETS, MeetingPack
 from sop_core.meeting.pack.pdf import pack_pdf
@@ -25,7 +25,6 @@ __all__ = [
     "build_pack",
     "close_decision",
     "cycle_figures",
-    "cycle_of",
     "cycle_status",
     "cycle_status_text",
     "decisions_of_cycle",
@@ -34,7 +33,6 @@ __all__ = [
     "pack_as_of",
     "pack_pdf",
     "pack_xlsx",
-    "previous_cycle",
     "previous_cycle_follow_up",
     "record_decision",
     "tile_text",

@@ -13,25 +13,27 @@ import datetime as dt
 import pandas as pd
 
 from sop_core.common import (
+    Cycle,
     format_date,
     format_money,
     format_number,
     format_percent,
     format_week,
+    next_period,
     status_label,
     translate,
 )
 from sop_core.data import Store, load_preferences
-from sop_core.forecast import accuracy_frame, cycle_start, next_period
+from sop_core.forecast import accuracy_frame
 from sop_core.kpi import KpiFilters, ServiceSettings, StockSettings, service_report, sku_stock
 from sop_core.meeting.executive import LOAD_WEEKS, SERVICE_MONTHS, Tile, cycle_tiles
 from sop_core.production import ProductionReport, open_production
 
 PER_KIND = 2
-AGENDA_COLUMNS = ("kind", "status", "subject", "week", "figure", "page")
-KIND_PAGES = {"forecast_miss": "pages/3_Forecast_accuracy.py", "customer_hurt": "pages/4_Service_rate.py",
-              "red_order": "pages/6_Production_delays.py", "overload": "pages/6_Production_delays.py",
-              "stockout": "pages/5_Stock_rotation.py", "overstock": "pages/5_Stock_rotation.py"}
+AGENDA_COLUMNS = ("kind", "status", "subject", "week", "figure", "topic")
+# The topic whose page shows an item in detail (the interface maps topics to its pages).
+KIND_TOPICS = {"forecast_miss": "accuracy", "customer_hurt": "service", "red_order": "production",
+               "overload": "production", "stockout": "stock", "overstock": "stock"}
 
 
 def _items(kind: str, frame: pd.DataFrame, subject: str, figure: str, status: str | pd.Series,
@@ -42,7 +44,7 @@ def _items(kind: str, frame: pd.DataFrame, subject: str, figure: str, status: st
     return pd.DataFrame({"kind": kind, "status": status if isinstance(status, str) else status.loc[top.index],
                          "subject": top[subject].astype(str),
                          "week": pd.to_datetime(top[week]) if week else pd.NaT,
-                         "figure": top[figure].astype(float), "page": KIND_PAGES[kind]})
+                         "figure": top[figure].astype(float), "topic": KIND_TOPICS[kind]})
 
 
 def _forecast_misses(store: Store, as_of: dt.date) -> pd.DataFrame:
@@ -131,19 +133,19 @@ def agenda_text(item: pd.Series, lang: str) -> str:
 CYCLE_STEPS = ("data_imported", "forecast_frozen", "scenarios_reviewed", "decisions_taken", "pack_issued")
 
 
-def cycle_status(store: Store, cycle: str) -> dict[str, str | None]:
+def cycle_status(store: Store, cycle: Cycle) -> dict[str, str | None]:
     """Each step of the cycle: the ISO date it was last done, or None.
 
     Imported data and reviewed scenarios count from the first day of the cycle month; the frozen
     forecast, the decisions and the pack are those of the cycle itself."""
-    first = cycle_start(cycle)
+    first, text = cycle.start, str(cycle)
     day = store.row(
         "SELECT (SELECT max(finished_at) FROM import_batches WHERE status = 'ok' AND finished_at >= ?), "
         "(SELECT max(frozen_at) FROM forecast_snapshots WHERE cycle = ?), "
         "(SELECT max(created_at) FROM scenarios WHERE created_at >= ? OR decision_cycle = ?), "
         "(SELECT max(created_at) FROM decisions WHERE cycle = ?), "
         "(SELECT max(recorded_at) FROM cycle_kpis WHERE cycle = ?)",
-        [first, cycle, first, cycle, cycle, cycle])
+        [first, text, first, text, text, text])
     return {step: None if value is None else pd.Timestamp(value).date().isoformat()
             for step, value in zip(CYCLE_STEPS, day, strict=True)}
 

@@ -15,19 +15,27 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sop_core.common import format_money, format_number, format_percent, format_signed, status_label, translate
+from sop_core.common import (
+    Cycle,
+    format_money,
+    format_number,
+    format_percent,
+    format_signed,
+    next_period,
+    status_label,
+    translate,
+)
 from sop_core.data import Store, load_preferences
-from sop_core.forecast import accuracy_report, next_period
+from sop_core.forecast import accuracy_report
 from sop_core.kpi import KpiFilters, ServiceSettings, StockSettings, service_summary, stock_summary
 from sop_core.production import ProductionReport, open_production
 
 KPI_CODES = ("forecast_accuracy", "forecast_bias", "service_otif", "stock_days", "red_orders", "load_4w",
              "stock_at_risk")
 HISTORICAL = frozenset({"forecast_accuracy", "forecast_bias", "service_otif", "stock_days", "stock_at_risk"})
-KPI_PAGES = {"forecast_accuracy": "pages/3_Forecast_accuracy.py", "forecast_bias": "pages/3_Forecast_accuracy.py",
-             "service_otif": "pages/4_Service_rate.py", "stock_days": "pages/5_Stock_rotation.py",
-             "stock_at_risk": "pages/5_Stock_rotation.py", "red_orders": "pages/6_Production_delays.py",
-             "load_4w": "pages/6_Production_delays.py"}
+# The topic whose page shows a tile's figure in detail (the interface maps topics to its pages).
+KPI_TOPICS = {"forecast_accuracy": "accuracy", "forecast_bias": "accuracy", "service_otif": "service",
+              "stock_days": "stock", "stock_at_risk": "stock", "red_orders": "production", "load_4w": "production"}
 # How each KPI is written: percent (fractions), days, count, money.
 KPI_UNITS = {"forecast_accuracy": "percent", "forecast_bias": "percent", "service_otif": "percent",
              "stock_days": "days", "red_orders": "count", "load_4w": "percent", "stock_at_risk": "money"}
@@ -92,17 +100,8 @@ class Tile:
         return self.value - self.previous
 
     @property
-    def page(self) -> str:
-        return KPI_PAGES[self.code]
-
-
-def previous_cycle(cycle: str) -> str:
-    first = dt.date(int(cycle[:4]), int(cycle[5:7]), 1)
-    return next_period(first, "month", -1).strftime("%Y-%m")
-
-
-def cycle_of(day: dt.date) -> str:
-    return day.strftime("%Y-%m")
+    def topic(self) -> str:
+        return KPI_TOPICS[self.code]
 
 
 def month_before(day: dt.date) -> dt.date:
@@ -148,8 +147,8 @@ def production_values(report: ProductionReport | None, as_of: dt.date) -> dict[s
             "overload_hours": float(near["overload_hours"].sum())}
 
 
-def recorded_values(store: Store, cycle: str) -> dict[str, float | None]:
-    rows = store.query("SELECT code, value FROM cycle_kpis WHERE cycle = ?", [cycle])
+def recorded_values(store: Store, cycle: Cycle) -> dict[str, float | None]:
+    rows = store.query("SELECT code, value FROM cycle_kpis WHERE cycle = ?", [str(cycle)])
     return {str(r.code): (None if pd.isna(r.value) else float(r.value)) for r in rows.itertuples()}
 
 
@@ -181,7 +180,7 @@ def cycle_tiles(store: Store, as_of: dt.date, production: ProductionReport | Non
     is `delays.open_production(store, as_of)` when the caller already has it."""
     report = production if production is not None else open_production(store, as_of)
     now = {**historical_values(store, as_of), **production_values(report, as_of)}
-    before: dict[str, float | None] = recorded_values(store, previous_cycle(cycle_of(as_of)))
+    before: dict[str, float | None] = recorded_values(store, Cycle.of(as_of).previous)
     sources = {code: "recorded" for code, value in before.items() if value is not None}
     missing = [code for code in HISTORICAL if before.get(code) is None]
     if missing:
@@ -198,14 +197,14 @@ def cycle_tiles(store: Store, as_of: dt.date, production: ProductionReport | Non
             for code in KPI_CODES]
 
 
-def record_cycle_kpis(store: Store, cycle: str, tiles: list[Tile], now: dt.datetime | None = None) -> None:
+def record_cycle_kpis(store: Store, cycle: Cycle, tiles: list[Tile], now: dt.datetime | None = None) -> None:
     """Keep the cycle's figures as the meeting saw them (done when its pack is produced), in one
     transaction: the next cycle's tiles show their change against these."""
     stamp = now or dt.datetime.now().replace(microsecond=0)
     with store.transaction() as cur:
-        cur.execute("DELETE FROM cycle_kpis WHERE cycle = ?", [cycle])
+        cur.execute("DELETE FROM cycle_kpis WHERE cycle = ?", [str(cycle)])
         cur.executemany("INSERT INTO cycle_kpis VALUES (?, ?, ?, ?, ?)",
-                        [[cycle, tile.code, tile.value, tile.status, stamp] for tile in tiles])
+                        [[str(cycle), tile.code, tile.value, tile.status, stamp] for tile in tiles])
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sop_core.common import next_period
 from sop_core.data import Store
-from sop_core.forecast import demand_history, final_forecast, latest_run, next_period
+from sop_core.forecast import demand_history, final_forecast, latest_run
 from sop_core.production.engine import daily_capacity
 from sop_core.production.exposure import rough_cut_table
 from sop_core.production.shopfloor import open_orders, workshops

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_core.common import Message
+from sop_core.common import Cycle, Message
 from sop_core.data import Store
-from sop_core.forecast import cycle_start
 from sop_core.production import customer_links, open_orders, rough_cut_load, workshops
 from sop_core.whatif.optimizer import MixResult, Target, cheapest_mix
 from sop_core.whatif.scenario_json import scenario_from_json, scenario_to_json
@@ -98,12 +97,11 @@ def delete_scenario(store: Store, name: str) -> None:
         cur.execute("DELETE FROM scenarios WHERE name = ?", [name])
 
 
-def mark_decision(store: Store, name: str, cycle: str) -> None:
-    """Record the saved scenario `name` as the decision of the S&OP cycle `cycle` (YYYY-MM): one
-    decision per cycle, so a previous one for that cycle is unmarked."""
-    cycle_start(cycle)  # a malformed cycle is refused with the usual message
+def mark_decision(store: Store, name: str, cycle: Cycle) -> None:
+    """Record the saved scenario `name` as the decision of the S&OP cycle `cycle`: one decision per
+    cycle, so a previous one for that cycle is unmarked."""
     with store.transaction() as cur:
         if not cur.execute("SELECT count(*) FROM scenarios WHERE name = ?", [name]).fetchall()[0][0]:
             raise scenario_error("not_saved", name=name)
-        cur.execute("UPDATE scenarios SET decision_cycle = NULL WHERE decision_cycle = ?", [cycle])
-        cur.execute("UPDATE scenarios SET decision_cycle = ? WHERE name = ?", [cycle, name])
+        cur.execute("UPDATE scenarios SET decision_cycle = NULL WHERE decision_cycle = ?", [str(cycle)])
+        cur.execute("UPDATE scenarios SET decision_cycle = ? WHERE name = ?", [str(cycle), name])

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from sop_core.common.periods import Cycle
 from sop_core.data.store import Store
 from sop_core.meeting.agenda import exceptions_agenda
-from sop_core.meeting.executive import cycle_of, cycle_tiles, tile_text
+from sop_core.meeting.executive import cycle_tiles, tile_text
 from tests.app.test_languages import _open
 
 
@@ -36,7 +37,7 @@ def test_home_builds_the_pack_and_records_the_cycle(demo_db: Path) -> None:
     cycle, lang, pdf, xlsx = app.session_state["pack_files"]
     assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK") and lang == "en"
     with Store(demo_db) as store:
-        assert cycle == cycle_of(store.as_of())
-        assert store.scalar("SELECT count(*) FROM cycle_kpis WHERE cycle = ?", [cycle]) == 7
+        assert cycle == Cycle.of(store.as_of())
+        assert store.scalar("SELECT count(*) FROM cycle_kpis WHERE cycle = ?", [str(cycle)]) == 7
     steps = " ".join(m.value for m in app.markdown)
     assert "**Meeting pack issued** — done on" in steps

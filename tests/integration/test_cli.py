@@ -15,8 +15,8 @@ import pytest
 
 from sop_core.cli.main import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, EXIT_USAGE, main
 from sop_core.common.i18n import has_key
+from sop_core.common.periods import GRANULARITIES
 from sop_core.data.store import Store
-from sop_core.forecast.demand import GRANULARITIES
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.service import service_report
 from sop_core.kpi.stock import stock_summary

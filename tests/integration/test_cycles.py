@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from sop_core.cli.main import EXIT_NO_RUN, EXIT_OK, EXIT_USAGE, EXPORT_COLUMNS, main
+from sop_core.common.periods import Cycle
 from sop_core.data.store import Store
 from sop_core.demo.cycles import build_demo_snapshots, past_cycles
 from sop_core.forecast import consensus
@@ -23,7 +24,7 @@ from sop_core.forecast.runs import ForecastSettings, run_forecast
 # Three months forecast as of August 2026: August, September and October are complete by the demo's
 # as-of date (2026-11-02), so every lag 0..2 has actuals.
 AS_OF = dt.date(2026, 8, 1)
-CYCLE = "2026-08"
+CYCLE = Cycle(2026, 8)
 SKUS = 150
 
 
@@ -62,7 +63,7 @@ def test_accuracy_by_lag_matches_an_independent_computation(store: Store) -> Non
     assert by_lag["lag"].tolist() == [0, 1, 2]
     assert by_lag["n"].tolist() == [SKUS] * 3
 
-    snapshots = store.query("SELECT sku, period, lag, final FROM forecast_snapshots WHERE cycle = ?", [CYCLE])
+    snapshots = store.query("SELECT sku, period, lag, final FROM forecast_snapshots WHERE cycle = ?", [str(CYCLE)])
     snapshots["period"] = pd.to_datetime(snapshots["period"])
     merged = snapshots.merge(_monthly_sales(store), on=["sku", "period"], how="left").fillna({"quantity": 0.0})
     for lag, rows in merged.groupby("lag"):
@@ -93,15 +94,12 @@ def test_refreezing_replaces_the_cycle(store: Store) -> None:
     consensus.add_adjustment(store, "Ana", "trade fair", "family", family, "month", AS_OF, 1000)
     assert cycles.freeze_cycle(store, CYCLE, run_id) == SKUS * 3
     assert int(store.scalar("SELECT count(*) FROM forecast_snapshots")) == SKUS * 3
-    assert cycles.cycles(store)["cycle"].tolist() == [CYCLE]
+    assert cycles.cycles(store)["cycle"].tolist() == [str(CYCLE)]
     frozen = store.query("SELECT sum(final - statistical) AS added FROM forecast_snapshots WHERE period = ?", [AS_OF])
     assert frozen["added"].iloc[0] == pytest.approx(1000.0)
 
 
-def test_freeze_refuses_bad_cycles_and_runs(store: Store) -> None:
-    for bad in ("2026-13", "26-08", "2026/08", ""):
-        with pytest.raises(ValueError, match="YYYY-MM"):
-            cycles.freeze_cycle(store, bad)
+def test_freeze_refuses_missing_runs(store: Store) -> None:
     with pytest.raises(consensus.MissingRunError):
         cycles.freeze_cycle(store, CYCLE, run_id=999)
     with pytest.raises(consensus.MissingRunError):
@@ -120,10 +118,10 @@ def test_cli_forecast_freeze_accuracy_export(demo_db: Path, tmp_path: Path,
     assert main(["export", "forecasts", "--output", str(tmp_path / "none.csv"), "--db", db, "--lang", "en"]) \
         == EXIT_NO_RUN
     assert "run `forecast` first" in capsys.readouterr().err
-    assert main(["freeze", "--cycle", CYCLE, "--db", db]) == EXIT_NO_RUN  # French by default
+    assert main(["freeze", "--cycle", str(CYCLE), "--db", db]) == EXIT_NO_RUN  # French by default
     assert capsys.readouterr().err == ("Erreur : Aucune prévision mensuelle à figer : lancez d'abord une prévision "
                                        "(commande `forecast` ou page Prévision).\n")
-    assert main(["freeze", "--cycle", CYCLE, "--db", db, "--lang", "en"]) == EXIT_NO_RUN
+    assert main(["freeze", "--cycle", str(CYCLE), "--db", db, "--lang", "en"]) == EXIT_NO_RUN
     assert capsys.readouterr().err == ("Error: There is no month forecast run to freeze: run `forecast` first "
                                        "(or the Forecast page).\n")
     # A forced naive model keeps the run short; auto selection is covered above.
@@ -135,8 +133,8 @@ def test_cli_forecast_freeze_accuracy_export(demo_db: Path, tmp_path: Path,
     assert sum(run["models"].values()) == SKUS and run["models"]["naive"] > SKUS - 5 and run["horizon"] == 3
     assert "SKUs forecast" in captured.err  # progress lines
 
-    assert main(["freeze", "--cycle", CYCLE, "--db", db, "--json"]) == EXIT_OK
-    assert json.loads(capsys.readouterr().out) == {"cycle": CYCLE, "run_id": run["run_id"], "rows": SKUS * 3}
+    assert main(["freeze", "--cycle", str(CYCLE), "--db", db, "--json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out) == {"cycle": str(CYCLE), "run_id": run["run_id"], "rows": SKUS * 3}
 
     assert main(["accuracy", "--db", db, "--json"]) == EXIT_OK
     report = json.loads(capsys.readouterr().out)
@@ -172,16 +170,14 @@ def test_cli_argument_errors_exit_with_usage(demo_db: Path) -> None:
 
 
 def test_past_cycles_cross_the_year() -> None:
-    assert past_cycles(dt.date(2026, 2, 10), 3) == ["2025-11", "2025-12", "2026-01"]
-    assert past_cycles(dt.date(2026, 11, 2), 12)[0] == "2025-11"
+    assert past_cycles(dt.date(2026, 2, 10), 3) == [Cycle(2025, 11), Cycle(2025, 12), Cycle(2026, 1)]
+    assert past_cycles(dt.date(2026, 11, 2), 12)[0] == Cycle(2025, 11)
 
 
 def test_demo_snapshots_freeze_a_real_past_run_and_drop_it(demo_db: Path) -> None:
     _without_shipped_cycles(demo_db)
     with Store(demo_db) as store:
-        assert build_demo_snapshots(store, ["2026-10"], horizon=2) == SKUS * 2
+        assert build_demo_snapshots(store, [Cycle(2026, 10)], horizon=2) == SKUS * 2
         assert store.scalar("SELECT count(*) FROM forecast_runs") == 0  # not left as the "latest" run
         report = cycles.accuracy_report(store)
         assert report["by_lag"]["lag"].tolist() == [0]  # November is not over on 2026-11-02
-        with pytest.raises(ValueError, match="YYYY-MM"):
-            build_demo_snapshots(store, ["2026-10", "oct"])

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sop_core.common.periods import Cycle
 from sop_core.data.store import Store
 from sop_core.meeting.pack.build import build_pack
 from sop_core.whatif.scenario_json import scenario_to_json
@@ -26,8 +27,8 @@ def test_save_replace_delete_and_decide(store: Store) -> None:
     saved = saved_scenarios(store).set_index("name")
     assert sorted(saved.index) == ["A", "B"] and again != first and saved.loc["A", "author"] == "Marc"
     assert saved.loc["A", "scenario_json"] == A
-    mark_decision(store, "A", "2026-11")
-    mark_decision(store, "B", "2026-11")  # one decision per cycle
+    mark_decision(store, "A", Cycle(2026, 11))
+    mark_decision(store, "B", Cycle(2026, 11))  # one decision per cycle
     decided = saved_scenarios(store).set_index("name")["decision_cycle"]
     assert decided.isna()["A"] and decided["B"] == "2026-11"
     delete_scenario(store, "B")
@@ -37,8 +38,7 @@ def test_save_replace_delete_and_decide(store: Store) -> None:
 @pytest.mark.parametrize(("call", "message"), [
     (lambda s: save_scenario(s, "{broken", "Claire"), "not valid JSON"),
     (lambda s: save_scenario(s, A, "  "), "author"),
-    (lambda s: mark_decision(s, "nowhere", "2026-11"), "no saved scenario"),
-    (lambda s: mark_decision(s, "A", "novembre"), "YYYY-MM"),
+    (lambda s: mark_decision(s, "nowhere", Cycle(2026, 11)), "no saved scenario"),
 ])
 def test_refusals_change_nothing(store: Store, call, message: str) -> None:  # type: ignore[no-untyped-def]
     save_scenario(store, A, "Claire")
@@ -54,7 +54,7 @@ def test_the_pack_says_why_a_saved_scenario_was_not_played(demo_db: Path, lang: 
     lever = Overtime("NOWHERE", dt.date(2026, 11, 2), dt.date(2026, 11, 9), 4)
     with Store(demo_db) as store:
         save_scenario(store, scenario_to_json(Scenario("Ailleurs", (lever,))), "Claire")
-        notes = build_pack(store, "2026-11", lang).notes
+        notes = build_pack(store, Cycle(2026, 11), lang).notes
     lever_name = "levier 1 (heures supplémentaires, NOWHERE)" if lang == "fr" else "lever 1 (overtime, NOWHERE)"
     skipped = [note for note in notes if "Ailleurs" in note]
     assert len(skipped) == 1 and f"{lever_name}{' :' if lang == 'fr' else ':'} {problem}" in skipped[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sop_core.common import Cycle
 from sop_core.data import Store
 from sop_core.meeting import close_decision, record_decision
 
@@ -21,9 +22,9 @@ def test_a_saved_setting_changes_the_version_but_the_interface_language_does_not
 
 def test_decisions_and_their_closing_change_the_version(store: Store) -> None:
     versions = [store.state_version()]
-    decision = record_decision(store, "2026-11", "Ouvrir une équipe de nuit", "Paul", dt.date(2026, 12, 15))
+    decision = record_decision(store, Cycle(2026, 11), "Ouvrir une équipe de nuit", "Paul", dt.date(2026, 12, 15))
     versions.append(store.state_version())
-    close_decision(store, decision, "2026-11", "Fait")
+    close_decision(store, decision, Cycle(2026, 11), "Fait")
     versions.append(store.state_version())
     assert len(set(versions)) == 3
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from sop_core.common.messages import Message, MessageError
+from sop_core.common.periods import Cycle
 from sop_core.data.store import StoreBusyError, StoreError
 from sop_core.forecast.models import get_model
-from sop_core.forecast.snapshots import cycle_start
 
 
 def test_a_busy_database_names_the_process_in_both_languages() -> None:
@@ -22,7 +22,7 @@ def test_a_busy_database_names_the_process_in_both_languages() -> None:
 
 def test_a_malformed_cycle_says_the_format_in_both_languages() -> None:
     with pytest.raises(MessageError) as caught:
-        cycle_start("2026-13")
+        Cycle.parse("2026-13")
     assert caught.value.render("fr") == "Un cycle est un mois écrit AAAA-MM (par exemple 2026-10), pas '2026-13'."
     assert str(caught.value) == "A cycle is a month written YYYY-MM (e.g. 2026-10), not '2026-13'."
 

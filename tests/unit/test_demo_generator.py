@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from sop_core.demo.generator.calendar import WorkCalendar
-from sop_core.demo.generator.generator import DEMO_AS_OF, FRENCH_PRODUCT_HEADERS, KINDS, generate, write_demo_files
+from sop_core.demo.generator.company import DEMO_AS_OF, FRENCH_PRODUCT_HEADERS, KINDS, generate, write_demo_files
 from sop_core.demo.generator.production import weekly_load
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from sop_core.common import (
+    Cycle,
     Message,
     MessageError,
     check_language,
@@ -30,11 +31,10 @@ from sop_core.common import (
     workbook_bytes,
 )
 from sop_core.data import Store, load_preferences
-from sop_core.forecast import cycle_start, next_period
 from sop_core.kpi import ServiceSettings
 from sop_core.meeting.agenda import cycle_status, exceptions_agenda
 from sop_core.meeting.decisions import decisions_of_cycle, previous_cycle_follow_up
-from sop_core.meeting.executive import ExecutiveTargets, cycle_of, cycle_tiles, record_cycle_kpis
+from sop_core.meeting.executive import ExecutiveTargets, cycle_tiles, record_cycle_kpis
 from sop_core.meeting.pack.charts import accuracy_chart, load_chart, service_chart, stock_chart
 from sop_core.meeting.pack.model import MAX_SCENARIOS, SHEETS, MeetingPack
 from sop_core.meeting.pack.tables import (
@@ -66,24 +66,24 @@ __all__ = ["build_pack", "pack_as_of", "pack_xlsx"]
 Progress = Callable[[float, str], None]
 
 
-def pack_as_of(store: Store, cycle: str, as_of: dt.date | None = None) -> dt.date:
+def pack_as_of(store: Store, cycle: Cycle, as_of: dt.date | None = None) -> dt.date:
     """The day the pack of `cycle` is as of: `as_of` when given (it must fall in the cycle's month),
     the store's as-of (else today) for the current cycle, the month's last day for a past one.
-    ValueError for a malformed cycle or one still in the future."""
-    first = cycle_start(cycle)
-    last = next_period(first, "month", 1) - dt.timedelta(days=1)
+    MessageError for an `as_of` outside the cycle or a cycle still in the future."""
+    first, last = cycle.start, cycle.end
     if as_of is not None:
         if not first <= as_of <= last:
-            raise MessageError(Message("cycle.error.as_of_outside", {"as_of": as_of, "cycle": cycle}))
+            raise MessageError(Message("cycle.error.as_of_outside", {"as_of": as_of, "cycle": str(cycle)}))
         return as_of
     today = store.as_of() or dt.date.today()
-    current = cycle_of(today)
+    current = Cycle.of(today)
     if cycle > current:
-        raise MessageError(Message("cycle.error.future", {"cycle": cycle, "as_of": today, "current": current}))
+        raise MessageError(Message("cycle.error.future", {"cycle": str(cycle), "as_of": today,
+                                                          "current": str(current)}))
     return today if cycle == current else last
 
 
-def _compared(store: Store, cycle: str,
+def _compared(store: Store, cycle: Cycle,
               as_of: dt.date) -> tuple[pd.DataFrame, str | None, list[tuple[str, ScenarioError]]]:
     """The baseline and up to `MAX_SCENARIOS` saved scenarios (the one decided at `cycle` first, then
     the newest) played on the plan of `as_of`: compare's rows (none without a plan), the decided
@@ -92,7 +92,7 @@ def _compared(store: Store, cycle: str,
     if not counts.get("production_orders") or not counts.get("workshops"):
         return pd.DataFrame(), None, []
     saved = saved_scenarios(store)
-    saved = saved.assign(_decided=saved["decision_cycle"] == cycle).sort_values("_decided", ascending=False,
+    saved = saved.assign(_decided=saved["decision_cycle"] == str(cycle)).sort_values("_decided", ascending=False,
                                                                                   kind="stable")
     decided = str(saved["name"].iloc[0]) if len(saved) and bool(saved["_decided"].iloc[0]) else None
     plan = plan_from_store(store, as_of)
@@ -130,13 +130,13 @@ def _charts(tables: Mapping[str, pd.DataFrame], store: Store, lang: str) -> tupl
     return tuple(charts)
 
 
-def build_pack(store: Store, cycle: str, lang: str, as_of: dt.date | None = None,
+def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = None,
                progress: Progress | None = None) -> MeetingPack:
     """The pack of `cycle` in `lang`; records the cycle's KPI figures when it is the current cycle.
     `progress(fraction, text)` is told each step (for a progress bar)."""
     check_language(lang)
     day = pack_as_of(store, cycle, as_of)
-    current = cycle == cycle_of(store.as_of() or dt.date.today())
+    current = cycle == Cycle.of(store.as_of() or dt.date.today())
 
     def step(fraction: float, key: str) -> None:
         if progress is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from sop_core.common import Cycle
 from sop_core.meeting.executive import Tile
 
 __all__ = ["MAX_SCENARIOS", "SHEETS", "MeetingPack"]
@@ -25,7 +26,7 @@ class MeetingPack:
     cells in the pack's language under sop_core's column names; `charts` are (code, Vega-Lite spec);
     `notes` are sentences the PDF adds (a scenario that could not be played, no scenario saved)."""
 
-    cycle: str
+    cycle: Cycle
     as_of: dt.date
     lang: str
     tiles: tuple[Tile, ...]

@@ -19,6 +19,7 @@ from fpdf.fonts import FontFace
 
 from sop_core.common import (
     STATUS_COLORS,
+    Cycle,
     format_date,
     format_money,
     format_month,
@@ -26,7 +27,6 @@ from sop_core.common import (
     format_percent,
     translate,
 )
-from sop_core.forecast import cycle_start
 from sop_core.meeting.agenda import agenda_text, cycle_status_text
 from sop_core.meeting.executive import Tile, tile_text
 from sop_core.meeting.pack.model import MeetingPack
@@ -58,7 +58,7 @@ def chart_png(spec: dict[str, Any]) -> bytes:
 
 
 class _Pdf(FPDF):
-    def __init__(self, cycle: str, lang: str) -> None:
+    def __init__(self, cycle: Cycle, lang: str) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.cycle, self.lang = cycle, lang
         self.add_font(FONT, "", FONT_DIR / "DejaVuSans.ttf")
@@ -149,7 +149,7 @@ def _cover(pdf: _Pdf, pack: MeetingPack) -> None:
     lang = pack.lang
     pdf.add_page()
     pdf.text_style(20, DARK, bold=True)
-    pdf.cell(0, 11, translate("pack.title", lang, month=format_month(cycle_start(pack.cycle), lang)),
+    pdf.cell(0, 11, translate("pack.title", lang, month=format_month(pack.cycle.start, lang)),
              new_x="LMARGIN", new_y="NEXT")
     pdf.text_style(10.5, GREY)
     pdf.cell(0, 6, translate("pack.subtitle", lang, cycle=pack.cycle, as_of=format_date(pack.as_of, lang),
@@ -250,7 +250,7 @@ def _decisions(pdf: _Pdf, pack: MeetingPack) -> None:
 def pack_pdf(pack: MeetingPack) -> bytes:
     """The pack as PDF bytes: tiles and cycle status, charts, agenda, scenarios, decisions."""
     pdf = _Pdf(pack.cycle, pack.lang)
-    pdf.set_title(translate("pack.title", pack.lang, month=format_month(cycle_start(pack.cycle), pack.lang)))
+    pdf.set_title(translate("pack.title", pack.lang, month=format_month(pack.cycle.start, pack.lang)))
     pdf.set_lang(pack.lang)
     pdf.set_creator("sop_core")
     for section in (_cover, _charts, _agenda, _scenarios, _decisions):

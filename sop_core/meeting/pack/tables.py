@@ -13,9 +13,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from sop_core.common import status_label, translate
+from sop_core.common import next_period, status_label, translate
 from sop_core.data import Store, load_preferences
-from sop_core.forecast import accuracy_report, next_period
+from sop_core.forecast import accuracy_report
 from sop_core.kpi import KpiFilters, ServiceSettings, inventory_value, service_report
 from sop_core.meeting.agenda import agenda_text, cycle_status_text
 from sop_core.meeting.executive import ExecutiveTargets, Tile, judged, tile_text
