@@ -17,7 +17,7 @@ from sop_core.imports import (
     mapping_from_choices,
     preview_file,
 )
-from sop_ui import column_label, lang, page_setup, show_table, t
+from sop_ui import column_label, lang, page_setup, progress_bar, show_table, t
 
 NO_HEADER = "(none)"  # the mapping's "let the aliases decide"; shown translated
 
@@ -76,14 +76,13 @@ with tab_import:
             st.error(t("data.mapping.error", error=exc.render(lang())))
             st.stop()
         if st.button(t("data.import.go"), type="primary", key="import_go"):
-            bar = st.progress(0.0, text=t("data.import.checking"))
             try:
-                outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
-                                       progress=lambda f, text: bar.progress(min(f, 1.0), text=text), lang=lang())
+                with progress_bar(t("data.import.checking")) as progress:
+                    outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
+                                           progress=progress, lang=lang())
             except StoreError as exc:  # rolled back: the store is as it was
                 st.error(exc.render(lang()))
                 st.stop()
-            bar.empty()
             report = outcome.reports[0]
             (st.success if outcome.ok else st.error)(report.summary(lang()))
             if report.findings:
@@ -117,9 +116,8 @@ with tab_reset:
     confirm = st.checkbox(t("data.reset.confirm"), key="reset_confirm")
     left, right = st.columns(2)
     if left.button(t("data.reset.demo"), disabled=not confirm, key="reset_demo"):
-        bar = st.progress(0.0, text=t("data.reset.loading"))
-        outcome = prepare_demo(store, progress=lambda f, text: bar.progress(min(f, 1.0), text=text), lang=lang())
-        bar.empty()
+        with progress_bar(t("data.reset.loading")) as progress:
+            outcome = prepare_demo(store, progress=progress, lang=lang())
         (st.success if outcome.ok else st.error)(
             t("data.reset.demo_loaded") if outcome.ok else "; ".join(r.summary(lang()) for r in outcome.reports))
     if right.button(t("data.reset.empty"), disabled=not confirm, key="reset_empty"):
