@@ -1,5 +1,6 @@
 """Demand history, forecast models and runs, the consensus, frozen cycles and their accuracy."""
 
+from sop_core.forecast.accuracy import accuracy_by
 from sop_core.forecast.consensus import (
     FINAL_FORECAST_SQL,
     MissingRunError,
@@ -20,6 +21,7 @@ __all__ = [
     "ForecastSettings",
     "MissingRunError",
     "Progress",
+    "accuracy_by",
     "accuracy_frame",
     "accuracy_report",
     "add_adjustment",

@@ -1,7 +1,7 @@
 """The key figures of the meeting: service rate (taux de service) and stock rotation."""
 
 from sop_core.kpi.filters import KpiFilters, filter_choices
-from sop_core.kpi.service import ServiceSettings, late_lines, service_report, service_summary
+from sop_core.kpi.service import ServiceReport, ServiceSettings, late_lines, service_report, service_summary
 from sop_core.kpi.stock import (
     StockSettings,
     abc_xyz_matrix,
@@ -16,6 +16,7 @@ from sop_core.kpi.stock import (
 
 __all__ = [
     "KpiFilters",
+    "ServiceReport",
     "ServiceSettings",
     "StockSettings",
     "abc_xyz_matrix",

@@ -19,14 +19,13 @@ from sop_core.common import (
     format_number,
     format_percent,
     format_week,
-    next_period,
     status_label,
     translate,
 )
-from sop_core.data import Store, load_preferences
-from sop_core.forecast import accuracy_frame
-from sop_core.kpi import KpiFilters, ServiceSettings, StockSettings, service_report, sku_stock
-from sop_core.meeting.executive import LOAD_WEEKS, SERVICE_MONTHS, Tile, cycle_tiles
+from sop_core.data import Store
+from sop_core.kpi import ServiceReport
+from sop_core.meeting.executive import LOAD_WEEKS, Tile, cycle_tiles
+from sop_core.meeting.figures import HistoryFigures, history_figures
 from sop_core.production import ProductionReport, open_production
 
 PER_KIND = 2
@@ -47,8 +46,7 @@ def _items(kind: str, frame: pd.DataFrame, subject: str, figure: str, status: st
                          "figure": top[figure].astype(float), "topic": KIND_TOPICS[kind]})
 
 
-def _forecast_misses(store: Store, as_of: dt.date) -> pd.DataFrame:
-    frame = accuracy_frame(store, "month", as_of)
+def _forecast_misses(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
     last = frame[frame["period"] == frame["period"].max()]
@@ -59,10 +57,7 @@ def _forecast_misses(store: Store, as_of: dt.date) -> pd.DataFrame:
     return _items("forecast_miss", misses.fillna({"wape": 1.0}), "sku", "wape", "orange")
 
 
-def _customers_hurt(store: Store, as_of: dt.date) -> pd.DataFrame:
-    window = KpiFilters(start=next_period(as_of.replace(day=1), "month", -SERVICE_MONTHS),
-                        end=as_of - dt.timedelta(days=1))
-    report = service_report(store, as_of, window, load_preferences(store, ServiceSettings, "service"))
+def _customers_hurt(report: ServiceReport) -> pd.DataFrame:
     hurt = report.customers_most_hurt()
     hurt = hurt[hurt["status"].isin(["red", "orange"])]
     return _items("customer_hurt", hurt, "key", "otif", hurt["status"])
@@ -78,28 +73,28 @@ def _production(report: ProductionReport, as_of: dt.date) -> list[pd.DataFrame]:
             _items("overload", load, "workshop", "load_pct", "red", week="week")]
 
 
-def _stock(store: Store, as_of: dt.date) -> list[pd.DataFrame]:
-    skus = sku_stock(store, as_of, settings=load_preferences(store, StockSettings, "stock"))
+def _stock(skus: pd.DataFrame) -> list[pd.DataFrame]:
     short = skus[skus["status"] == "understock"].sort_values("annual_value", ascending=False)
     over = skus[skus["status"] == "overstock"].sort_values("value", ascending=False)
     return [_items("stockout", short, "sku", "coverage_days", "red"),
             _items("overstock", over, "sku", "value", "orange")]
 
 
-def exceptions_agenda(store: Store, as_of: dt.date, production: ProductionReport | None = None) -> pd.DataFrame:
-    """The top exceptions of the cycle, red first, in the order of the meeting; `production` is
-    `delays.open_production(store, as_of)` when the caller already has it."""
+def exceptions_agenda(store: Store, as_of: dt.date, production: ProductionReport | None = None,
+                      history: HistoryFigures | None = None) -> pd.DataFrame:
+    """The top exceptions of the cycle, red first, in the order of the meeting; `production`
+    (`open_production(store, as_of)`) and `history` (`history_figures(store, as_of)`) when the
+    caller already has them."""
     counts = store.row_counts()
-    parts = []
-    if store.scalar("SELECT count(*) FROM forecast_snapshots"):
-        parts.append(_forecast_misses(store, as_of))
+    figures = history if history is not None else history_figures(store, as_of)
+    parts = [_forecast_misses(figures.accuracy)]
     if counts.get("orders"):
-        parts.append(_customers_hurt(store, as_of))
+        parts.append(_customers_hurt(figures.service))
     report = production if production is not None else open_production(store, as_of)
     if report is not None:
         parts += _production(report, as_of)
     if counts.get("stock"):
-        parts += _stock(store, as_of)
+        parts += _stock(figures.skus)
     frame = pd.concat([p for p in parts if not p.empty] or [pd.DataFrame(columns=AGENDA_COLUMNS)], ignore_index=True)
     order = {"red": 0, "orange": 1}
     return (frame.assign(_rank=frame["status"].map(order)).sort_values("_rank", kind="stable")
@@ -107,9 +102,10 @@ def exceptions_agenda(store: Store, as_of: dt.date, production: ProductionReport
 
 
 def cycle_figures(store: Store, as_of: dt.date) -> tuple[list[Tile], pd.DataFrame]:
-    """The home page's tiles and agenda, from one projection of the open OF."""
-    production = open_production(store, as_of)
-    return cycle_tiles(store, as_of, production), exceptions_agenda(store, as_of, production)
+    """The home page's tiles and agenda, from one projection of the open OF and one reading of the
+    history (service report, SKU stock, frozen forecasts)."""
+    production, history = open_production(store, as_of), history_figures(store, as_of)
+    return cycle_tiles(store, as_of, production, history), exceptions_agenda(store, as_of, production, history)
 
 
 def _figure(kind: str, value: float, lang: str) -> str:

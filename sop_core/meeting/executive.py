@@ -26,8 +26,9 @@ from sop_core.common import (
     translate,
 )
 from sop_core.data import Store, load_preferences
-from sop_core.forecast import accuracy_report
-from sop_core.kpi import KpiFilters, ServiceSettings, StockSettings, service_summary, stock_summary
+from sop_core.forecast import accuracy_by
+from sop_core.kpi import ServiceSettings
+from sop_core.meeting.figures import HistoryFigures, history_figures
 from sop_core.production import ProductionReport, open_production
 
 KPI_CODES = ("forecast_accuracy", "forecast_bias", "service_otif", "stock_days", "red_orders", "load_4w",
@@ -39,7 +40,6 @@ KPI_TOPICS = {"forecast_accuracy": "accuracy", "forecast_bias": "accuracy", "ser
 # How each KPI is written: percent (fractions), days, count, money.
 KPI_UNITS = {"forecast_accuracy": "percent", "forecast_bias": "percent", "service_otif": "percent",
              "stock_days": "days", "red_orders": "count", "load_4w": "percent", "stock_at_risk": "money"}
-SERVICE_MONTHS = 3  # OTIF over the last quarter: one month is too noisy to steer on
 LOAD_WEEKS = 4
 
 
@@ -111,19 +111,16 @@ def month_before(day: dt.date) -> dt.date:
     return first.replace(day=min(day.day, last.day))
 
 
-def historical_values(store: Store, as_of: dt.date) -> dict[str, float | None]:
-    """The KPIs that history alone decides, as they stood on `as_of`."""
+def historical_values(history: HistoryFigures) -> dict[str, float | None]:
+    """The KPIs that history alone decides, as they stood on `history.as_of`."""
     values: dict[str, float | None] = {}
-    months = accuracy_report(store, "month", as_of)["by_month"] if store.scalar(
-        "SELECT count(*) FROM forecast_snapshots") else pd.DataFrame()
-    last = months.iloc[-1] if len(months) else None
+    months = accuracy_by(history.accuracy, ["period"], "actual", "final") if len(history.accuracy) else None
+    last = months.iloc[-1] if months is not None and len(months) else None
     values["forecast_accuracy"] = None if last is None else float(last["accuracy"])
     values["forecast_bias"] = None if last is None else float(last["bias_pct"])
-    window = KpiFilters(start=next_period(as_of.replace(day=1), "month", -SERVICE_MONTHS),
-                        end=as_of - dt.timedelta(days=1))
-    service = service_summary(store, as_of, window, load_preferences(store, ServiceSettings, "service"))
+    service = history.service.summary
     values["service_otif"] = service["otif"] if service["lines"] else None
-    stock = stock_summary(store, as_of, settings=load_preferences(store, StockSettings, "stock"))
+    stock = history.stock
     at_risk = float(stock["dead_stock_value"] or 0) + float(stock["overstock_value"] or 0)
     values["stock_days"] = stock["days_of_inventory"]
     values["stock_at_risk"] = at_risk if stock["skus"] else None
@@ -175,22 +172,25 @@ def _details(now: dict[str, float | None]) -> dict[str, dict[str, float | int | 
             "service_otif": {"lines": now.get("service_lines")}}
 
 
-def cycle_tiles(store: Store, as_of: dt.date, production: ProductionReport | None = None) -> list[Tile]:
+def cycle_tiles(store: Store, as_of: dt.date, production: ProductionReport | None = None,
+                history: HistoryFigures | None = None) -> list[Tile]:
     """The seven tiles of the cycle holding `as_of`, with the previous cycle's values; `production`
-    is `delays.open_production(store, as_of)` when the caller already has it."""
+    (`open_production(store, as_of)`) and `history` (`history_figures(store, as_of)`) when the caller
+    already has them."""
     report = production if production is not None else open_production(store, as_of)
-    now = {**historical_values(store, as_of), **production_values(report, as_of)}
+    figures = history if history is not None else history_figures(store, as_of)
+    now = {**historical_values(figures), **production_values(report, as_of)}
     before: dict[str, float | None] = recorded_values(store, Cycle.of(as_of).previous)
     sources = {code: "recorded" for code, value in before.items() if value is not None}
     missing = [code for code in HISTORICAL if before.get(code) is None]
     if missing:
-        past = historical_values(store, month_before(as_of))
+        past = historical_values(history_figures(store, month_before(as_of)))
         for code in missing:
             before[code] = past.get(code)
             if past.get(code) is not None:
                 sources[code] = "recomputed"
-    specs = _specs(load_preferences(store, ServiceSettings, "service"),
-                   load_preferences(store, ExecutiveTargets, "executive"), now.get("stock_value") or 0.0)
+    specs = _specs(figures.service_settings, load_preferences(store, ExecutiveTargets, "executive"),
+                   now.get("stock_value") or 0.0)
     details = _details(now)
     return [Tile(code, now.get(code), *specs[code], two_sided=code == "forecast_bias", previous=before.get(code),
                  previous_source=sources.get(code), detail=details.get(code, {}))

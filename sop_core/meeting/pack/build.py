@@ -35,6 +35,7 @@ from sop_core.kpi import ServiceSettings
 from sop_core.meeting.agenda import cycle_status, exceptions_agenda
 from sop_core.meeting.decisions import decisions_of_cycle, previous_cycle_follow_up
 from sop_core.meeting.executive import ExecutiveTargets, cycle_tiles, record_cycle_kpis
+from sop_core.meeting.figures import history_figures
 from sop_core.meeting.pack.charts import accuracy_chart, load_chart, service_chart, stock_chart
 from sop_core.meeting.pack.model import MAX_SCENARIOS, SHEETS, MeetingPack
 from sop_core.meeting.pack.tables import (
@@ -143,10 +144,10 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
             progress(fraction, translate(f"pack.progress.{key}", lang))
 
     step(0.0, "tiles")
-    production = open_production(store, day)
-    tiles = tuple(cycle_tiles(store, day, production))
+    production, history = open_production(store, day), history_figures(store, day)
+    tiles = tuple(cycle_tiles(store, day, production, history))
     step(0.25, "agenda")
-    agenda = exceptions_agenda(store, day, production)
+    agenda = exceptions_agenda(store, day, production, history)
     step(0.4, "scenarios")
     compared, decided, skipped = _compared(store, cycle, day)
     notes = [translate("pack.scenarios.skipped", lang, name=name, reason=error.render(lang)) for name, error in skipped]
