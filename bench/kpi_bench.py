@@ -26,9 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from timing import median_seconds  # bench/ is the script's folder, first on sys.path
 
 from sop_core.data.store import Store
-from sop_core.kpi.filters import NO_FILTERS, KpiFilters
-from sop_core.kpi.service import service_report
-from sop_core.kpi.stock import (
+from sop_core.kpi import (
     StockSettings,
     abc_xyz_matrix,
     inventory_value,
@@ -38,6 +36,8 @@ from sop_core.kpi.stock import (
     turnover,
     turnover_trend,
 )
+from sop_core.kpi.filters import NO_FILTERS, KpiFilters
+from sop_core.kpi.service import service_report
 
 MAX_SECONDS = 1.0
 MAX_RATIO = 10.0

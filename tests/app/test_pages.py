@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 from sop_core.common.i18n import format_money
 from sop_core.data.preferences import load_preferences
 from sop_core.data.store import DB_PATH_ENV, Store
+from sop_core.kpi import StockSettings, sku_stock
 from sop_core.kpi.filters import KpiFilters, filter_choices
 from sop_core.kpi.service import service_summary
-from sop_core.kpi.stock import StockSettings, sku_stock
 from sop_core.production.delays import production_report
 from tests.conftest import PROJECT_ROOT
 

@@ -17,9 +17,9 @@ from sop_core.cli.main import EXIT_MAPPING, EXIT_OK, EXIT_REFUSED, EXIT_STORE, E
 from sop_core.common.i18n import has_key
 from sop_core.common.periods import GRANULARITIES
 from sop_core.data.store import Store
+from sop_core.kpi import stock_summary
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.service import service_report
-from sop_core.kpi.stock import stock_summary
 from tests.conftest import PRODUCTS_CSV, PROJECT_ROOT, WORKSHOPS_CSV, WriteFile
 
 EXAMPLE_SCENARIO = PROJECT_ROOT / "data" / "scenarios" / "example.json"

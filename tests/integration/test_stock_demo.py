@@ -17,7 +17,7 @@ import pytest
 
 from sop_core.data.store import Store
 from sop_core.forecast.runs import ForecastSettings, latest_run, run_forecast
-from sop_core.kpi import stock
+from sop_core.kpi import stock, stock_by_sku
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.stock import StockSettings
 
@@ -46,10 +46,10 @@ def _as_of(store: Store) -> dt.date:
 
 
 def test_sku_stock_has_one_row_per_product_and_walks_the_forecast(store: Store) -> None:
-    skus = stock.sku_stock(store, _as_of(store), settings=COSTS)
+    skus = stock_by_sku.sku_stock(store, _as_of(store), settings=COSTS)
     products = store.query("SELECT sku FROM products ORDER BY sku")["sku"].tolist()
     assert skus["sku"].tolist() == products and skus["sku"].is_unique
-    assert list(skus.columns) == stock.SKU_COLUMNS
+    assert list(skus.columns) == stock_by_sku.SKU_COLUMNS
     assert (skus["coverage_source"] == "forecast").all()  # the run forecasts every SKU
     assert (skus["coverage_days"] >= 0).all() and (skus["coverage_days"] <= 31 + 30 + 31 + 31 + 28 + 31).all()
     assert set(skus["abc"]) == {"A", "B", "C"} and set(skus["status"]) <= set(stock.STATUSES)
@@ -61,11 +61,11 @@ def test_sku_stock_has_one_row_per_product_and_walks_the_forecast(store: Store) 
 
 def test_matrix_and_summary_agree_with_the_skus(store: Store) -> None:
     as_of = _as_of(store)
-    skus = stock.sku_stock(store, as_of, settings=COSTS)
-    matrix = stock.abc_xyz_matrix(skus)
+    skus = stock_by_sku.sku_stock(store, as_of, settings=COSTS)
+    matrix = stock_by_sku.abc_xyz_matrix(skus)
     assert len(matrix) == 9 and matrix["skus"].sum() == len(skus)
     assert matrix["value"].sum() == pytest.approx(skus["value"].sum())
-    summary = stock.stock_summary(store, as_of, settings=COSTS)
+    summary = stock_by_sku.stock_summary(store, as_of, settings=COSTS)
     assert all(value is not None and math.isfinite(value) for value in summary.values()), summary
     assert summary["skus"] == len(skus)
     assert summary["total_value"] == pytest.approx(skus["value"].sum())
@@ -76,7 +76,7 @@ def test_matrix_and_summary_agree_with_the_skus(store: Store) -> None:
     latest = stock.inventory_value(store, as_of).iloc[-1]
     assert latest["value"] == pytest.approx(summary["total_value"])
     # a page holding both frames gets the same figures without computing them again
-    assert stock.summarise(skus, stock.turnover(store, as_of), COSTS) == summary
+    assert stock_by_sku.summarise(skus, stock.turnover(store, as_of), COSTS) == summary
 
 
 def test_turnover_totals_families_skus_and_trend_agree(store: Store) -> None:
@@ -105,25 +105,25 @@ def test_filters_narrow_the_demo(store: Store) -> None:
         "GROUP BY customer ORDER BY sum(quantity) DESC, customer LIMIT 1",
         [family, as_of.replace(year=as_of.year - 1, day=1)]))
     narrow = KpiFilters(families=(family,), customers=(customer,))
-    skus = stock.sku_stock(store, as_of, narrow)
+    skus = stock_by_sku.sku_stock(store, as_of, narrow)
     assert set(skus["family"]) == {family}
     assert len(skus) == store.scalar("SELECT count(*) FROM products WHERE family = ?", [family])
     everyone = stock.turnover(store, as_of, KpiFilters(families=(family,))).iloc[0]
     one = stock.turnover(store, as_of, narrow).iloc[0]
     assert 0 < one["cogs"] < everyone["cogs"] and one["average_stock_value"] == everyone["average_stock_value"]
-    summary = stock.stock_summary(store, as_of, narrow)
+    summary = stock_by_sku.stock_summary(store, as_of, narrow)
     assert summary["skus"] == len(skus)
 
 
 def test_without_a_forecast_coverage_comes_from_recent_demand(demo_db: Path) -> None:
     with Store(demo_db) as demo:
         assert latest_run(demo) is None
-        skus = stock.sku_stock(demo, _as_of(demo))
+        skus = stock_by_sku.sku_stock(demo, _as_of(demo))
         assert set(skus["coverage_source"]) <= {"recent demand", "no demand"}
         sold = skus["avg_monthly_demand"] > 0
         expected = skus.loc[sold, "on_hand"].clip(lower=0) * stock.DAYS_PER_MONTH / skus.loc[sold, "avg_monthly_demand"]
         assert skus.loc[sold, "coverage_days"].to_numpy() == pytest.approx(expected.to_numpy())
-        assert math.isfinite(stock.stock_summary(demo, _as_of(demo))["total_value"] or math.nan)
+        assert math.isfinite(stock_by_sku.stock_summary(demo, _as_of(demo))["total_value"] or math.nan)
 
 
 def test_total_turnover_from_the_families_equals_the_total_query(demo_db: Path) -> None:

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 from sop_core.data.store import Store
 from sop_core.forecast.demand import demand_history
+from sop_core.kpi import sku_stock
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.service import ServiceSettings, late_lines, service_report, service_summary
-from sop_core.kpi.stock import sku_stock
 
 AS_OF = dt.date(2026, 3, 10)
 D = dt.date

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from sop_core.data.store import Store
 from sop_core.forecast.consensus import add_adjustment
-from sop_core.kpi import stock
+from sop_core.kpi import stock, stock_by_sku
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.stock import StockSettings
 
@@ -174,9 +174,9 @@ def test_zero_stock_gives_no_turnover_rather_than_a_crash(store: Store) -> None:
     add_sales(store, (D(2026, 6, 3), "P", 4))
     row = stock.turnover(store, AS_OF).iloc[0]
     assert row["average_stock_value"] == 0 and math.isnan(row["turnover"]) and row["days_of_inventory"] == 0
-    sku = stock.sku_stock(store, AS_OF).iloc[0]
+    sku = stock_by_sku.sku_stock(store, AS_OF).iloc[0]
     assert sku["value"] == 0 and sku["coverage_days"] == 0 and sku["status"] == "understock"
-    summary = stock.stock_summary(store, AS_OF)
+    summary = stock_by_sku.stock_summary(store, AS_OF)
     assert summary["total_value"] == 0 and summary["turnover"] is None and summary["skus"] == 1
 
 
@@ -194,7 +194,7 @@ def test_orders_stand_in_for_sales(store: Store) -> None:
     add_orders(store, (D(2026, 6, 3), "P", 4.0, "ACME"), (D(2026, 6, 9), "P", 6.0, "BOLT"))
     assert stock.turnover(store, AS_OF).iloc[0]["cogs"] == 20.0
     assert stock.turnover(store, AS_OF, KpiFilters(customers=("BOLT",))).iloc[0]["cogs"] == 12.0
-    assert stock.sku_stock(store, AS_OF, KpiFilters(customers=("ACME",))).iloc[0]["avg_monthly_demand"] == 4.0
+    assert stock_by_sku.sku_stock(store, AS_OF, KpiFilters(customers=("ACME",))).iloc[0]["avg_monthly_demand"] == 4.0
 
 
 # --- ABC / XYZ -------------------------------------------------------------------------------
@@ -208,20 +208,20 @@ def _one_month_of_sales(store: Store, quantities: dict[str, float]) -> None:
 def test_abc_uses_the_cumulative_share_before_each_sku(store: Store) -> None:
     """Shares 50/30/10/6/4/0 %. Before each: 0, 0.5, 0.8, 0.9, 0.96 -> A, A, B, B, C; no value -> C."""
     _one_month_of_sales(store, {"S1": 50, "S2": 30, "S3": 10, "S4": 6, "S5": 4, "S6": 0})
-    skus = indexed(stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)))
+    skus = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)))
     assert skus["abc"].to_dict() == {"S1": "A", "S2": "A", "S3": "B", "S4": "B", "S5": "C", "S6": "C"}
     assert skus.loc["S1", "annual_value"] == 600.0  # 50 a month * 12 * cost 1
 
 
 def test_abc_top_sku_is_always_a(store: Store) -> None:
     _one_month_of_sales(store, {"BIG": 90, "SMALL": 10, "T1": 0})
-    skus = indexed(stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)))
+    skus = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)))
     assert skus.loc["BIG", "abc"] == "A" and skus.loc["SMALL", "abc"] == "B"  # 90 % alone is still A
 
 
 def test_abc_ties_share_their_class(store: Store) -> None:
     _one_month_of_sales(store, {"T1": 40, "T2": 40, "T3": 20})
-    skus = indexed(stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)))
+    skus = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)))
     assert skus["abc"].to_dict() == {"T1": "A", "T2": "A", "T3": "B"}  # the second 40 also starts at 0
 
 
@@ -237,7 +237,7 @@ def test_xyz_from_the_monthly_coefficient_of_variation(store: Store) -> None:
     add_products(store, *[(sku, "F", 1.0) for sku in [*monthly, "NEVER"]])
     add_sales(store, (D(2026, 1, 5), "FLAT", 1))  # the history starts in January: no cut in March
     add_sales(store, *[(D(2026, 3 + m, 10), sku, q) for sku, qs in monthly.items() for m, q in enumerate(qs) if q])
-    skus = indexed(stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=4)))
+    skus = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=4)))
     assert skus["avg_monthly_demand"].drop("NEVER").tolist() == [10.0] * 5
     expected_std = {"FLAT": 0, "WAVE": 2, "SWING": 6, "EVERY2": 10, "ONCE": math.sqrt(300)}
     for sku, std in expected_std.items():
@@ -250,8 +250,8 @@ def test_xyz_from_the_monthly_coefficient_of_variation(store: Store) -> None:
 def test_abc_xyz_matrix_has_nine_cells(store: Store) -> None:
     _one_month_of_sales(store, {"S1": 50, "S2": 30, "S3": 10, "S4": 6, "S5": 4, "S6": 0})
     add_stock(store, (D(2026, 6, 30), "S1", 3, None), (D(2026, 6, 30), "S6", 2, None))
-    skus = stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=1))
-    matrix = stock.abc_xyz_matrix(skus)
+    skus = stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=1))
+    matrix = stock_by_sku.abc_xyz_matrix(skus)
     assert list(zip(matrix["abc"], matrix["xyz"], strict=True)) == [
         (a, x) for a in "ABC" for x in "XYZ"]
     cells = matrix.set_index(["abc", "xyz"])
@@ -268,7 +268,7 @@ def test_sku_without_demand_is_z_dead_and_uncovered(store: Store) -> None:
     add_products(store, ("NEVER", "F", 2.0), ("EMPTY", "F", 2.0), ("OTHER", "F", 1.0))
     add_stock(store, (D(2026, 6, 30), "NEVER", 5, None))
     add_sales(store, (D(2026, 6, 1), "OTHER", 1))
-    skus = indexed(stock.sku_stock(store, AS_OF))
+    skus = indexed(stock_by_sku.sku_stock(store, AS_OF))
     never = skus.loc["NEVER"]
     assert never["xyz"] == "Z" and never["abc"] == "C" and never["status"] == "dead"
     assert never["value"] == 10.0 and never["coverage_source"] == "no demand" and math.isnan(never["coverage_days"])
@@ -281,7 +281,7 @@ def test_coverage_from_recent_demand(store: Store) -> None:
     add_products(store, ("R", "F", 1.0))
     add_stock(store, (D(2026, 5, 31), "R", 400, None), (D(2026, 6, 30), "R", 100, None))
     add_sales(store, (D(2026, 4, 2), "R", 30), (D(2026, 5, 2), "R", 60), (D(2026, 6, 2), "R", 90))
-    row = stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=3)).iloc[0]
+    row = stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=3)).iloc[0]
     assert row["on_hand"] == 100  # the last snapshot, not the first
     assert row["avg_monthly_demand"] == pytest.approx(60)
     assert row["coverage_days"] == pytest.approx(100 * 30.4375 / 60)  # 50.729
@@ -304,7 +304,7 @@ def forecast_store(store: Store) -> Store:
 
 
 def test_coverage_walks_the_forecast(forecast_store: Store) -> None:
-    skus = indexed(stock.sku_stock(forecast_store, AS_OF))
+    skus = indexed(stock_by_sku.sku_stock(forecast_store, AS_OF))
     # W1: July's 17 remaining days eat 34, 16 are left; August eats 1 a day: out on day 17 + 16 = 33.
     assert skus.loc["W1", "coverage_days"] == pytest.approx(33.0)
     assert skus.loc["W1", "coverage_source"] == "forecast" and skus.loc["W1", "status"] == "ok"
@@ -318,7 +318,7 @@ def test_coverage_walks_the_forecast(forecast_store: Store) -> None:
 def test_coverage_uses_the_consensus_forecast(forecast_store: Store) -> None:
     add_adjustment(forecast_store, "planner", None, "sku", "W1", "month", D(2026, 8, 1), 31.0)
     # August becomes 62, 2 a day: the 16 units left after July last 8 days.
-    w1 = indexed(stock.sku_stock(forecast_store, AS_OF)).loc["W1"]
+    w1 = indexed(stock_by_sku.sku_stock(forecast_store, AS_OF)).loc["W1"]
     assert w1["coverage_days"] == pytest.approx(25.0)
 
 
@@ -335,7 +335,7 @@ def test_each_status_rule(store: Store) -> None:
     add_sales(store, *[(D(2026, 6, 5), sku, 30.4375) for sku in rows])
     # Last sales: December 2025 -> January to June empty (6 months): dead; January 2026 -> 5: not dead.
     add_sales(store, (D(2025, 12, 20), "DEAD", 5), (D(2026, 1, 5), "ALIVE", 5))
-    skus = indexed(stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)))
+    skus = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)))
     assert skus.loc[list(rows), "coverage_days"].tolist() == pytest.approx([200, 100, 10, 40, 40])
     assert skus["status"].to_dict() == {
         "ALIVE": "ok", "BELOW_SS": "understock", "DEAD": "dead", "OK": "ok", "OVER": "overstock",
@@ -351,7 +351,7 @@ def test_summary_adds_up_the_statuses(store: Store) -> None:
     add_stock(store, (D(2026, 6, 30), "OVER", 120, None), (D(2026, 6, 30), "SLOW", 300, None),
               (D(2026, 6, 30), "DEAD", 10, None), (D(2026, 6, 30), "SHORT", 20, None))
     add_sales(store, *[(D(2026, 6, 5), sku, 30.4375) for sku in ("OVER", "SLOW", "SHORT")])
-    summary = stock.stock_summary(store, AS_OF, settings=StockSettings(history_months=1))
+    summary = stock_by_sku.stock_summary(store, AS_OF, settings=StockSettings(history_months=1))
     assert summary["total_value"] == 240 + 300 + 30 + 20
     assert summary["dead_stock_value"] == 30 and summary["slow_value"] == 300
     # OVER covers 120 days, 60 beyond the overstock limit of 60: half its value, 120.
@@ -372,16 +372,16 @@ def test_safety_stock_reorder_point_and_eoq_by_hand(store: Store) -> None:
     add_sales(store, *[(D(2026, m, 10), sku, q) for m, q in zip((3, 4, 5, 6), (16, 4, 16, 4), strict=True)
                        for sku in ("S", "NOLT")])
     costs = StockSettings(history_months=4, order_cost=50.0, holding_rate=0.25)
-    skus = indexed(stock.sku_stock(store, AS_OF, settings=costs))
+    skus = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=costs))
     s = skus.loc["S"]
     assert s["suggested_safety_stock"] == pytest.approx(Z95 * 6 * 2)  # 19.74
     assert s["reorder_point"] == pytest.approx(10 / 30.4375 * 121.75 + Z95 * 12)  # 40 + 19.74
     assert s["eoq"] == pytest.approx(math.sqrt(2 * 120 * 50 / (0.25 * 2)))  # sqrt(24000) = 154.92
     assert (s["safety_stock"], s["moq"]) == (5.0, 100.0)
     assert math.isnan(skus.loc["NOLT", "suggested_safety_stock"]) and math.isnan(skus.loc["NOLT", "reorder_point"])
-    no_costs = indexed(stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=4)))
+    no_costs = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=4)))
     assert no_costs["eoq"].isna().all()
-    strict = indexed(stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=4, service_level=0.99)))
+    strict = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=4, service_level=0.99)))
     assert strict.loc["S", "suggested_safety_stock"] == pytest.approx(NormalDist().inv_cdf(0.99) * 12)
 
 
@@ -414,10 +414,10 @@ def test_bad_arguments_are_refused(store: Store) -> None:
 
 
 def test_family_filter_keeps_the_family_only(two_snapshots: Store) -> None:
-    skus = stock.sku_stock(two_snapshots, AS_OF, KpiFilters(families=("F1",)))
+    skus = stock_by_sku.sku_stock(two_snapshots, AS_OF, KpiFilters(families=("F1",)))
     assert skus["sku"].tolist() == ["P1"] and skus["value"].tolist() == [12.5]
     # the period does not change the picture as of AS_OF
-    dated = stock.sku_stock(two_snapshots, AS_OF, KpiFilters(start=D(2026, 5, 1), end=D(2026, 5, 31)))
+    dated = stock_by_sku.sku_stock(two_snapshots, AS_OF, KpiFilters(start=D(2026, 5, 1), end=D(2026, 5, 31)))
     assert dated["value"].tolist() == [12.5, 0.0]
 
 
@@ -449,7 +449,7 @@ def test_abc_never_ranks_a_bigger_sku_lower(shared_store: Store, values: list[tu
     add_products(store, *[(f"S{i}", "F", cost) for i, (_, cost) in enumerate(values)])
     add_sales(store, *[(D(2026, 6, 1), f"S{i}", q) for i, (q, _) in enumerate(values) if q])
     classes = StockSettings(history_months=1, abc_a=shares[0], abc_b=min(1.0, shares[0] + shares[1] + 0.01))
-    skus = stock.sku_stock(store, AS_OF, settings=classes)
+    skus = stock_by_sku.sku_stock(store, AS_OF, settings=classes)
     top = skus.loc[skus["annual_value"].idxmax()]
     assert top["abc"] == "A" or top["annual_value"] == 0
     for one, other in itertools.permutations(skus.itertuples(), 2):
@@ -472,7 +472,7 @@ def test_coverage_is_non_negative_and_grows_with_stock(shared_store: Store, on_h
         add_sales(store, *[(D(2026, 6, 3), sku, sold) for sku in skus])
     if forecast is not None:
         add_forecast(store, [(sku, D(2026, 7 + m, 1), q) for sku in skus for m, q in enumerate(forecast)])
-    result = stock.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)).sort_values("on_hand")
+    result = stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=1)).sort_values("on_hand")
     coverage = result["coverage_days"]
     if coverage.isna().any():  # no demand and no forecast: undefined for every SKU alike
         assert coverage.isna().all() and forecast is None and not sold
