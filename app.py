@@ -2,6 +2,8 @@
 with their change since the last cycle, the agenda of exceptions, the cycle's progress, the last
 cycle's decisions to follow up, and the meeting pack to send afterwards."""
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -25,7 +27,8 @@ from sop_ui import APP_TITLE, as_of, compute, date, lang, money, num, page_of, p
 TILE_CSS = "<style>" + "".join(
     f'[class*="st-key-tile_{status}_"] {{ border-left: 0.6rem solid {color} !important; }}'
     for status, color in STATUS_COLORS.items()) + "</style>"
-DELTA_COLORS = {True: "normal", False: "inverse"}
+DeltaColor = Literal["normal", "inverse", "off"]
+DELTA_COLORS: dict[bool, DeltaColor] = {True: "normal", False: "inverse"}
 
 
 def show_tiles(tiles: list[Tile]) -> None:

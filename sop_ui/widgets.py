@@ -39,8 +39,12 @@ def progress_bar(text: str) -> Iterator[Callable[[float, str], None]]:
     """A progress bar for long work: yields the `progress(fraction, text)` callback the core takes,
     and removes the bar when the work is done."""
     bar = st.progress(0.0, text=text)
+
+    def progress(fraction: float, said: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=said)
+
     try:
-        yield lambda fraction, said: bar.progress(min(max(fraction, 0.0), 1.0), text=said)
+        yield progress
     finally:
         bar.empty()
 
