@@ -13,6 +13,7 @@ import streamlit as st
 
 from sop_core.common import (
     TABLE_DATE_FORMATS,
+    Progress,
     csv_bytes,
     localized,
     next_period,
@@ -35,7 +36,7 @@ MONEY_COLUMNS = ("late_value", "missing_value", "value", "annual_value", "cogs",
 
 
 @contextmanager
-def progress_bar(text: str) -> Iterator[Callable[[float, str], None]]:
+def progress_bar(text: str) -> Iterator[Progress]:
     """A progress bar for long work: yields the `progress(fraction, text)` callback the core takes,
     and removes the bar when the work is done."""
     bar = st.progress(0.0, text=text)

@@ -28,6 +28,7 @@ from sop_core.common.presentation import (
     status_scale,
     table_formatters,
 )
+from sop_core.common.progress import Progress, silent
 
 __all__ = [
     "DATE_FORMATS",
@@ -41,6 +42,7 @@ __all__ = [
     "Cycle",
     "Message",
     "MessageError",
+    "Progress",
     "SaidError",
     "check_granularity",
     "check_language",
@@ -57,6 +59,7 @@ __all__ = [
     "next_period",
     "period_start",
     "render_stored",
+    "silent",
     "status_label",
     "status_scale",
     "table_formatters",

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from sop_core.common import Cycle, next_period
+from sop_core.common import Cycle, Progress, next_period, silent
 from sop_core.data import Store
-from sop_core.forecast import ForecastSettings, Progress, freeze_cycle, run_forecast
+from sop_core.forecast import ForecastSettings, freeze_cycle, run_forecast
 
 DEMO_HORIZON = 6
 DEMO_CYCLES = 6
@@ -45,7 +45,7 @@ def build_demo_snapshots(store: Store, cycles: Sequence[Cycle], horizon: int = D
     Every run uses the current forced models and consensus adjustments of its periods (the demo
     has none). The runs themselves are deleted after freezing unless `keep_runs`.
     """
-    report = progress or (lambda _f, _t: None)
+    report = progress or silent
     frozen = 0
     for i, cycle in enumerate(cycles):
         start = cycle.start

@@ -6,8 +6,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from sop_core.common import Progress, silent
 from sop_core.data import PROJECT_ROOT, Store
-from sop_core.imports import FileToImport, ImportOutcome, Progress, import_files
+from sop_core.imports import FileToImport, ImportOutcome, import_files
 
 DEMO_DIR = PROJECT_ROOT / "data" / "demo"
 MANIFEST = "demo.json"
@@ -46,7 +47,7 @@ def load_demo(store: Store, demo_dir: Path = DEMO_DIR, progress: Progress | None
 def prepare_demo(store: Store, progress: Progress | None = None, lang: str = "en") -> ImportOutcome:
     """The demo as a user first sees it: its data, its past cycles, and today's forecast.
     `progress` is told how far it is, in `lang`."""
-    report = progress or (lambda _f, _t: None)
+    report = progress or silent
     outcome = load_demo(store, progress=lambda f, text: report(f * 0.4, text), lang=lang)
     if outcome.ok:
         from sop_core.forecast import ForecastSettings, run_forecast

@@ -12,7 +12,7 @@ from sop_core.forecast.consensus import (
 )
 from sop_core.forecast.demand import demand_history, demand_source
 from sop_core.forecast.models import model_names
-from sop_core.forecast.runs import ForecastSettings, Progress, latest_run, run_forecast
+from sop_core.forecast.runs import ForecastSettings, latest_run, run_forecast
 from sop_core.forecast.snapshots import accuracy_frame, accuracy_report, freeze_cycle
 from sop_core.forecast.views import history_levels, model_mix, model_story, run_info
 
@@ -20,7 +20,6 @@ __all__ = [
     "FINAL_FORECAST_SQL",
     "ForecastSettings",
     "MissingRunError",
-    "Progress",
     "accuracy_by",
     "accuracy_frame",
     "accuracy_report",

@@ -12,20 +12,19 @@ import datetime as dt
 import json
 import multiprocessing
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
 
-from sop_core.common import GRANULARITIES, Message, check_granularity, next_period, period_start
+from sop_core.common import GRANULARITIES, Message, Progress, check_granularity, next_period, period_start, silent
 from sop_core.data import Store
 from sop_core.forecast.demand import demand_history
 from sop_core.forecast.models import SeriesContext, get_model
 from sop_core.forecast.selection import SeriesForecast, forecast_series
 
-Progress = Callable[[float, str], None]
 CHUNK = 20
 # Starting a worker process imports pandas and statsforecast (about 3 s): below this many SKUs one
 # process finishes first.
@@ -166,7 +165,7 @@ def run_forecast(store: Store, settings: ForecastSettings, as_of: dt.date, progr
     """Forecast every SKU from the history before `as_of`'s period; store the run; return its id.
     `progress` is told how far the run is, in `lang`."""
     settings.check()
-    report = progress or (lambda _f, _t: None)
+    report = progress or silent
     started = time.perf_counter()
     history = demand_history(store, settings.granularity, as_of)
     tasks = _tasks(history, forced_models(store), settings)

@@ -1,6 +1,6 @@
 """Files into the store: read, map headers, parse French formats, validate, write all or nothing."""
 
-from sop_core.imports.ingest import FileToImport, ImportOutcome, Progress, empty_store, import_files, import_history
+from sop_core.imports.ingest import FileToImport, ImportOutcome, empty_store, import_files, import_history
 from sop_core.imports.mapping import ColumnMapping, MappingError, load_mapping, mapping_from_choices
 from sop_core.imports.preview import preview_file
 
@@ -9,7 +9,6 @@ __all__ = [
     "FileToImport",
     "ImportOutcome",
     "MappingError",
-    "Progress",
     "empty_store",
     "import_files",
     "import_history",

@@ -16,14 +16,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from sop_core.common import Message, render_stored
+from sop_core.common import Message, Progress, render_stored
 from sop_core.data import KINDS, Kind, Store, StoreError, first_row
 from sop_core.imports.importers import StagedImport, validate_file
 from sop_core.imports.mapping import ColumnMapping
 from sop_core.imports.report import Finding, ImportReport, kind_term
 
 PLACEHOLDER_FAMILY = "(non classé)"
-Progress = Callable[[float, str], None]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ figure recomputed today is not what that meeting saw). A future cycle has no pac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,7 @@ from sop_core.common import (
     Cycle,
     Message,
     MessageError,
+    Progress,
     check_language,
     status_label,
     translate,
@@ -64,7 +65,6 @@ from sop_core.whatif import (
 
 __all__ = ["build_pack", "pack_as_of", "pack_xlsx"]
 
-Progress = Callable[[float, str], None]
 
 
 def pack_as_of(store: Store, cycle: Cycle, as_of: dt.date | None = None) -> dt.date:
