@@ -36,7 +36,7 @@ def data_version() -> int:
 
 def as_of() -> dt.date:
     """The data's as-of date (fixed for the demo), else today."""
-    return get_store().as_of() or dt.date.today()
+    return get_store().as_of()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

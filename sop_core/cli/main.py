@@ -9,7 +9,6 @@ first).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -34,6 +33,7 @@ from sop_core.cli.common import (
     records,
     say,
 )
+from sop_core.cli.cycles import CYCLE_COMMANDS, cycle_parsers
 from sop_core.cli.pack import PACK_COMMANDS, pack_parsers
 from sop_core.cli.plant import PLANT_COMMANDS, plant_parsers
 from sop_core.common import (
@@ -88,6 +88,7 @@ def _parser() -> argparse.ArgumentParser:
     _forecast_parsers(commands, common)
     plant_parsers(commands, common)
     pack_parsers(commands, common)
+    cycle_parsers(commands, common)
     return parser
 
 
@@ -103,10 +104,10 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
                     help="auto (chosen per SKU by backtest) or one model for every SKU (naive, ets, theta...)")
     fc.add_argument("--jobs", type=positive_int, default=2, help="worker processes (used from 300 SKUs)")
     fc.add_argument("--as-of", type=iso_date,
-                    help="use the history before this date's period (default: the data's as-of date, else today)")
+                    help="use the history before this date's period (default: the current cycle's as-of date)")
     freeze = commands.add_parser("freeze", parents=[common, granularity],
                                  help="freeze a run's final forecast as an S&OP cycle")
-    freeze.add_argument("--cycle", required=True, help="the cycle month, YYYY-MM")
+    freeze.add_argument("--cycle", help="the cycle month, YYYY-MM (default: the current cycle)")
     freeze.add_argument("--run", type=int, help="run id (default: the latest run)")
     accuracy = commands.add_parser("accuracy", parents=[common, granularity],
                                    help="accuracy of the frozen cycles (overall, by lag, FVA...)")
@@ -149,10 +150,10 @@ def _status(args: argparse.Namespace, store: Store) -> int:
     counts = store.row_counts()
     imports = import_history(store, args.lang, limit=10)
     data = {"database": str(store.path), "schema_version": store.schema_version(),
-            "data_version": store.data_version(), "as_of": store.as_of(),
+            "data_version": store.data_version(), "as_of": store.as_of(), "as_of_source": store.as_of_source()[1],
             "row_counts": counts, "last_imports": imports.to_dict(orient="records")}
-    as_of = (Message("cli.status.as_of", {"date": data["as_of"]}) if data["as_of"]
-             else Message("cli.status.as_of_today"))
+    day, source = store.as_of_source()
+    as_of = Message("cli.status.as_of", {"date": day, "source": Message(f"cli.cycle.source.{source}")})
     text = [say(args.lang, "cli.status.database", path=str(store.path), schema=str(data["schema_version"]),
                 version=str(data["data_version"]), as_of=as_of)]
     text += counted(args.lang, "cli.status.rows", {say(args.lang, f"data.kind.{kind}"): count
@@ -179,7 +180,7 @@ def _forecast(args: argparse.Namespace, store: Store) -> int:
     from sop_core.forecast import ForecastSettings, run_forecast
 
     settings = ForecastSettings(granularity=args.granularity, horizon=args.horizon, model=args.model, jobs=args.jobs)
-    as_of = args.as_of or store.as_of() or dt.date.today()
+    as_of = args.as_of or store.as_of()
     run_id = run_forecast(store, settings, as_of, progress=progress(args.lang), lang=args.lang)
     run = store.row("SELECT series, seconds FROM forecast_runs WHERE run_id = ?", [run_id])
     models = store.query(
@@ -201,7 +202,8 @@ def _forecast(args: argparse.Namespace, store: Store) -> int:
 def _freeze(args: argparse.Namespace, store: Store) -> int:
     from sop_core.forecast import MissingRunError, freeze_cycle, latest_run
 
-    cycle = Cycle.parse(args.cycle)  # a malformed cycle is the first thing to say, run or no run
+    # A malformed cycle is the first thing to say, run or no run; none given: the current cycle.
+    cycle = Cycle.parse(args.cycle) if args.cycle is not None else Cycle.of(store.as_of())
     run_id = args.run if args.run is not None else latest_run(store, args.granularity)
     if run_id is None:
         raise MissingRunError(Message(f"forecast.error.nothing_to_freeze.{args.granularity}"))
@@ -268,7 +270,7 @@ def _export(args: argparse.Namespace, store: Store) -> int:
 
 
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    **PLANT_COMMANDS, **PACK_COMMANDS}
+                    **PLANT_COMMANDS, **PACK_COMMANDS, **CYCLE_COMMANDS}
 
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:
@@ -294,7 +296,7 @@ def _regenerate_demo(store: Store, lang: str) -> None:
     (DEMO_DIR / SNAPSHOTS_FILE).unlink(missing_ok=True)
     if not load_demo(store, progress=progress(lang), lang=lang).ok:
         raise StoreError(Message("cli.demo.not_imported"))
-    as_of = store.as_of() or dt.date.today()
+    as_of = store.as_of()
     build_demo_snapshots(store, past_cycles(as_of), progress=progress(lang))
     rows = write_demo_snapshots(store, DEMO_DIR / SNAPSHOTS_FILE)
     print(say(lang, "cli.demo.rewritten", files=len(written), rows=rows, folder=str(DEMO_DIR)), file=sys.stderr)

@@ -63,7 +63,7 @@ def _kpis(args: argparse.Namespace, store: Store) -> int:
     from sop_core.data import load_preferences
     from sop_core.kpi import KpiFilters, ServiceSettings, StockSettings, service_report, stock_summary, turnover
 
-    as_of = args.as_of or store.as_of() or dt.date.today()
+    as_of = args.as_of or store.as_of()
     filters = KpiFilters(start=next_period(as_of.replace(day=1), "month", -args.months),
                          end=as_of - dt.timedelta(days=1), families=tuple(args.family), customers=tuple(args.customer))
     target = load_preferences(store, ServiceSettings, "service")
@@ -96,7 +96,7 @@ def _stock_line(stock: dict[str, Any], lang: str) -> str:
 def _production(args: argparse.Namespace, store: Store) -> int:
     from sop_core.production import production_report, with_reasons
 
-    as_of = args.as_of or store.as_of() or dt.date.today()
+    as_of = args.as_of or store.as_of()
     report = production_report(store, as_of, args.weeks)
     orders = with_reasons(report.orders, args.lang)[["mo_id", "workshop", "sku", "status", "delay_days", "planned_end",
                                                      "projected_end", "remaining_hours", "at_risk_lines", "reason"]]
@@ -124,7 +124,7 @@ def _simulate(args: argparse.Namespace, store: Store) -> int:
     from sop_core.whatif import compare, read_scenario, scenario_to_json, simulate_scenario
 
     scenario = read_scenario(args.scenario)  # a bad file is said before any computation
-    as_of = args.as_of or store.as_of() or dt.date.today()
+    as_of = args.as_of or store.as_of()
     baseline, result = simulate_scenario(store, as_of, scenario_to_json(scenario))
     side_by_side = compare([baseline, result])
     data = {"as_of": as_of, "scenario": scenario.name, "comparison": records(side_by_side),
@@ -145,7 +145,7 @@ def _optimize(args: argparse.Namespace, store: Store) -> int:
     from sop_core.whatif import Target, baseline_result, compare, find_cheapest_mix, scenario_to_json
 
     target = Target(on_time_rate=args.target, by_week=args.by_week)  # a bad target is said first
-    as_of = args.as_of or store.as_of() or dt.date.today()
+    as_of = args.as_of or store.as_of()
     baseline = baseline_result(store, as_of)
     mix = find_cheapest_mix(store, as_of, target.on_time_rate, target.by_week, baseline)
     if args.output:

@@ -188,4 +188,33 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        8,
+        "S&OP cycles opened and closed, with their as-of date, and the steps done in each, by whom",
+        """
+        CREATE TABLE cycles (
+            cycle VARCHAR PRIMARY KEY,        -- YYYY-MM
+            as_of DATE NOT NULL,              -- the day the cycle's figures are as of
+            status VARCHAR NOT NULL,          -- open | closed
+            opened_at TIMESTAMP NOT NULL,
+            opened_by VARCHAR NOT NULL,
+            closed_at TIMESTAMP,
+            closed_by VARCHAR
+        );
+        CREATE TABLE cycle_steps (
+            cycle VARCHAR NOT NULL,           -- YYYY-MM
+            step VARCHAR NOT NULL,            -- see sop_core.data.cycles.CYCLE_STEPS
+            done_at TIMESTAMP NOT NULL,
+            done_by VARCHAR NOT NULL,
+            PRIMARY KEY (cycle, step)
+        );
+        CREATE TABLE cycle_archive (
+            cycle VARCHAR PRIMARY KEY,        -- YYYY-MM, a closed cycle
+            archived_at TIMESTAMP NOT NULL,
+            tiles_json VARCHAR NOT NULL,      -- the tiles as the meeting saw them (language-neutral)
+            agenda_json VARCHAR NOT NULL,     -- the agenda items (codes and figures)
+            decisions_json VARCHAR NOT NULL   -- the decisions of the cycle when it closed
+        );
+        """,
+    ),
 )

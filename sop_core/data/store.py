@@ -49,7 +49,16 @@ SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('
           FROM scenarios),
        (SELECT coalesce(hash(list((decision_id, status, closed_at, outcome, what, owner, due, link)
                                   ORDER BY decision_id)), 0) FROM decisions),
-       (SELECT coalesce(hash(list((cycle, code, value, status) ORDER BY cycle, code)), 0) FROM cycle_kpis)
+       (SELECT coalesce(hash(list((cycle, code, value, status) ORDER BY cycle, code)), 0) FROM cycle_kpis),
+       (SELECT coalesce(hash(list((cycle, as_of, status) ORDER BY cycle)), 0) FROM cycles),
+       (SELECT coalesce(hash(list((cycle, step, done_at) ORDER BY cycle, step)), 0) FROM cycle_steps)
+"""
+
+
+# The latest opened cycle's as-of and the demo's fixed date.
+AS_OF_SQL = """
+SELECT (SELECT as_of FROM cycles ORDER BY cycle DESC LIMIT 1),
+       (SELECT value FROM settings WHERE key = 'as_of')
 """
 
 
@@ -184,10 +193,31 @@ class Store:
         with self.transaction() as own:
             own.execute(sql, [key, value])
 
-    def as_of(self) -> dt.date | None:
-        """The data's fixed "as of" date (the demo sets one); None for live data (use today)."""
-        value = self.get_setting("as_of")
-        return dt.date.fromisoformat(value) if value else None
+    def as_of(self, today: dt.date | None = None) -> dt.date:
+        """The day the figures are as of (`as_of_source` says why this one)."""
+        return self.as_of_source(today)[0]
+
+    def as_of_source(self, today: dt.date | None = None) -> tuple[dt.date, str]:
+        """(as-of day, source): the as-of of the latest cycle opened ("cycle"); else the demo's
+        fixed date ("demo"); else the day after the latest demand (sales, else orders) when that is
+        before `today` ("data"): an ERP export a month behind is not a month of zero demand; else
+        `today` ("today")."""
+        today = today or dt.date.today()
+        cycle, demo = self.row(AS_OF_SQL)
+        latest = self.latest_demand_day()
+        if cycle is not None:
+            return cycle, "cycle"
+        if demo:
+            return dt.date.fromisoformat(demo), "demo"
+        if latest is not None and latest + dt.timedelta(days=1) < today:
+            return latest + dt.timedelta(days=1), "data"
+        return today, "today"
+
+    def latest_demand_day(self) -> dt.date | None:
+        """The last day of demand in the data: of sales, else of orders (as the forecasts read it)."""
+        value = self.scalar("SELECT coalesce(CASE WHEN EXISTS (SELECT 1 FROM sales) THEN (SELECT max(date) FROM sales) "
+                            "END, (SELECT max(order_date) FROM orders))")
+        return value if isinstance(value, dt.date) else None
 
     def imports(self, limit: int = 50) -> pd.DataFrame:
         """The audit trail, newest first."""

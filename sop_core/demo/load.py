@@ -52,7 +52,7 @@ def prepare_demo(store: Store, progress: Progress | None = None, lang: str = "en
     if outcome.ok:
         from sop_core.forecast import ForecastSettings, run_forecast
 
-        run_forecast(store, ForecastSettings(), store.as_of() or dt.date.today(),
+        run_forecast(store, ForecastSettings(), store.as_of(),
                      progress=lambda f, text: report(0.4 + f * 0.6, text), lang=lang)
     return outcome
 

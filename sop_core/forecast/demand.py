@@ -2,9 +2,10 @@
 
 Demand is what was sold (`sales`); a store without sales history falls back on what customers
 ordered (`orders`, by order date, cancelled lines left out). Only complete periods count: the
-period holding the as-of date is still running, so the history stops at the one before. Each
-SKU's series runs from its first demand to that last complete period, with the empty periods as
-zeros (they are demand too).
+period holding the as-of date is still running, so the history stops at the one before, and never
+past the period of the latest demand (an export that stops in September is not October and November
+without demand). Each SKU's series runs from its first demand to that last period,
+with the empty periods inside as zeros (they are demand too).
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ def demand_source(store: Store) -> str:
     return "sales" if store.scalar("SELECT count(*) FROM sales") else "orders"
 
 
+def last_data_period(store: Store, granularity: str) -> dt.date | None:
+    """The period holding the latest demand (sales, else orders); None without demand."""
+    latest = store.latest_demand_day()
+    return None if latest is None else period_start(latest, granularity)
+
+
 def demand_history(store: Store, granularity: str, as_of: dt.date) -> pd.DataFrame:
     """Columns sku, family, period, quantity: every SKU of `products`, zeros filled in.
 
@@ -31,7 +38,7 @@ def demand_history(store: Store, granularity: str, as_of: dt.date) -> pd.DataFra
     check_granularity(granularity)
     unit, step, _, _ = GRANULARITIES[granularity]
     current = period_start(as_of, granularity)
-    last = next_period(current, granularity, -1)
+    last = min(next_period(current, granularity, -1), last_data_period(store, granularity) or current)
     source = demand_source(store)
     day, live = ("date", "true") if source == "sales" else ("order_date", not_cancelled("status"))
     return store.query(

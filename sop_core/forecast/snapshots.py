@@ -88,7 +88,7 @@ def accuracy_frame(store: Store, granularity: str = "month", as_of: dt.date | No
     """
     check_granularity(granularity)
     unit, step, _, _ = GRANULARITIES[granularity]
-    current = period_start(as_of or store.as_of() or dt.date.today(), granularity)
+    current = period_start(as_of or store.as_of(), granularity)
     source = demand_source(store)
     day = "date" if source == "sales" else "order_date"
     # `unit`, `step`, `source` and `day` come from fixed tables above, never from the caller.

@@ -145,11 +145,13 @@ def _validate_all(
 
 # Computed from the data: meaningless once the data they came from is gone.
 DERIVED_TABLES = ("forecast_values", "forecast_choices", "forecast_backtests", "forecast_runs",
-                  "forecast_snapshots", "forecast_adjustments", "forced_models")
+                  "forecast_snapshots", "forecast_adjustments", "forced_models",
+                  "cycle_archive", "cycle_steps", "cycles")
 
 
 def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: Message) -> None:
-    """Empty every data table and what was computed from it (audit kept); forget the as-of date."""
+    """Empty every data table and what was computed from it (audit kept); forget the as-of date and
+    the cycles opened on that data (their as-of dates would pin the new data to old days)."""
     for table in (*(kind.table for kind in KINDS.values()), *DERIVED_TABLES):
         cur.execute(f"DELETE FROM {table}")
     cur.execute("DELETE FROM settings WHERE key = 'as_of'")
@@ -211,7 +213,7 @@ def import_files(
             progress(fraction, step.render(lang))
 
     started = dt.datetime.now()
-    today = today or store.as_of() or dt.date.today()
+    today = today or store.as_of()
     checksums = [file_checksum(f.path) if f.path.is_file() else "" for f in files]
     staged_all = _validate_all(store, files, today, report_progress, start_empty=clear_first)
     reports = [s.report for s in staged_all]

@@ -1,6 +1,7 @@
 """The S&OP meeting: executive tiles, agenda, decisions log and the meeting pack."""
 
 from sop_core.meeting.agenda import agenda_text, cycle_figures, cycle_status, cycle_status_text
+from sop_core.meeting.closing import ClosedCycle, close_cycle, closed_cycle
 from sop_core.meeting.decisions import (
     DecisionError,
     close_decision,
@@ -18,12 +19,15 @@ from sop_core.meeting.pack.pdf import pack_pdf
 __all__ = [
     "KPI_CODES",
     "SHEETS",
+    "ClosedCycle",
     "DecisionError",
     "MeetingPack",
     "Tile",
     "agenda_text",
     "build_pack",
+    "close_cycle",
     "close_decision",
+    "closed_cycle",
     "cycle_figures",
     "cycle_status",
     "cycle_status_text",

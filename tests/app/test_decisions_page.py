@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -83,7 +82,7 @@ def test_record_show_and_close_a_decision(demo_db: Path) -> None:
 def test_french_page_links_a_saved_scenario(demo_db: Path) -> None:
     with Store(demo_db) as store:
         save_scenario(store, scenario_to_json(Scenario("Heures sup INJ")), "Claire")
-        today = store.as_of() or dt.date.today()
+        today = store.as_of()
     app = _run("fr")
     assert app.title[0].value == "📝 Relevé de décisions"
     app.text_input(key="dec_what").input("Valider les heures sup")

@@ -31,7 +31,8 @@ ONLY_FRENCH = (r"\b(?:ouverts|projetés|rouge|vert|surcharge|données|lignes|Der
                r"payées|écrit|feuilles|dossier|enregistrés)\b")
 N = r"[\d\u00a0,.]+"  # a number in either language's format
 LINES = {  # a line of status, production, simulate, optimize and pack, in each language
-    "fr": [r"Base de données \S+ \(schéma v\d+, version des données \d+, données au 02/11/2026\)",
+    "fr": [r"Base de données \S+ \(schéma v\d+, version des données \d+, données au 02/11/2026 "
+           r"\(date fixe de la démo\)\)",
            rf"  Ordres de fabrication \(OF\) +{N} lignes",
            r"Derniers imports :",
            rf"  n° \d+ du \d\d/\d\d/\d{{4}} \d\d:\d\d  Ordres de fabrication \(OF\) +importé +"
@@ -48,7 +49,7 @@ LINES = {  # a line of status, production, simulate, optimize and pack, in each 
            rf".+pack\.xlsx écrit \(XLSX, 10 feuilles, {N} Ko\) : dossier de réunion du cycle 2026-11, données au "
            rf"02/11/2026, {N} s ; indicateurs du cycle enregistrés\.",
            r"\[100\u00a0%\] Dossier prêt\."],
-    "en": [r"Database \S+ \(schema v\d+, data version \d+, as of 02 Nov 2026\)",
+    "en": [r"Database \S+ \(schema v\d+, data version \d+, as of 02 Nov 2026 \(the demo's fixed date\)\)",
            rf"  Production orders +{N} rows",
            r"Last imports:",
            rf"  #\d+ \d\d \w{{3}} \d{{4}} \d\d:\d\d  Production orders +ok +production_orders\.csv \({N} rows\)",

@@ -76,7 +76,7 @@ def pack_as_of(store: Store, cycle: Cycle, as_of: dt.date | None = None) -> dt.d
         if not first <= as_of <= last:
             raise MessageError(Message("cycle.error.as_of_outside", {"as_of": as_of, "cycle": str(cycle)}))
         return as_of
-    today = store.as_of() or dt.date.today()
+    today = store.as_of()
     current = Cycle.of(today)
     if cycle > current:
         raise MessageError(Message("cycle.error.future", {"cycle": str(cycle), "as_of": today,
@@ -137,7 +137,7 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
     `progress(fraction, text)` is told each step (for a progress bar)."""
     check_language(lang)
     day = pack_as_of(store, cycle, as_of)
-    current = cycle == Cycle.of(store.as_of() or dt.date.today())
+    current = cycle == Cycle.of(store.as_of())
 
     def step(fraction: float, key: str) -> None:
         if progress is not None:

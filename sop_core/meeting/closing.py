@@ -1,0 +1,72 @@
+"""Closing an S&OP cycle: what its meeting showed (tiles, agenda, decisions) is kept as it was, in
+codes and figures that read back in either language, before the cycle is marked closed.
+
+A closed cycle's page shows this archive, not figures recomputed from data imported since.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Any
+
+import pandas as pd
+
+from sop_core.common import Cycle, Message, MessageError
+from sop_core.data import Store, archived, cycle_record, mark_closed
+from sop_core.meeting.agenda import cycle_figures
+from sop_core.meeting.decisions import decisions_of_cycle
+from sop_core.meeting.executive import Tile, record_cycle_kpis, recorded_values
+
+__all__ = ["ClosedCycle", "close_cycle", "closed_cycle"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClosedCycle:
+    """What a closed cycle showed: its tiles, its agenda items and its decisions."""
+
+    cycle: Cycle
+    tiles: tuple[Tile, ...]
+    agenda: pd.DataFrame
+    decisions: pd.DataFrame
+
+
+def close_cycle(store: Store, cycle: Cycle, user: str) -> ClosedCycle:
+    """Archive what `cycle` shows as of its as-of date and mark it closed. The tiles are those the
+    meeting saw when its pack was issued (recorded then); recorded now when no pack was issued."""
+    record = cycle_record(store, cycle)
+    if record is None:
+        raise MessageError(Message("cycle.error.not_opened", {"cycle": str(cycle)}))
+    if record.status == "closed":
+        raise MessageError(Message("cycle.error.already_closed", {"cycle": str(cycle)}))
+    tiles, agenda = cycle_figures(store, record.as_of)
+    if not recorded_values(store, cycle):
+        record_cycle_kpis(store, cycle, tiles)
+    shown = ClosedCycle(cycle, tuple(tiles), agenda, decisions_of_cycle(store, cycle))
+    tiles_json = json.dumps([_tile_dict(tile) for tile in shown.tiles], default=_plain)
+    mark_closed(store, cycle, user, {"tiles_json": tiles_json,
+                                     "agenda_json": shown.agenda.to_json(orient="records", date_format="iso"),
+                                     "decisions_json": shown.decisions.to_json(orient="records", date_format="iso")})
+    return shown
+
+
+def closed_cycle(store: Store, cycle: Cycle) -> ClosedCycle | None:
+    """The archive of a closed cycle, read back; None when `cycle` is not closed."""
+    stored = archived(store, cycle)
+    if stored is None:
+        return None
+    tiles = tuple(Tile(**raw) for raw in json.loads(stored["tiles_json"]))
+    agenda = pd.DataFrame(json.loads(stored["agenda_json"]))
+    if "week" in agenda:
+        agenda["week"] = pd.to_datetime(agenda["week"])
+    return ClosedCycle(cycle, tiles, agenda, pd.DataFrame(json.loads(stored["decisions_json"])))
+
+
+def _plain(value: Any) -> Any:
+    """A numpy number as the Python number it holds (the tiles' figures come from frames)."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def _tile_dict(tile: Tile) -> dict[str, Any]:
+    raw = dataclasses.asdict(tile)
+    return {name: (None if isinstance(value, float) and pd.isna(value) else value) for name, value in raw.items()}

@@ -1,0 +1,122 @@
+"""Cycles month after month: the as-of follows the data (never months of invented zero demand),
+each kind says how fresh it is, cycles open in order and a closed cycle keeps what it showed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from sop_core.cli.main import EXIT_OK, EXIT_USAGE, main
+from sop_core.common.messages import MessageError
+from sop_core.common.periods import Cycle
+from sop_core.data.cycles import cycle_record, data_freshness, latest_cycle, open_cycle
+from sop_core.data.store import Store
+from sop_core.forecast.demand import demand_history
+from sop_core.meeting.closing import close_cycle, closed_cycle
+from sop_core.meeting.executive import tile_text
+
+TODAY = dt.date(2026, 12, 5)
+
+
+def _sales(store: Store, rows: list[tuple[str, str, float]]) -> None:
+    """Products P1 and P2, and sales (sku, ISO day, quantity), named column by column."""
+    with store.transaction() as cur:
+        cur.execute("INSERT INTO products (sku, name, family, unit_cost, unit_price) VALUES "
+                    "('P1', 'Bac', 'F1', 1.0, 2.0), ('P2', 'Couvercle', 'F1', 1.0, 2.0)")
+        for sku, day, quantity in rows:
+            cur.execute("INSERT INTO sales (sku, customer, date, quantity) VALUES (?, 'C1', ?, ?)",
+                        [sku, dt.date.fromisoformat(day), quantity])
+
+
+def test_the_as_of_follows_the_data_when_it_ends_before_today(store: Store) -> None:
+    assert store.as_of_source(TODAY) == (TODAY, "today")  # no data at all
+    _sales(store, [("P1", "2025-11-20", 5), ("P1", "2025-12-31", 7)])  # an export 11 months behind
+    assert store.as_of_source(TODAY) == (dt.date(2026, 1, 1), "data")
+    assert store.as_of_source(dt.date(2026, 1, 1)) == (dt.date(2026, 1, 1), "today")  # data up to yesterday
+
+
+def test_a_partial_current_month_is_not_history(store: Store) -> None:
+    _sales(store, [("P1", "2026-10-10", 4), ("P1", "2026-11-15", 9)])
+    assert store.as_of_source(TODAY)[0] == dt.date(2026, 11, 16)
+    history = demand_history(store, "month", store.as_of(TODAY))
+    p1 = history[history["sku"] == "P1"]
+    assert [d.isoformat()[:7] for d in p1["period"]] == ["2026-10"]  # November is running: not counted
+
+
+def test_no_zeros_are_invented_after_the_end_of_the_data(store: Store) -> None:
+    """Asked for a history as of today, a series that stops in December 2025 stops there; its
+    empty months inside the data stay real zeros."""
+    _sales(store, [("P1", "2025-09-10", 5), ("P1", "2025-12-31", 7), ("P2", "2025-11-03", 2)])
+    history = demand_history(store, "month", TODAY)
+    p1 = history[history["sku"] == "P1"]
+    assert [(d.isoformat()[:7], q) for d, q in zip(p1["period"], p1["quantity"], strict=True)] == [
+        ("2025-09", 5), ("2025-10", 0), ("2025-11", 0), ("2025-12", 7)]
+    assert history[history["sku"] == "P2"]["period"].max().isoformat()[:7] == "2025-12"
+
+
+def test_each_kind_says_how_fresh_it_is(store: Store) -> None:
+    _sales(store, [("P1", "2026-10-31", 3)])
+    with store.transaction() as cur:
+        cur.execute("INSERT INTO stock (sku, date, on_hand) VALUES ('P1', DATE '2026-09-30', 10)")
+    fresh = data_freshness(store, dt.date(2026, 11, 2)).set_index("kind")
+    assert fresh.loc["sales", "last"] == dt.date(2026, 10, 31) and fresh.loc["sales", "months_behind"] == 0
+    assert fresh.loc["stock", "last"] == dt.date(2026, 9, 30) and fresh.loc["stock", "months_behind"] == 1
+    assert not fresh.loc["sales", "stale"] and fresh.loc["stock", "stale"]
+    assert fresh.loc["orders", "rows"] == 0 and not fresh.loc["orders", "stale"]
+
+
+def test_cycles_open_in_order_and_fix_the_as_of(store: Store) -> None:
+    _sales(store, [("P1", "2026-10-31", 3)])
+    open_cycle(store, Cycle(2026, 11), dt.date(2026, 11, 2), "Claire")
+    assert store.as_of_source(TODAY) == (dt.date(2026, 11, 2), "cycle")
+    for cycle, day, key in [(Cycle(2026, 11), dt.date(2026, 11, 3), "cycle.error.not_after"),
+                            (Cycle(2026, 10), dt.date(2026, 10, 3), "cycle.error.not_after"),
+                            (Cycle(2026, 12), dt.date(2026, 11, 30), "cycle.error.as_of_outside")]:
+        with pytest.raises(MessageError) as refused:
+            open_cycle(store, cycle, day, "Claire")
+        assert refused.value.message.key == key
+    open_cycle(store, Cycle(2026, 12), dt.date(2026, 12, 1), "Marc")
+    record = latest_cycle(store)
+    assert record is not None and (record.cycle, record.as_of, record.status, record.opened_by) == (
+        Cycle(2026, 12), dt.date(2026, 12, 1), "open", "Marc")
+
+
+def test_a_closed_cycle_keeps_what_it_showed(demo_db: Path) -> None:
+    with Store(demo_db) as store:
+        november = Cycle(2026, 11)
+        open_cycle(store, november, store.as_of(), "Claire")
+        shown = close_cycle(store, november, "Claire")
+        record = cycle_record(store, november)
+        assert record is not None and record.status == "closed" and record.closed_by == "Claire"
+        with store.transaction() as cur:  # later data changes what a recomputation would say...
+            cur.execute("DELETE FROM orders")
+        kept = closed_cycle(store, november)
+        assert kept is not None  # ...not what the closed cycle showed
+        for lang in ("fr", "en"):
+            assert [tile_text(t, lang) for t in kept.tiles] == [tile_text(t, lang) for t in shown.tiles]
+        assert len(kept.tiles) == 7 and len(kept.agenda) == len(shown.agenda) >= 5
+        assert list(kept.agenda["subject"]) == list(shown.agenda["subject"])
+        with pytest.raises(MessageError, match="already closed"):
+            close_cycle(store, november, "Claire")
+
+
+def test_the_cycle_commands(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(demo_db)
+    assert main(["cycle", "status", "--db", db, "--json"]) == EXIT_OK
+    status = json.loads(capsys.readouterr().out)
+    assert (status["cycle"], status["status"], status["as_of"], status["as_of_source"]) == (
+        "2026-11", "not_opened", "2026-11-02", "demo")
+    assert [step["step"] for step in status["steps"]] == ["data_collected", "demand_review", "supply_review",
+                                                         "pre_sop", "executive_meeting", "follow_up"]
+    assert main(["cycle", "open", "2026-11", "--db", db, "--user", "Claire"]) == EXIT_OK
+    assert "Cycle 2026-11 ouvert, données au 02/11/2026." in capsys.readouterr().out
+    assert main(["cycle", "open", "2026-13", "--db", db]) == EXIT_USAGE
+    assert main(["cycle", "open", "2026-10", "--db", db, "--lang", "en"]) == EXIT_USAGE
+    assert "is not after the last cycle opened (2026-11)" in capsys.readouterr().err
+    assert main(["cycle", "close", "2026-11", "--db", db, "--user", "Claire", "--lang", "en"]) == EXIT_OK
+    assert "Cycle 2026-11 closed: 7 KPIs" in capsys.readouterr().out
+    assert main(["cycle", "status", "--db", db, "--json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["status"] == "closed"
