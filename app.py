@@ -14,14 +14,26 @@ from sop_core.meeting import (
     agenda_text,
     build_pack,
     cycle_figures,
-    cycle_status,
-    cycle_status_text,
     pack_pdf,
     pack_xlsx,
     previous_cycle_follow_up,
     tile_text,
 )
-from sop_ui import APP_TITLE, as_of, compute, date, lang, money, num, page_of, page_setup, progress_bar, show_table, t
+from sop_ui import (
+    APP_TITLE,
+    as_of,
+    compute,
+    cycle_panel,
+    date,
+    lang,
+    money,
+    num,
+    page_of,
+    page_setup,
+    progress_bar,
+    show_table,
+    t,
+)
 
 # A tile's border says its status in colour; its text says it in a symbol and a word as well.
 TILE_CSS = "<style>" + "".join(
@@ -105,9 +117,7 @@ with agenda_column:
     st.subheader("🗒 " + t("home.agenda"))
     show_agenda(agenda)
 with cycle_column:
-    st.subheader("🔄 " + t("home.cycle", cycle=cycle))
-    for name, done, detail in cycle_status_text(cycle_status(store, cycle), lang()):
-        st.markdown(f"{'✔' if done else '○'} **{name}** — {detail}")
+    cycle_panel(store, cycle)
     st.subheader("📝 " + t("home.follow_up", cycle=cycle.previous))
     show_follow_up(store, cycle)
 

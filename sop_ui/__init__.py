@@ -8,6 +8,7 @@ meeting mode) and tables through `show_table` (translated headers, numbers in th
 """
 
 from sop_ui.chrome import APP_TITLE, PAGES, page_of, page_setup, require_data
+from sop_ui.cycle import cycle_panel
 from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
 from sop_ui.text import column_label, date, lang, money, num, pct, status_label, t
 from sop_ui.widgets import (
@@ -27,6 +28,7 @@ __all__ = [
     "as_of",
     "column_label",
     "compute",
+    "cycle_panel",
     "data_version",
     "date",
     "downloads",

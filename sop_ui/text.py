@@ -71,5 +71,14 @@ def status_label(status: str | None) -> str:
     return _status_label(status, lang())
 
 
+MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!<>|~"
+
+
+def plain(text: str) -> str:
+    """Text from the data (a name, a reason) inside a Markdown line, shown as it is: every
+    character Markdown would read as markup is escaped."""
+    return "".join("\\" + char if char in MARKDOWN_SPECIALS else char for char in str(text))
+
+
 def column_label(name: str) -> str:
     return t(f"col.{name}")

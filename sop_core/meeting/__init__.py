@@ -1,7 +1,14 @@
 """The S&OP meeting: executive tiles, agenda, decisions log and the meeting pack."""
 
 from sop_core.meeting.agenda import agenda_text, cycle_figures, cycle_status, cycle_status_text
-from sop_core.meeting.closing import ClosedCycle, close_cycle, closed_cycle
+from sop_core.meeting.cycle import (
+    ClosedCycle,
+    close_cycle,
+    closed_cycle,
+    freeze_step,
+    next_cycle_offer,
+    open_next_cycle,
+)
 from sop_core.meeting.decisions import (
     DecisionError,
     close_decision,
@@ -32,7 +39,10 @@ __all__ = [
     "cycle_status",
     "cycle_status_text",
     "decisions_of_cycle",
+    "freeze_step",
+    "next_cycle_offer",
     "open_decisions",
+    "open_next_cycle",
     "overdue",
     "pack_as_of",
     "pack_pdf",

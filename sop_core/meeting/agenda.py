@@ -9,6 +9,8 @@ that explains it. Items are data (kind, subject, figure); `agenda_text` words th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -22,7 +24,7 @@ from sop_core.common import (
     status_label,
     translate,
 )
-from sop_core.data import Store
+from sop_core.data import CYCLE_STEPS, Store, cycle_steps
 from sop_core.kpi import ServiceReport
 from sop_core.meeting.executive import LOAD_WEEKS, Tile, cycle_tiles
 from sop_core.meeting.figures import HistoryFigures, history_figures
@@ -126,32 +128,47 @@ def agenda_text(item: pd.Series, lang: str) -> str:
     return f"{status_label(item['status'], lang)} · {text}"
 
 
-CYCLE_STEPS = ("data_imported", "forecast_frozen", "scenarios_reviewed", "decisions_taken", "pack_issued")
+class StepDone(NamedTuple):
+    """When a step of the cycle was done, and by whom when someone recorded it."""
+
+    day: dt.date
+    by: str | None = None
 
 
-def cycle_status(store: Store, cycle: Cycle) -> dict[str, str | None]:
-    """Each step of the cycle: the ISO date it was last done, or None.
+def cycle_status(store: Store, cycle: Cycle) -> dict[str, StepDone | None]:
+    """Each step of the cycle (`CYCLE_STEPS`): when it was done, or None.
 
-    Imported data and reviewed scenarios count from the first day of the cycle month; the frozen
-    forecast, the decisions and the pack are those of the cycle itself."""
+    A step recorded by someone counts with their name; otherwise the data shows it done: data
+    imported since the first day of the cycle month, the cycle's forecast frozen, scenarios saved in
+    the month or one decided at the cycle, decisions taken at the cycle, its pack issued (its figures
+    recorded). The supply review leaves no trace but its record."""
     first, text = cycle.start, str(cycle)
-    day = store.row(
+    evidence = store.row(
         "SELECT (SELECT max(finished_at) FROM import_batches WHERE status = 'ok' AND finished_at >= ?), "
-        "(SELECT max(frozen_at) FROM forecast_snapshots WHERE cycle = ?), "
+        "(SELECT max(frozen_at) FROM forecast_snapshots WHERE cycle = ?), NULL, "
         "(SELECT max(created_at) FROM scenarios WHERE created_at >= ? OR decision_cycle = ?), "
         "(SELECT max(created_at) FROM decisions WHERE cycle = ?), "
         "(SELECT max(recorded_at) FROM cycle_kpis WHERE cycle = ?)",
         [first, text, first, text, text, text])
-    return {step: None if value is None else pd.Timestamp(value).date().isoformat()
-            for step, value in zip(CYCLE_STEPS, day, strict=True)}
+    recorded = cycle_steps(store, cycle).set_index("step")
+    status: dict[str, StepDone | None] = {}
+    for step, seen in zip(CYCLE_STEPS, evidence, strict=True):
+        done_at, by = recorded.loc[step, "done_at"], recorded.loc[step, "done_by"]
+        when = done_at if by is not None else seen
+        status[step] = None if when is None else StepDone(pd.Timestamp(when).date(), by)
+    return status
 
 
-def cycle_status_text(status: dict[str, str | None], lang: str) -> list[tuple[str, bool, str]]:
+def cycle_status_text(status: Mapping[str, StepDone | None], lang: str) -> list[tuple[str, bool, str]]:
     """(step name, done, detail) in `lang`, for the home page and the pack."""
     rows = []
     for step in CYCLE_STEPS:
         done = status.get(step)
-        detail = (translate("cycle.done_on", lang, date=format_date(dt.date.fromisoformat(done), lang)) if done
-                  else translate("cycle.not_yet", lang))
-        rows.append((translate(f"cycle.{step}", lang), done is not None, detail))
+        if done is None:
+            detail = translate("cycle.not_yet", lang)
+        elif done.by:
+            detail = translate("cycle.done_by", lang, date=format_date(done.day, lang), who=done.by)
+        else:
+            detail = translate("cycle.done_on", lang, date=format_date(done.day, lang))
+        rows.append((translate(f"cycle.step.{step}", lang), done is not None, detail))
     return rows

@@ -40,4 +40,4 @@ def test_home_builds_the_pack_and_records_the_cycle(demo_db: Path) -> None:
         assert cycle == Cycle.of(store.as_of())
         assert store.scalar("SELECT count(*) FROM cycle_kpis WHERE cycle = ?", [str(cycle)]) == 7
     steps = " ".join(m.value for m in app.markdown)
-    assert "**Meeting pack issued** — done on" in steps
+    assert "**Follow-up: meeting pack issued** — done on" in steps

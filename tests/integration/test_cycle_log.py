@@ -12,10 +12,11 @@ import pytest
 from sop_core.cli.main import EXIT_OK, EXIT_USAGE, main
 from sop_core.common.messages import MessageError
 from sop_core.common.periods import Cycle
-from sop_core.data.cycles import cycle_record, data_freshness, latest_cycle, open_cycle
+from sop_core.data.cycles import cycle_record, cycle_steps, data_freshness, latest_cycle, open_cycle
 from sop_core.data.store import Store
 from sop_core.forecast.demand import demand_history
-from sop_core.meeting.closing import close_cycle, closed_cycle
+from sop_core.forecast.runs import ForecastSettings, run_forecast
+from sop_core.meeting.cycle import close_cycle, closed_cycle, freeze_step
 from sop_core.meeting.executive import tile_text
 
 TODAY = dt.date(2026, 12, 5)
@@ -101,6 +102,16 @@ def test_a_closed_cycle_keeps_what_it_showed(demo_db: Path) -> None:
         assert list(kept.agenda["subject"]) == list(shown.agenda["subject"])
         with pytest.raises(MessageError, match="already closed"):
             close_cycle(store, november, "Claire")
+
+
+def test_freezing_from_the_cycle_records_the_demand_review(demo_db: Path) -> None:
+    with Store(demo_db) as store:
+        november = Cycle(2026, 11)
+        open_cycle(store, november, store.as_of(), "Claire")
+        run_forecast(store, ForecastSettings(horizon=2, jobs=1), store.as_of())
+        assert freeze_step(store, november, "Claire") == 150 * 2
+        steps = cycle_steps(store, november).set_index("step")
+        assert steps.loc["demand_review", "done_by"] == "Claire" and steps.loc["follow_up", "done_by"] is None
 
 
 def test_the_cycle_commands(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

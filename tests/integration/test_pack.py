@@ -127,7 +127,7 @@ def test_issuing_the_pack_records_the_cycle_and_a_past_cycle_is_a_reprint(demo: 
     values = dict(zip(recorded["code"], recorded["value"], strict=True))
     for tile in pack.tiles:
         assert values[tile.code] == pytest.approx(tile.value, abs=1e-9)
-    assert cycle_status(demo, CYCLE)["pack_issued"] is not None and pack.recorded
+    assert cycle_status(demo, CYCLE)["follow_up"] is not None and pack.recorded
     past = build_pack(demo, Cycle(2026, 10), "en")
     assert past.as_of == dt.date(2026, 10, 31) and not past.recorded
     assert demo.scalar("SELECT count(*) FROM cycle_kpis WHERE cycle = '2026-10'") == 0

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from sop_core.common import Cycle
+from sop_core.meeting.agenda import StepDone
 from sop_core.meeting.executive import Tile
 
 __all__ = ["MAX_SCENARIOS", "SHEETS", "MeetingPack"]
@@ -31,7 +32,7 @@ class MeetingPack:
     lang: str
     tiles: tuple[Tile, ...]
     agenda: pd.DataFrame
-    status: Mapping[str, str | None]
+    status: Mapping[str, StepDone | None]
     scenarios: pd.DataFrame
     decisions: pd.DataFrame
     follow_up: pd.DataFrame

@@ -138,7 +138,7 @@ def _status_box(pdf: _Pdf, pack: MeetingPack, x: float, y: float, w: float, h: f
     pdf.rect(x, y, w, h)
     pdf.set_xy(x + 4, y + 3)
     pdf.fitted(w - 8, 5, translate("pack.cycle_status", pack.lang), 10, bold=True)
-    for i, (step, done, detail) in enumerate(cycle_status_text(dict(pack.status), pack.lang)):
+    for i, (step, done, detail) in enumerate(cycle_status_text(pack.status, pack.lang)):
         pdf.set_xy(x + 4, y + 10 + 7.4 * i)
         pdf.fitted(w - 8, 3.8, f"{'✔' if done else '○'} {step}", 8.5, bold=done)
         pdf.set_xy(x + 8, y + 13.6 + 7.4 * i)

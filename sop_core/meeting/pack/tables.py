@@ -17,7 +17,7 @@ from sop_core.common import next_period, status_label, translate
 from sop_core.data import Store, load_preferences
 from sop_core.forecast import accuracy_report
 from sop_core.kpi import KpiFilters, ServiceSettings, inventory_value, service_report
-from sop_core.meeting.agenda import agenda_text, cycle_status_text
+from sop_core.meeting.agenda import StepDone, agenda_text, cycle_status_text
 from sop_core.meeting.executive import ExecutiveTargets, Tile, judged, tile_text
 from sop_core.production import ProductionReport
 
@@ -97,8 +97,8 @@ def agenda_table(agenda: pd.DataFrame, lang: str) -> pd.DataFrame:
         columns=["status", "exception", "subject", "figure", "item"])
 
 
-def status_table(status: Mapping[str, str | None], lang: str) -> pd.DataFrame:
-    steps = cycle_status_text(dict(status), lang)
+def status_table(status: Mapping[str, StepDone | None], lang: str) -> pd.DataFrame:
+    steps = cycle_status_text(status, lang)
     return pd.DataFrame({"step": [s[0] for s in steps], "done": ["✔" if s[1] else "" for s in steps],
                          "detail": [s[2] for s in steps]})
 

@@ -1,5 +1,6 @@
-"""Closing an S&OP cycle: what its meeting showed (tiles, agenda, decisions) is kept as it was, in
-codes and figures that read back in either language, before the cycle is marked closed.
+"""The S&OP cycle as the meeting runs it: the offer to open the next cycle once the data runs past
+the current one, the steps done (with who), and closing: what the meeting showed (tiles, agenda,
+decisions) is kept as it was, in codes and figures that read back in either language.
 
 A closed cycle's page shows this archive, not figures recomputed from data imported since.
 """
@@ -7,18 +8,20 @@ A closed cycle's page shows this archive, not figures recomputed from data impor
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from typing import Any
 
 import pandas as pd
 
 from sop_core.common import Cycle, Message, MessageError
-from sop_core.data import Store, archived, cycle_record, mark_closed
+from sop_core.data import Store, archived, cycle_record, latest_cycle, mark_closed, open_cycle, record_step
+from sop_core.forecast import freeze_cycle
 from sop_core.meeting.agenda import cycle_figures
 from sop_core.meeting.decisions import decisions_of_cycle
 from sop_core.meeting.executive import Tile, record_cycle_kpis, recorded_values
 
-__all__ = ["ClosedCycle", "close_cycle", "closed_cycle"]
+__all__ = ["ClosedCycle", "close_cycle", "closed_cycle", "freeze_step", "next_cycle_offer", "open_next_cycle"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,6 +32,38 @@ class ClosedCycle:
     tiles: tuple[Tile, ...]
     agenda: pd.DataFrame
     decisions: pd.DataFrame
+
+
+def next_cycle_offer(store: Store) -> tuple[Cycle, dt.date] | None:
+    """(cycle, as-of) to open when the demand data runs past the current cycle's month (an import of
+    November's sales during cycle 2026-11 offers 2026-12 as of 01/12), else None."""
+    latest = store.latest_demand_day()
+    if latest is None:
+        return None
+    as_of = latest + dt.timedelta(days=1)
+    current = Cycle.of(store.as_of())
+    opened = latest_cycle(store)
+    if Cycle.of(as_of) <= current or (opened is not None and Cycle.of(as_of) <= opened.cycle):
+        return None
+    return Cycle.of(as_of), as_of
+
+
+def open_next_cycle(store: Store, user: str) -> Cycle:
+    """Open the offered cycle as of the data's day; its data is collected, by whoever opens it."""
+    offer = next_cycle_offer(store)
+    if offer is None:
+        raise MessageError(Message("cycle.error.nothing_to_open"))
+    cycle, as_of = offer
+    open_cycle(store, cycle, as_of, user)
+    record_step(store, cycle, "data_collected", user)
+    return cycle
+
+
+def freeze_step(store: Store, cycle: Cycle, user: str) -> int:
+    """Freeze the latest monthly forecast as `cycle`'s and record the demand review done."""
+    rows = freeze_cycle(store, cycle)
+    record_step(store, cycle, "demand_review", user)
+    return rows
 
 
 def close_cycle(store: Store, cycle: Cycle, user: str) -> ClosedCycle:

@@ -1,0 +1,59 @@
+"""The home page runs the cycle: open it, freeze, mark the reviews, close it (kept as it was), and
+open the next cycle once the data runs past the current one; each step says who did it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sop_core.common.periods import Cycle
+from sop_core.data.cycles import cycle_record, cycle_steps
+from sop_core.data.store import Store
+from sop_core.meeting.cycle import closed_cycle
+from tests.app.test_languages import _open
+
+
+def _steps(app) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(m.value for m in app.markdown)
+
+
+def test_open_freeze_mark_and_close_the_cycle_from_home(demo_db: Path) -> None:
+    app = _open("app.py", "en")
+    assert app.button(key="cycle_open").disabled  # nobody named yet
+    app.text_input(key="cycle_user").input("Claire Martin").run()
+    app.button(key="cycle_open").click().run()
+    assert not app.exception and "Cycle 2026-11 opened." in [s.value for s in app.success]
+    app.button(key="cycle_freeze").click().run()  # the demo database of the tests has no run yet
+    assert [e.value for e in app.error] == [
+        "There is no month forecast run to freeze: run `forecast` first (or the Forecast page)."]
+    for step in ("supply_review", "pre_sop", "executive_meeting"):
+        app.button(key=f"cycle_mark_{step}").click().run()
+    assert "**Supply review: capacity and what-if** — done on" in _steps(app) and "by Claire Martin" in _steps(app)
+    app.checkbox(key="cycle_close_confirm").check().run()
+    app.button(key="cycle_close").click().run()
+    assert not app.exception and "Cycle closed: 7 KPIs kept." in [s.value for s in app.success]
+    with Store(demo_db) as store:
+        november = Cycle(2026, 11)
+        record = cycle_record(store, november)
+        assert record is not None and (record.status, record.closed_by) == ("closed", "Claire Martin")
+        done = cycle_steps(store, november).set_index("step")["done_by"]
+        assert list(done[done.notna()].index) == ["data_collected", "supply_review", "pre_sop", "executive_meeting"]
+        assert set(done.dropna()) == {"Claire Martin"}
+        assert closed_cycle(store, november) is not None
+    assert "Closed cycle: what it showed is kept as it was." in [c.value for c in app.caption]
+    assert all(b.key != "cycle_freeze" for b in app.button)  # read only now
+
+
+def test_new_data_past_the_cycle_offers_the_next_one(demo_db: Path) -> None:
+    with Store(demo_db) as store, store.transaction() as cur:
+        cur.execute("INSERT INTO sales (sku, customer, date, quantity) SELECT sku, customer, DATE '2026-11-30', 1 "
+                    "FROM sales LIMIT 1")
+    app = _open("app.py", "fr")
+    assert "Les données importées vont au-delà du cycle en cours : le cycle 2026-12 peut être ouvert " \
+           "(données au 01/12/2026)." in [i.value for i in app.info]
+    app.text_input(key="cycle_user").input("Marc").run()
+    app.button(key="cycle_open_next").click().run()
+    assert not app.exception
+    with Store(demo_db) as store:
+        assert store.as_of_source() == (dt.date(2026, 12, 1), "cycle")
+    assert "données au 01/12/2026" in " ".join(c.value for c in app.caption)  # home follows the new as-of
