@@ -53,6 +53,8 @@ def show_tiles(tiles: list[Tile]) -> None:
                     st.metric(text.label, text.value, text.change, help=text.help,
                               delta_color="off" if tile.two_sided else DELTA_COLORS[tile.higher_is_better])
                     st.markdown(f"**{text.status}** · {text.target}")
+                    if text.parts:
+                        st.caption(text.parts)
                     st.page_link(page_of(tile.topic), label=t("home.details"), icon="🔎")
 
 

@@ -34,6 +34,10 @@ from sop_core.production import ProductionReport, open_production
 KPI_CODES = ("forecast_accuracy", "forecast_bias", "service_otif", "stock_days", "red_orders", "load_4w",
              "stock_at_risk")
 HISTORICAL = frozenset({"forecast_accuracy", "forecast_bias", "service_otif", "stock_days", "stock_at_risk"})
+# Compared with the same day a month earlier under today's definition and stock policy, never with a
+# recorded figure: a threshold changed since (slow-mover days, target coverage) would make the
+# change say nothing.
+ALWAYS_RECOMPUTED = frozenset({"stock_at_risk"})
 # The topic whose page shows a tile's figure in detail (the interface maps topics to its pages).
 KPI_TOPICS = {"forecast_accuracy": "accuracy", "forecast_bias": "accuracy", "service_otif": "service",
               "stock_days": "stock", "stock_at_risk": "stock", "red_orders": "production", "load_4w": "production"}
@@ -58,7 +62,7 @@ class ExecutiveTargets:
     red_orders_orange: float = 3
     load: float = 0.90  # load / capacity over the next four weeks
     load_orange: float = 1.00
-    stock_at_risk_share: float = 0.05  # dead + excess stock, share of the stock value
+    stock_at_risk_share: float = 0.05  # dead + slow + excess over the target coverage, share of the stock value
     stock_at_risk_orange: float = 0.10
 
 
@@ -121,12 +125,13 @@ def historical_values(history: HistoryFigures) -> dict[str, float | None]:
     service = history.service.summary
     values["service_otif"] = service["otif"] if service["lines"] else None
     stock = history.stock
-    at_risk = float(stock["dead_stock_value"] or 0) + float(stock["overstock_value"] or 0)
+    at_risk = sum(float(stock[part] or 0) for part in ("dead_stock_value", "slow_value", "excess_value"))
     values["stock_days"] = stock["days_of_inventory"]
     values["stock_at_risk"] = at_risk if stock["skus"] else None
     values["stock_value"] = stock["total_value"]
     values["stock_dead"] = stock["dead_stock_value"]
-    values["stock_over"] = stock["overstock_value"]
+    values["stock_slow"] = stock["slow_value"]
+    values["stock_excess"] = stock["excess_value"]
     values["understock_skus"] = stock["understock_skus"]
     values["service_lines"] = service["lines"]
     return values
@@ -167,7 +172,8 @@ def _specs(service: ServiceSettings, targets: ExecutiveTargets, stock_value: flo
 def _details(now: dict[str, float | None]) -> dict[str, dict[str, float | int | None]]:
     return {"red_orders": {"orange": now.get("orange_orders")},
             "load_4w": {"overload_hours": now.get("overload_hours")},
-            "stock_at_risk": {"dead": now.get("stock_dead"), "over": now.get("stock_over"),
+            "stock_at_risk": {"dead": now.get("stock_dead"), "slow": now.get("stock_slow"),
+                              "excess": now.get("stock_excess"),
                               "understock_skus": now.get("understock_skus")},
             "service_otif": {"lines": now.get("service_lines")}}
 
@@ -181,6 +187,8 @@ def cycle_tiles(store: Store, as_of: dt.date, production: ProductionReport | Non
     figures = history if history is not None else history_figures(store, as_of)
     now = {**historical_values(figures), **production_values(report, as_of)}
     before: dict[str, float | None] = recorded_values(store, Cycle.of(as_of).previous)
+    for code in ALWAYS_RECOMPUTED:
+        before.pop(code, None)
     sources = {code: "recorded" for code, value in before.items() if value is not None}
     missing = [code for code in HISTORICAL if before.get(code) is None]
     if missing:
@@ -217,6 +225,7 @@ class TileText:
     target: str
     status: str
     help: str
+    parts: str | None = None  # what the figure is made of, when it adds parts up
 
 
 def _in_unit(value: float | None, unit: str, lang: str, signed: bool = False, whole: bool = False) -> str:
@@ -246,6 +255,16 @@ def tile_text(tile: Tile, lang: str) -> TileText:
     change = None if tile.change is None else translate(
         "kpi.change", lang, change=_in_unit(tile.change, unit, lang, signed=True),
         source=translate(f"kpi.source.{tile.previous_source}", lang))
-    return TileText(label=translate(f"kpi.{tile.code}", lang), value=_in_unit(tile.value, unit, lang),
+    label = translate("kpi.label", lang, name=translate(f"kpi.{tile.code}", lang),
+                      window=translate(f"kpi.{tile.code}.window", lang))
+    return TileText(label=label, value=_in_unit(tile.value, unit, lang),
                     change=change, target=target, status=status_label(tile.status, lang),
-                    help=translate(f"kpi.{tile.code}.help", lang))
+                    help=translate(f"kpi.{tile.code}.help", lang), parts=_parts(tile, lang))
+
+
+def _parts(tile: Tile, lang: str) -> str | None:
+    """The stock at risk's parts in money: dead, slow-moving, excess over the target coverage."""
+    if tile.code != "stock_at_risk" or tile.value is None:
+        return None
+    return translate("kpi.stock_at_risk.parts", lang, **{part: format_money(tile.detail.get(part) or 0.0, lang)
+                                                         for part in ("dead", "slow", "excess")})

@@ -17,7 +17,8 @@ from sop_core.data.store import Store
 from sop_core.forecast.demand import demand_history
 from sop_core.forecast.runs import ForecastSettings, run_forecast
 from sop_core.meeting.cycle import close_cycle, closed_cycle, freeze_step
-from sop_core.meeting.executive import tile_text
+from sop_core.meeting.executive import cycle_tiles, historical_values, month_before, tile_text
+from sop_core.meeting.figures import history_figures
 
 TODAY = dt.date(2026, 12, 5)
 
@@ -131,3 +132,22 @@ def test_the_cycle_commands(demo_db: Path, capsys: pytest.CaptureFixture[str]) -
     assert "Cycle 2026-11 closed: 7 KPIs" in capsys.readouterr().out
     assert main(["cycle", "status", "--db", db, "--json"]) == EXIT_OK
     assert json.loads(capsys.readouterr().out)["status"] == "closed"
+
+
+def test_the_stock_at_risk_change_compares_the_same_definition(demo_db: Path) -> None:
+    """A figure recorded at the last cycle under another definition or policy says nothing about
+    the change: stock at risk is compared with itself a month earlier, today's way; the other
+    tiles keep the figure the last meeting saw."""
+    with Store(demo_db) as store:
+        as_of = store.as_of()
+        with store.transaction() as cur:
+            cur.execute("INSERT INTO cycle_kpis (cycle, code, value, status, recorded_at) VALUES "
+                        "('2026-10', 'stock_at_risk', 1.0, 'green', now()::TIMESTAMP), "
+                        "('2026-10', 'service_otif', 0.5, 'red', now()::TIMESTAMP)")
+        tiles = {tile.code: tile for tile in cycle_tiles(store, as_of)}
+        month_earlier = historical_values(history_figures(store, month_before(as_of)))
+    assert (tiles["service_otif"].previous, tiles["service_otif"].previous_source) == (0.5, "recorded")
+    assert tiles["stock_at_risk"].previous_source == "recomputed"
+    assert tiles["stock_at_risk"].previous == pytest.approx(month_earlier["stock_at_risk"])
+    assert tiles["stock_at_risk"].value == pytest.approx(sum(tiles["stock_at_risk"].detail[part] or 0
+                                                             for part in ("dead", "slow", "excess")))

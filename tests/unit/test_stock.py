@@ -19,11 +19,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sop_core.data.preferences import save_preferences
 from sop_core.data.store import Store
 from sop_core.forecast.consensus import add_adjustment
 from sop_core.kpi import stock, stock_by_sku
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.stock import StockSettings
+from sop_core.meeting.executive import historical_values
+from sop_core.meeting.figures import history_figures
 
 AS_OF = dt.date(2026, 7, 15)
 D = dt.date
@@ -346,6 +349,17 @@ def test_each_status_rule(store: Store) -> None:
     assert skus.loc["ALIVE", "coverage_source"] == "no demand"
 
 
+def test_stock_at_risk_is_dead_slow_and_excess_over_the_target(store: Store) -> None:
+    """The home tile on the book of the summary test: dead 30 + slow 300 + OVER's excess over 30
+    days of cover, 180 = 510, each part shown."""
+    test_summary_adds_up_the_statuses(store)
+    save_preferences(store, StockSettings(history_months=1), "stock")
+    values = historical_values(history_figures(store, AS_OF))
+    assert values["stock_at_risk"] == pytest.approx(30 + 300 + 180)
+    assert (values["stock_dead"], values["stock_slow"]) == (30, 300)
+    assert values["stock_excess"] == pytest.approx(180)
+
+
 def test_summary_adds_up_the_statuses(store: Store) -> None:
     add_products(store, ("OVER", "F", 2.0), ("SLOW", "F", 1.0), ("DEAD", "F", 3.0), ("SHORT", "F", 1.0, None, 50))
     add_stock(store, (D(2026, 6, 30), "OVER", 120, None), (D(2026, 6, 30), "SLOW", 300, None),
@@ -354,8 +368,10 @@ def test_summary_adds_up_the_statuses(store: Store) -> None:
     summary = stock_by_sku.stock_summary(store, AS_OF, settings=StockSettings(history_months=1))
     assert summary["total_value"] == 240 + 300 + 30 + 20
     assert summary["dead_stock_value"] == 30 and summary["slow_value"] == 300
-    # OVER covers 120 days, 60 beyond the overstock limit of 60: half its value, 120.
+    # OVER covers 120 days, 60 beyond the overstock limit of 60: half its value, 120; 90 beyond
+    # the target coverage of 30: three quarters of its value, 180.
     assert summary["overstock_value"] == pytest.approx(120.0)
+    assert summary["excess_value"] == pytest.approx(180.0)
     assert summary["understock_skus"] == 1 and summary["skus"] == 4
     assert summary["coverage_median_days"] == pytest.approx(120.0)  # 20, 120, 300
     # COGS of June: 3 x 30.4375 x costs 2 + 1 + 1; one snapshot worth 590; 30 days.
