@@ -24,8 +24,9 @@ from timing import median_seconds
 
 from sop_core.production.calendar import week_start
 from sop_core.production.engine import daily_capacity, project
+from sop_core.whatif.levers import Overtime, Plan, Scenario, Subcontract, TempWorkers
 from sop_core.whatif.optimizer import Target, cheapest_mix
-from sop_core.whatif.simulation import Overtime, Plan, Scenario, Subcontract, TempWorkers, simulate
+from sop_core.whatif.simulation import simulate
 
 MAX_SIMULATE_S = 0.1
 MAX_OPTIMIZE_S = 5.0

@@ -121,11 +121,11 @@ def _status_counts(workshop: Any, lang: str) -> str:
 
 
 def _simulate(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.whatif import compare, read_scenario, scenario_to_json, simulate_scenario
+    from sop_core.whatif import compare, read_scenario, simulate_scenario
 
     scenario = read_scenario(args.scenario)  # a bad file is said before any computation
     as_of = args.as_of or store.as_of()
-    baseline, result = simulate_scenario(store, as_of, scenario_to_json(scenario))
+    baseline, result = simulate_scenario(store, as_of, scenario)
     side_by_side = compare([baseline, result])
     data = {"as_of": as_of, "scenario": scenario.name, "comparison": records(side_by_side),
             "costs": records(result.costs), "orders": records(result.orders[["mo_id", "workshop", "status",

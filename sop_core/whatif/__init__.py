@@ -1,5 +1,8 @@
 """What-if: overtime, temps and subcontracting on the production plan, and the cheapest mix."""
 
+from sop_core.whatif.charts import capacity_chart
+from sop_core.whatif.compared import FIGURES, MAX_COMPARED, comparison_table, lines_at_risk_of, with_scenario
+from sop_core.whatif.levers import LEVER_KINDS, Plan, Scenario, ScenarioError, lever_limit, validate
 from sop_core.whatif.optimizer import MIX_NAME, Target
 from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
 from sop_core.whatif.scenarios import (
@@ -14,20 +17,27 @@ from sop_core.whatif.scenarios import (
     saved_scenarios,
     simulate_scenario,
 )
-from sop_core.whatif.simulation import KINDS, Scenario, ScenarioError, compare, lever_limit, simulate, validate
+from sop_core.whatif.simulation import SimulationResult, compare, simulate
 
 __all__ = [
     "BASELINE",
-    "KINDS",
+    "FIGURES",
+    "LEVER_KINDS",
+    "MAX_COMPARED",
     "MIX_NAME",
+    "Plan",
     "Scenario",
     "ScenarioError",
+    "SimulationResult",
     "Target",
     "baseline_result",
+    "capacity_chart",
     "compare",
+    "comparison_table",
     "delete_scenario",
     "find_cheapest_mix",
     "lever_limit",
+    "lines_at_risk_of",
     "mark_decision",
     "plan_from_store",
     "read_scenario",
@@ -39,4 +49,5 @@ __all__ = [
     "simulate",
     "simulate_scenario",
     "validate",
+    "with_scenario",
 ]

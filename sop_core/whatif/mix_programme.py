@@ -45,7 +45,15 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 from sop_core.production import week_start
-from sop_core.whatif.simulation import KINDS, LEGAL_MAX_HOURS_PER_WEEK, Lever, Overtime, Plan, Subcontract, TempWorkers
+from sop_core.whatif.levers import (
+    LEGAL_MAX_HOURS_PER_WEEK,
+    LEVER_KINDS,
+    Lever,
+    Overtime,
+    Plan,
+    Subcontract,
+    TempWorkers,
+)
 
 MARGIN_HOURS = 1e-6  # asked on top of each cover (the projection's own EPS absorbs float noise)
 # Time given to each programme, and to the whole search: HiGHS then keeps its best mix, not proven the
@@ -92,8 +100,8 @@ def build_model(plan: Plan) -> MixModel:
 
     leads = {"overtime": np.zeros(len(names)), "temps": np.ceil(shops["temp_lead_time_days"].to_numpy()),
              "subcontract": np.ceil(shops["subcontract_lead_time_days"].to_numpy())}
-    covered_cum = np.zeros((len(KINDS), len(names), weeks, horizon))
-    for kind_index, kind in enumerate(KINDS):
+    covered_cum = np.zeros((len(LEVER_KINDS), len(names), weeks, horizon))
+    for kind_index, kind in enumerate(LEVER_KINDS):
         for w in range(len(names)):
             covered = working & (np.arange(horizon) >= leads[kind][w])
             one_hot = np.zeros((weeks, horizon))

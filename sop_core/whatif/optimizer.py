@@ -28,17 +28,8 @@ import pandas as pd
 
 from sop_core.common import Message, MessageError
 from sop_core.whatif import mix_programme as programme
-from sop_core.whatif.simulation import (
-    KINDS,
-    Lever,
-    Overtime,
-    Plan,
-    Scenario,
-    SimulationResult,
-    Subcontract,
-    lever_size,
-    simulate,
-)
+from sop_core.whatif.levers import LEVER_KINDS, Lever, Overtime, Plan, Scenario, Subcontract, lever_size
+from sop_core.whatif.simulation import SimulationResult, simulate
 
 MIX_NAME = "Cheapest mix"
 MAX_ITERATIONS = 10
@@ -126,7 +117,7 @@ def _unreachable(model: programme.MixModel, orders: np.ndarray, shortfall: np.nd
         mine = np.flatnonzero(model.shop[orders] == shop)
         worst = mine[np.argmax(shortfall[mine])]
         week = model.as_of + dt.timedelta(days=int(max(deadline[worst], 0)))
-        fields = [_RAISE[kind] for k, kind in enumerate(KINDS) if not model.upper[k, shop].any()] \
+        fields = [_RAISE[kind] for k, kind in enumerate(LEVER_KINDS) if not model.upper[k, shop].any()] \
             or list(_RAISE.values())
         parts.append(Message("mix.shop_short", {
             "workshop": str(model.names[shop]), "hours": math.ceil(shortfall[worst]), "week": week_term(week),

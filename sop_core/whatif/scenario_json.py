@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sop_core.common import Message
-from sop_core.whatif.simulation import (
+from sop_core.whatif.levers import (
     JSON_VERSION,
-    KINDS,
     LEVER_CLASSES,
+    LEVER_KINDS,
     Lever,
     Scenario,
     field_term,
@@ -46,7 +46,7 @@ def _lever_from_json(index: int, raw: object) -> Lever:
     kind = raw.get("kind")
     if kind not in LEVER_CLASSES:
         raise scenario_error("unknown_kind", Message("scenario.lever_number", {"n": index + 1}), kind=repr(kind),
-                             kinds=list(KINDS))
+                             kinds=list(LEVER_KINDS))
     cls = LEVER_CLASSES[kind]
     where = lever_name(index, kind, raw.get("workshop", "?"))
     fields = ("workshop", "first_week", "last_week", cls.size_field)

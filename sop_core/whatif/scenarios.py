@@ -12,17 +12,10 @@ import pandas as pd
 from sop_core.common import Cycle, Message
 from sop_core.data import Store
 from sop_core.production import customer_links, open_orders, rough_cut_load, workshops
+from sop_core.whatif.levers import Plan, Scenario, ScenarioError, scenario_error
 from sop_core.whatif.optimizer import MixResult, Target, cheapest_mix
 from sop_core.whatif.scenario_json import scenario_from_json, scenario_to_json
-from sop_core.whatif.simulation import (
-    Plan,
-    Scenario,
-    ScenarioError,
-    SimulationResult,
-    scenario_error,
-    simulate,
-    validate,
-)
+from sop_core.whatif.simulation import SimulationResult, simulate
 
 BASELINE = "Baseline"
 
@@ -48,12 +41,10 @@ def read_scenario(path: Path) -> Scenario:
         raise ScenarioError(Message("scenario.error.at", {"where": path.name, "problem": exc.message})) from None
 
 
-def simulate_scenario(store: Store, as_of: dt.date, scenario_json: str) -> tuple[SimulationResult, SimulationResult]:
-    """The baseline and the scenario (given as its JSON text, so that a page can cache on it) played
-    on the store's plan; the scenario is checked first: a ScenarioError names the lever and the fix."""
+def simulate_scenario(store: Store, as_of: dt.date, scenario: Scenario) -> tuple[SimulationResult, SimulationResult]:
+    """The baseline and the scenario played on the store's plan; a ScenarioError names the lever and
+    the fix when the scenario does not fit the plan (`simulate` checks it)."""
     plan = plan_from_store(store, as_of)
-    scenario = scenario_from_json(scenario_json)
-    validate(plan, scenario)
     baseline = simulate(plan, Scenario(BASELINE))
     return baseline, simulate(plan, scenario, baseline)
 

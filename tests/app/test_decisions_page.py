@@ -9,9 +9,9 @@ from streamlit.testing.v1 import AppTest
 
 from sop_core.common.i18n import translate
 from sop_core.data.store import Store
+from sop_core.whatif.levers import Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import save_scenario
-from sop_core.whatif.simulation import Scenario
 from tests.conftest import PROJECT_ROOT
 
 PAGE = "pages/8_Decisions.py"

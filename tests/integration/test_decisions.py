@@ -24,9 +24,9 @@ from sop_core.meeting.decisions import (
     previous_cycle_follow_up,
     record_decision,
 )
+from sop_core.whatif.levers import Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import save_scenario
-from sop_core.whatif.simulation import Scenario
 
 NOW = dt.datetime(2026, 11, 21, 10, 30)
 

@@ -23,9 +23,9 @@ from sop_core.meeting import SHEETS, build_pack, pack_pdf, pack_xlsx
 from sop_core.meeting.agenda import agenda_text, cycle_status, exceptions_agenda
 from sop_core.meeting.decisions import record_decision
 from sop_core.meeting.executive import KPI_CODES, cycle_tiles, tile_text
+from sop_core.whatif.levers import Overtime, Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import mark_decision, save_scenario
-from sop_core.whatif.simulation import Overtime, Scenario
 
 CYCLE = Cycle(2026, 11)  # the demo is as of 2026-11-02
 AS_OF = dt.date(2026, 11, 2)

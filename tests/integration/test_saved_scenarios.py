@@ -11,9 +11,9 @@ import pytest
 from sop_core.common.periods import Cycle
 from sop_core.data.store import Store
 from sop_core.meeting.pack.build import build_pack
+from sop_core.whatif.levers import Overtime, Scenario, ScenarioError
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import delete_scenario, mark_decision, save_scenario, saved_scenarios
-from sop_core.whatif.simulation import Overtime, Scenario, ScenarioError
 from tests.conftest import TODAY
 
 A = scenario_to_json(Scenario("A", (Overtime("W", TODAY, TODAY, 4),)))

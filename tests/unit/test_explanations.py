@@ -17,10 +17,10 @@ from sop_core.forecast.consensus import MissingRunError, run_granularity
 from sop_core.forecast.models import SeriesContext
 from sop_core.forecast.runs import ForecastSettings, SeriesTask, compute_forecasts
 from sop_core.forecast.selection import forecast_series
+from sop_core.whatif.levers import Overtime, Scenario, ScenarioError, TempWorkers, validate
 from sop_core.whatif.optimizer import Target, cheapest_mix
 from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows
 from sop_core.whatif.scenarios import save_scenario
-from sop_core.whatif.simulation import Overtime, Scenario, ScenarioError, TempWorkers, validate
 from tests.unit import test_optimizer as mix_plant
 from tests.unit import test_simulation as plant
 

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sop_core.production.engine import ProductionSettings
+from sop_core.whatif.levers import Overtime, Plan, Scenario, Subcontract, TempWorkers
 from sop_core.whatif.optimizer import MIX_NAME, Target, cheapest_mix, meets
-from sop_core.whatif.simulation import Overtime, Plan, Scenario, Subcontract, TempWorkers, simulate
+from sop_core.whatif.simulation import simulate
 
 D = dt.date
 AS_OF = D(2026, 11, 16)

@@ -18,19 +18,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sop_core.production.engine import ProductionSettings, daily_capacity, project
-from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
-from sop_core.whatif.simulation import (
+from sop_core.whatif.levers import (
     Overtime,
     Plan,
     Scenario,
     ScenarioError,
     Subcontract,
     TempWorkers,
-    compare,
     lever_size,
-    simulate,
     validate,
 )
+from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
+from sop_core.whatif.simulation import compare, simulate
 
 D = dt.date
 AS_OF = D(2026, 11, 16)

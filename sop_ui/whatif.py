@@ -1,0 +1,77 @@
+"""The what-if page's two working widgets: the table of levers a scenario is typed in, and the
+tuning of a compared scenario's levers with sliders (a fragment: a move reruns it alone)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from sop_core.whatif import LEVER_KINDS, Plan, Scenario, SimulationResult, lever_limit, simulate
+from sop_ui.text import num, pct, t
+
+
+def kind_name(kind: str) -> str:
+    return t(f"whatif.kind.{kind}")
+
+
+def lever_editor(workshops: Sequence[str]) -> pd.DataFrame:
+    """The levers typed in, one row each: kind, workshop, first and last week, size."""
+    kinds: dict[Any, str] = {kind: kind_name(kind) for kind in LEVER_KINDS}  # made now: AppTest formats later
+    edited: pd.DataFrame = st.data_editor(
+        pd.DataFrame({"kind": ["overtime"], "workshop": [workshops[0]], "first_week": [pd.NaT],
+                      "last_week": [pd.NaT], "size": [4.0]}),
+        num_rows="dynamic", key="whatif_editor", hide_index=True, column_config={
+            "kind": st.column_config.SelectboxColumn(t("whatif.editor.kind"), options=list(LEVER_KINDS),
+                                                     required=True, format_func=kinds.__getitem__),
+            "workshop": st.column_config.SelectboxColumn(t("whatif.editor.workshop"), options=list(workshops),
+                                                         required=True),
+            "first_week": st.column_config.DateColumn(t("whatif.editor.first_week"), format="DD/MM/YYYY"),
+            "last_week": st.column_config.DateColumn(t("whatif.editor.last_week"), format="DD/MM/YYYY"),
+            "size": st.column_config.NumberColumn(t("whatif.editor.size"))})
+    return edited
+
+
+def _sliders(plan: Plan, picked: Scenario, where: Any) -> Scenario:
+    levers = []
+    for i, lever in enumerate(picked.levers):
+        top = lever_limit(plan, lever)
+        label = t("whatif.tune.lever", n=i + 1, kind=kind_name(lever.kind), workshop=lever.workshop,
+                  first=f"{lever.first_week:%d/%m}", last=f"{lever.last_week:%d/%m}",
+                  unit=t(f"whatif.size.{lever.size_field}"))
+        size = where.slider(label, 0.0, max(top, 0.5), min(float(getattr(lever, lever.size_field)), top),
+                            1.0 if lever.kind == "temps" else 0.5, key=f"whatif_tune_{picked.name}_{i}")
+        levers.append(replace(lever, **{lever.size_field: size}))
+    return Scenario(t("whatif.tuned_name", name=picked.name), tuple(levers), picked.notes)
+
+
+def _figures(result: SimulationResult, baseline: SimulationResult, where: Any) -> None:
+    where.metric(t("whatif.metric.total_cost"), t("whatif.euros", amount=num(result.total_cost)))
+    where.metric(t("whatif.metric.red"), num(result.red_orders), result.red_orders - baseline.red_orders,
+                 delta_color="inverse")
+    gain = 100 * ((result.projected_on_time_rate or 0) - (baseline.projected_on_time_rate or 0))
+    points = ("-" if gain < 0 else "+") + num(abs(gain), 1)  # ASCII: the arrow goes down only for "-"
+    where.metric(t("whatif.metric.on_time"), pct(result.projected_on_time_rate or 0), t("whatif.points", points=points))
+    where.metric(t("whatif.metric.lines_at_risk"), num(result.lines_at_risk),
+                 result.lines_at_risk - baseline.lines_at_risk, delta_color="inverse")
+
+
+@st.fragment
+def tune_panel(compared: Sequence[Scenario], plan: Plan, baseline: SimulationResult,
+               keep: Callable[[Scenario], None]) -> None:
+    """Drag a lever's size: only this fragment reruns, one simulation per move (tens of milliseconds)."""
+    st.subheader(t("whatif.tune"))
+    if not compared:
+        st.info(t("whatif.tune_empty"))
+        return
+    by_name = {scenario.name: scenario for scenario in compared}
+    picked = by_name[st.selectbox(t("whatif.scenario"), list(by_name), key="whatif_tune_pick")]
+    sliders, figures = st.columns([2, 1])
+    tuned = _sliders(plan, picked, sliders)
+    _figures(simulate(plan, tuned, baseline), baseline, figures)
+    if sliders.button(t("whatif.keep_tuned"), key="whatif_tune_keep"):
+        keep(tuned)
+        st.rerun(scope="app")
