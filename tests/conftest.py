@@ -60,10 +60,25 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+CopyDatabase = Callable[..., Path]
+
+
+@pytest.fixture(scope="session")
+def demo_copy(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> CopyDatabase:
+    """demo_copy(name="demo", source=None) -> a fresh copy of the demo database (or of `source`, a
+    database a fixture prepared from it) in a folder of its own; fixtures of any scope use it."""
+
+    def copy(name: str = "demo", source: Path | None = None) -> Path:
+        path = tmp_path_factory.mktemp(name) / f"{name}.duckdb"
+        shutil.copy(source or demo_db_template, path)
+        return path
+
+    return copy
+
+
 @pytest.fixture
-def demo_db(demo_db_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def demo_db(demo_copy: CopyDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private copy of the demo database, made the default one ($SOP_DB_PATH)."""
-    path = tmp_path / "app.duckdb"
-    shutil.copy(demo_db_template, path)
+    path = demo_copy("app")
     monkeypatch.setenv(DB_PATH_ENV, str(path))
     yield path

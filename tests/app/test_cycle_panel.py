@@ -10,15 +10,15 @@ from sop_core.common.periods import Cycle
 from sop_core.data.cycles import cycle_record, cycle_steps
 from sop_core.data.store import Store
 from sop_core.meeting.cycle import closed_cycle
-from tests.app.test_languages import _open
+from tests.app.conftest import OpenPage
 
 
 def _steps(app) -> str:  # type: ignore[no-untyped-def]
     return " ".join(m.value for m in app.markdown)
 
 
-def test_open_freeze_mark_and_close_the_cycle_from_home(demo_db: Path) -> None:
-    app = _open("app.py", "en")
+def test_open_freeze_mark_and_close_the_cycle_from_home(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("app.py", "en")
     assert app.button(key="cycle_open").disabled  # nobody named yet
     app.text_input(key="cycle_user").input("Claire Martin").run()
     app.button(key="cycle_open").click().run()
@@ -44,11 +44,11 @@ def test_open_freeze_mark_and_close_the_cycle_from_home(demo_db: Path) -> None:
     assert all(b.key != "cycle_freeze" for b in app.button)  # read only now
 
 
-def test_new_data_past_the_cycle_offers_the_next_one(demo_db: Path) -> None:
+def test_new_data_past_the_cycle_offers_the_next_one(open_page: OpenPage, demo_db: Path) -> None:
     with Store(demo_db) as store, store.transaction() as cur:
         cur.execute("INSERT INTO sales (sku, customer, date, quantity) SELECT sku, customer, DATE '2026-11-30', 1 "
                     "FROM sales LIMIT 1")
-    app = _open("app.py", "fr")
+    app = open_page("app.py", "fr")
     assert "Les données importées vont au-delà du cycle en cours : le cycle 2026-12 peut être ouvert " \
            "(données au 01/12/2026)." in [i.value for i in app.info]
     app.text_input(key="cycle_user").input("Marc").run()

@@ -12,32 +12,23 @@ from sop_core.data.store import Store
 from sop_core.whatif.levers import Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import save_scenario
-from tests.conftest import PROJECT_ROOT
+from tests.app.conftest import OpenPage
 
 PAGE = "pages/8_Decisions.py"
-TIMEOUT = 120
 
 
-def _run(lang: str) -> AppTest:
-    """Start from the entry point, as a user does, then open the decisions page."""
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
-    app.session_state["lang"] = lang
-    app.run()
-    app.switch_page(PAGE).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def _table_with(app: AppTest, column: str) -> pd.DataFrame:
     return next(d.value for d in app.dataframe if column in d.value.columns)
 
 
-def test_record_show_and_close_a_decision(demo_db: Path) -> None:
+def test_record_show_and_close_a_decision(open_page: OpenPage, demo_db: Path) -> None:
     with Store(demo_db) as store:
         today = store.as_of()
     assert today is not None and today.day > 1  # a due date on the cycle's first day is then overdue
     first_day, cycle = today.replace(day=1), f"{today:%Y-%m}"
-    app = _run("en")
+    app = open_page(PAGE, "en")
     assert app.title[0].value == "📝 Decisions log" and "No open decision." in [i.value for i in app.info]
     app.text_input(key="dec_what").input("Add a Saturday shift in INJ")
     app.text_input(key="dec_owner").input("Claire")
@@ -79,11 +70,11 @@ def test_record_show_and_close_a_decision(demo_db: Path) -> None:
     assert _table_with(app, "outcome")["outcome"].tolist() == ["Shift added from the 9th", None]
 
 
-def test_french_page_links_a_saved_scenario(demo_db: Path) -> None:
+def test_french_page_links_a_saved_scenario(open_page: OpenPage, demo_db: Path) -> None:
     with Store(demo_db) as store:
         save_scenario(store, scenario_to_json(Scenario("Heures sup INJ")), "Claire")
         today = store.as_of()
-    app = _run("fr")
+    app = open_page(PAGE, "fr")
     assert app.title[0].value == "📝 Relevé de décisions"
     app.text_input(key="dec_what").input("Valider les heures sup")
     app.text_input(key="dec_owner").input("Marc")

@@ -5,29 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from sop_core.common.i18n import translate
 from sop_core.common.messages import render_stored
 from sop_core.data.store import Store
+from tests.app.conftest import OpenPage
 from tests.app.shown_text import misformatted_numbers
-from tests.app.test_pages import TIMEOUT
-from tests.conftest import PROJECT_ROOT
 
 EXAMPLE = "Novembre : heures sup injection + intérim assemblage"
 
 
-def _french(script: str) -> AppTest:
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
-    app.session_state["lang"] = "fr"
-    app.run()
-    app.switch_page(script).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
-def test_the_french_forecast_page_says_why_the_model_was_chosen_in_french(demo_db: Path) -> None:
-    app = _french("pages/2_Forecast.py")
+def test_the_french_forecast_page_says_why_the_model_was_chosen_in_french(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/2_Forecast.py", "fr")
     app.button(key="run_forecast").click().run()
     app.radio(key="fc_level").set_value("sku").run()
     assert not app.exception, [e.value for e in app.exception]
@@ -42,8 +32,8 @@ def test_the_french_forecast_page_says_why_the_model_was_chosen_in_french(demo_d
     assert not [cell for cell in misformatted_numbers(app, "fr") if ".new_final:" not in cell]
 
 
-def test_the_french_what_if_page_refuses_and_finds_the_mix_in_french(demo_db: Path) -> None:
-    app = _french("pages/7_What_if.py")
+def test_the_french_what_if_page_refuses_and_finds_the_mix_in_french(open_page: OpenPage) -> None:
+    app = open_page("pages/7_What_if.py", "fr")
     app.button(key="whatif_example").click().run()
     app.button(key=f"whatif_save_{EXAMPLE}").click().run()  # no author yet
     errors = [e.value for e in app.error]

@@ -11,12 +11,12 @@ from sop_core.common.periods import Cycle
 from sop_core.data.store import Store
 from sop_core.meeting.agenda import exceptions_agenda
 from sop_core.meeting.executive import cycle_tiles, tile_text
-from tests.app.test_languages import _open
+from tests.app.conftest import OpenPage
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_home_tiles_and_agenda_are_the_executive_figures(demo_db: Path, lang: str) -> None:
-    app = _open("app.py", lang)
+def test_home_tiles_and_agenda_are_the_executive_figures(open_page: OpenPage, demo_db: Path, lang: str) -> None:
+    app = open_page("app.py", lang)
     assert not app.exception
     with Store(demo_db) as store:
         expected = [tile_text(tile, lang) for tile in cycle_tiles(store, store.as_of())]
@@ -30,8 +30,8 @@ def test_home_tiles_and_agenda_are_the_executive_figures(demo_db: Path, lang: st
                                     for subject in agenda["subject"])
 
 
-def test_home_builds_the_pack_and_records_the_cycle(demo_db: Path) -> None:
-    app = _open("app.py", "en")
+def test_home_builds_the_pack_and_records_the_cycle(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("app.py", "en")
     app.button(key="pack_build").click().run()
     assert not app.exception
     cycle, lang, pdf, xlsx = app.session_state["pack_files"]

@@ -11,11 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from sop_core.common.i18n import LANGUAGES, translate
 from sop_core.data.store import Store
+from tests.app.conftest import SCREENS, TIMEOUT, OpenPage
 from tests.app.shown_text import foreign_texts, misformatted_numbers
-from tests.app.test_pages import PAGES, TIMEOUT
 from tests.conftest import PROJECT_ROOT
 
-SCREENS = ["app.py", *PAGES]
 TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
 
 
@@ -25,21 +24,12 @@ def _title_key(script: str) -> str:
     return match.group(1)
 
 
-def _open(script: str, lang: str | None = None, **query: str) -> AppTest:
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
-    if lang:
-        app.session_state["lang"] = lang
-    app.query_params.update(query)
-    app.run()
-    if script != "app.py":
-        app.switch_page(script).run()
-    return app
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("script", SCREENS)
-def test_every_screen_runs_in_both_languages(demo_db: Path, script: str, lang: str) -> None:
-    app = _open(script, lang)
+def test_every_screen_runs_in_both_languages(open_page: OpenPage, script: str, lang: str) -> None:
+    app = open_page(script, lang)
     assert not app.exception, [e.value for e in app.exception]
     assert app.title, f"{script} has no title"
     if script != "app.py":  # the home page's title is the product's name, in both languages
@@ -79,27 +69,27 @@ def test_a_missing_key_fails_the_page(demo_db: Path) -> None:
     assert app.exception and "no.such.key" in app.exception[0].value
 
 
-def test_french_is_the_default_and_the_choice_is_remembered(demo_db: Path) -> None:
-    app = _open("pages/4_Service_rate.py")
+def test_french_is_the_default_and_the_choice_is_remembered(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/4_Service_rate.py")
     assert app.title[0].value == "🚚 " + translate("service.title", "fr")
     app.radio(key="lang_choice").set_value("en").run()
     assert app.title[0].value == "🚚 " + translate("service.title", "en")
     with Store(demo_db) as store:
         assert store.get_setting("ui.language") == "en"
-    again = _open("pages/4_Service_rate.py")  # a new session, as after closing the browser
+    again = open_page("pages/4_Service_rate.py")  # a new session, as after closing the browser
     assert again.title[0].value == "🚚 " + translate("service.title", "en")
 
 
-def test_numbers_follow_the_language(demo_db: Path) -> None:
-    french = {m.label: m.value for m in _open("pages/4_Service_rate.py", "fr").metric}
-    english = {m.label: m.value for m in _open("pages/4_Service_rate.py", "en").metric}
+def test_numbers_follow_the_language(open_page: OpenPage) -> None:
+    french = {m.label: m.value for m in open_page("pages/4_Service_rate.py", "fr").metric}
+    english = {m.label: m.value for m in open_page("pages/4_Service_rate.py", "en").metric}
     otif_fr, otif_en = french["OTIF (lignes)"], english["OTIF (lines)"]
     assert re.fullmatch(r"\d{1,3},\d\u00a0%", otif_fr) and re.fullmatch(r"\d{1,3}\.\d%", otif_en)
     assert otif_fr.replace(",", ".").replace("\u00a0", "") == otif_en
 
 
-def test_meeting_mode_hides_the_sidebar_and_can_be_left(demo_db: Path) -> None:
-    app = _open("pages/6_Production_delays.py", "fr", meeting="1")
+def test_meeting_mode_hides_the_sidebar_and_can_be_left(open_page: OpenPage) -> None:
+    app = open_page("pages/6_Production_delays.py", "fr", meeting="1")
     assert not app.exception
     styles = " ".join(str(h.proto.body) for h in app.get("html"))
     assert 'data-testid="stSidebar"' in styles and "display: none" in styles

@@ -17,22 +17,7 @@ from sop_core.kpi import StockSettings, sku_stock
 from sop_core.kpi.filters import KpiFilters, filter_choices
 from sop_core.kpi.service import service_summary
 from sop_core.production.delays import production_report
-from tests.conftest import PROJECT_ROOT
-
-PAGES = sorted(p.relative_to(PROJECT_ROOT).as_posix() for p in (PROJECT_ROOT / "pages").glob("*.py"))
-TIMEOUT = 120
-
-
-def _run(script: str, lang: str = "en") -> AppTest:
-    """Start from the entry point, as a user does, then switch to `script` if it is a page.
-    These tests read English labels; `test_i18n_pages` walks every page in both languages."""
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
-    app.session_state["lang"] = lang
-    app.run()
-    if script != "app.py":
-        app.switch_page(script).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
+from tests.app.conftest import PAGES, OpenPage, open_app
 
 
 def test_there_is_a_page_per_capability() -> None:
@@ -41,8 +26,8 @@ def test_there_is_a_page_per_capability() -> None:
                      "Production_delays", "What_if", "Decisions"]
 
 
-def test_home_page_shows_the_demo_figures(demo_db: Path) -> None:
-    app = _run("app.py")
+def test_home_page_shows_the_demo_figures(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("app.py", "en")
     assert app.title[0].value.startswith("S&OP")
     metrics = {m.label: m.value for m in app.metric}
     with Store(demo_db) as store:
@@ -56,20 +41,21 @@ def test_home_page_shows_the_demo_figures(demo_db: Path) -> None:
 def test_first_start_on_an_empty_store_loads_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "fresh.duckdb"
     monkeypatch.setenv(DB_PATH_ENV, str(path))
-    _run("app.py")
+    app = open_app("app.py", "en")
+    assert not app.exception, [e.value for e in app.exception]
     with Store(path) as store:
         assert store.get_setting("data_source") == "demo" and store.row_counts()["orders"] > 1000
 
 
-def test_data_page_empties_and_resets_to_demo(demo_db: Path) -> None:
-    app = _run("pages/1_Data.py")
+def test_data_page_empties_and_resets_to_demo(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/1_Data.py", "en")
     assert app.button(key="reset_empty").disabled  # nothing happens without the confirmation
     app.checkbox(key="reset_confirm").check().run()
     app.button(key="reset_empty").click().run()
     assert not app.exception and "All data removed" in app.success[0].value
     with Store(demo_db) as store:
         assert sum(store.row_counts().values()) == 0
-    forecast = _run("pages/4_Service_rate.py")
+    forecast = open_page("pages/4_Service_rate.py", "en")
     assert "No orders imported yet" in forecast.info[0].value
     app.checkbox(key="reset_confirm").check().run()
     app.button(key="reset_demo").click().run()
@@ -78,18 +64,18 @@ def test_data_page_empties_and_resets_to_demo(demo_db: Path) -> None:
         assert store.row_counts()["orders"] > 1000
 
 
-def test_data_page_describes_the_contract(demo_db: Path) -> None:
-    app = _run("pages/1_Data.py")
+def test_data_page_describes_the_contract(open_page: OpenPage) -> None:
+    app = open_page("pages/1_Data.py", "en")
     app.selectbox(key="contract_kind").select("production_orders").run()
     columns = list(app.dataframe[-1].value["column"])
     assert columns[:3] == ["mo_id", "sku", "workshop"] and "progress_pct" in columns
 
 
-def test_data_page_says_what_is_wrong_in_french(demo_db: Path) -> None:
+def test_data_page_says_what_is_wrong_in_french(open_page: OpenPage) -> None:
     """A refused file, a bad mapping and the history, on the French page: French sentences only."""
     from tests.app.shown_text import foreign_texts
 
-    app = _run("pages/1_Data.py", "fr")
+    app = open_page("pages/1_Data.py", "fr")
     app.selectbox(key="import_kind").select("stock").run()
     app.file_uploader(key="import_file").set_value(
         ("stock.csv", b"date;sku;on_hand\n31/01/2026;A1;-1\n", "text/csv")).run()
@@ -110,8 +96,8 @@ def test_data_page_says_what_is_wrong_in_french(demo_db: Path) -> None:
     assert app.error[0].value == 'Correspondance : decimal : indiquez "," ou "."'
 
 
-def test_forecast_page_runs_a_forecast_and_shows_the_model(demo_db: Path) -> None:
-    app = _run("pages/2_Forecast.py")
+def test_forecast_page_runs_a_forecast_and_shows_the_model(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/2_Forecast.py", "en")
     assert "No forecast has been computed yet." in [i.value for i in app.info]
     app.button(key="run_forecast").click().run()
     assert not app.exception
@@ -126,8 +112,8 @@ def test_forecast_page_runs_a_forecast_and_shows_the_model(demo_db: Path) -> Non
         assert store.query("SELECT level, model FROM forced_models").values.tolist() == [["sku", "naive"]]
 
 
-def test_accuracy_page_shows_the_frozen_cycles(demo_db: Path) -> None:
-    app = _run("pages/3_Forecast_accuracy.py")
+def test_accuracy_page_shows_the_frozen_cycles(open_page: OpenPage) -> None:
+    app = open_page("pages/3_Forecast_accuracy.py", "en")
     labels = [m.label for m in app.metric]
     assert "Accuracy (1 − WAPE)" in labels and "Value added by the statistics" in labels
     accuracy = next(m.value for m in app.metric if m.label == "Accuracy (1 − WAPE)")
@@ -138,8 +124,8 @@ def _metric(app: AppTest, label: str) -> str:
     return str(next(m.value for m in app.metric if m.label == label))
 
 
-def test_service_page_figures_follow_the_filters_and_the_target(demo_db: Path) -> None:
-    app = _run("pages/4_Service_rate.py")
+def test_service_page_figures_follow_the_filters_and_the_target(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/4_Service_rate.py", "en")
     with Store(demo_db) as store:
         families = filter_choices(store)["families"]
         year = KpiFilters(start=dt.date(2025, 11, 1), end=store.as_of() - dt.timedelta(days=1))
@@ -164,8 +150,8 @@ def test_service_page_figures_follow_the_filters_and_the_target(demo_db: Path) -
     assert _metric(app, "OTIF (lines)") == f"{one_family['otif']:.1%}"
 
 
-def test_stock_page_figures_policy_and_status_filter(demo_db: Path) -> None:
-    app = _run("pages/5_Stock_rotation.py")
+def test_stock_page_figures_policy_and_status_filter(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/5_Stock_rotation.py", "en")
     with Store(demo_db) as store:
         skus = sku_stock(store, store.as_of())
     assert _metric(app, "Stock value (at cost)") == format_money(skus["value"].sum(), "en")
@@ -184,8 +170,8 @@ def test_stock_page_figures_policy_and_status_filter(demo_db: Path) -> None:
     assert app.dataframe[0].value["eoq"].notna().any()  # Wilson's EOQ appears once both costs are known
 
 
-def test_production_page_tiles_filters_and_plan(demo_db: Path) -> None:
-    app = _run("pages/6_Production_delays.py")
+def test_production_page_tiles_filters_and_plan(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/6_Production_delays.py", "en")
     with Store(demo_db) as store:
         report = production_report(store, store.as_of())
     tiles = {m.label: m.value for m in app.metric}
@@ -205,8 +191,8 @@ def _comparison(app: AppTest) -> pd.DataFrame:
     return next(d.value for d in app.dataframe if "Total cost (€)" in d.value.index)
 
 
-def test_what_if_page_adds_the_example_and_the_cheapest_mix(demo_db: Path) -> None:
-    app = _run("pages/7_What_if.py")
+def test_what_if_page_adds_the_example_and_the_cheapest_mix(open_page: OpenPage) -> None:
+    app = open_page("pages/7_What_if.py", "en")
     assert list(_comparison(app).columns) == ["Baseline"]
     app.button(key="whatif_example").click().run()
     assert not app.exception and not app.error
@@ -221,8 +207,8 @@ def test_what_if_page_adds_the_example_and_the_cheapest_mix(demo_db: Path) -> No
     assert list(_comparison(app).columns) == ["Baseline", "Cheapest mix"]
 
 
-def test_what_if_page_saves_loads_and_decides(demo_db: Path) -> None:
-    app = _run("pages/7_What_if.py")
+def test_what_if_page_saves_loads_and_decides(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/7_What_if.py", "en")
     app.button(key="whatif_example").click().run()
     example = "Novembre : heures sup injection + intérim assemblage"
     app.button(key=f"whatif_save_{example}").click().run()
@@ -238,10 +224,10 @@ def test_what_if_page_saves_loads_and_decides(demo_db: Path) -> None:
     assert example in _comparison(app).columns
 
 
-def test_what_if_tuning_a_lever_live_recomputes_the_figures(demo_db: Path) -> None:
+def test_what_if_tuning_a_lever_live_recomputes_the_figures(open_page: OpenPage) -> None:
     """Setting the example's overtime to 0 h lowers its cost; the rows of the customer lines at risk and the
     months ahead are shown for the chosen scenario."""
-    app = _run("pages/7_What_if.py")
+    app = open_page("pages/7_What_if.py", "en")
     app.button(key="whatif_example").click().run()
     example = "Novembre : heures sup injection + intérim assemblage"
     cost = next(m for m in app.metric if m.label == "Total cost")

@@ -6,25 +6,19 @@ import re
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from sop_core.data.store import Store
 from sop_core.production.delays import production_report
 from sop_core.production.reasons import describe
+from tests.app.conftest import OpenPage
 from tests.app.shown_text import ENGLISH_WORDS, FRENCH_WORDS
-from tests.app.test_pages import TIMEOUT
-from tests.conftest import PROJECT_ROOT
 
 
 @pytest.mark.parametrize(("lang", "foreign", "late"), [("fr", ENGLISH_WORDS, "en retard de "),
                                                        ("en", FRENCH_WORDS, "late ")])
-def test_the_open_of_table_says_each_reason_in_the_page_s_language(demo_db: Path, lang: str, foreign: re.Pattern[str],
-                                                                   late: str) -> None:
-    app = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=TIMEOUT)
-    app.session_state["lang"] = lang
-    app.run()
-    app.switch_page("pages/6_Production_delays.py").run()
-    assert not app.exception, [e.value for e in app.exception]
+def test_the_open_of_table_says_each_reason_in_the_page_s_language(open_page: OpenPage, demo_db: Path, lang: str,
+                                                                   foreign: re.Pattern[str], late: str) -> None:
+    app = open_page("pages/6_Production_delays.py", lang)
     with Store(demo_db) as store:
         orders = production_report(store, store.as_of()).orders
     shown = next(d.value for d in app.dataframe if "reason" in d.value.columns)["reason"].tolist()

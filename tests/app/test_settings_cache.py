@@ -6,11 +6,11 @@ from pathlib import Path
 
 from sop_core.data import Store, save_preferences
 from sop_core.kpi import ServiceSettings
-from tests.app.test_languages import _open
+from tests.app.conftest import OpenPage
 
 
-def test_a_saved_service_target_changes_the_home_tile(demo_db: Path) -> None:
-    app = _open("app.py", "fr")
+def test_a_saved_service_target_changes_the_home_tile(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("app.py", "fr")
     assert not app.exception
     shown = " ".join(m.value for m in app.markdown)
     assert "objectif ≥ 95\xa0%" in shown and "objectif ≥ 50\xa0%" not in shown

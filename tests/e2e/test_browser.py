@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from sop_core.data.store import DB_PATH_ENV
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, CopyDatabase
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -49,10 +48,8 @@ def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 90
 
 
 @contextlib.contextmanager
-def start_server(demo_db_template: Path, folder: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a copy of the demo database, on a free port, until the block ends."""
-    db = folder / "e2e.duckdb"
-    shutil.copy(demo_db_template, db)
+def start_server(db: Path) -> Iterator[str]:
+    """`streamlit run app.py` on the database `db` (a copy of the demo), on a free port, until the block ends."""
     port = _free_port()
     env = {**os.environ, DB_PATH_ENV: str(db)}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -70,8 +67,8 @@ def start_server(demo_db_template: Path, folder: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def server(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
-    with start_server(demo_db_template, tmp_path) as url:
+def server(demo_copy: CopyDatabase) -> Iterator[str]:
+    with start_server(demo_copy("e2e")) as url:
         yield url
 
 

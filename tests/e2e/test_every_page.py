@@ -13,7 +13,7 @@ import pytest
 
 from sop_core.common.i18n import LANGUAGES, translate
 from tests.app.test_pages import PAGES
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, CopyDatabase
 from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, pytestmark, start_server  # noqa: F401
 
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
@@ -33,8 +33,8 @@ SPLIT_LABELS = """[...document.querySelectorAll('.st-key-meeting-bar [data-testi
 
 
 @pytest.fixture(scope="module")
-def site(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with start_server(demo_db_template, tmp_path_factory.mktemp("walk")) as url:
+def site(demo_copy: CopyDatabase) -> Iterator[str]:
+    with start_server(demo_copy("walk")) as url:
         yield url
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from sop_core.demo.cycles import build_demo_snapshots, past_cycles
 from sop_core.forecast import consensus
 from sop_core.forecast import snapshots as cycles
 from sop_core.forecast.runs import ForecastSettings, run_forecast
+from tests.conftest import CopyDatabase
 
 # Three months forecast as of August 2026: August, September and October are complete by the demo's
 # as-of date (2026-11-02), so every lag 0..2 has actuals.
@@ -29,10 +29,9 @@ SKUS = 150
 
 
 @pytest.fixture(scope="module")
-def frozen_db(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def frozen_db(demo_copy: CopyDatabase) -> Path:
     """A copy of the demo with one real 3-month run frozen as cycle 2026-08 (closed afterwards)."""
-    path = tmp_path_factory.mktemp("cycles") / "frozen.duckdb"
-    shutil.copy(demo_db_template, path)
+    path = demo_copy("cycles")
     with Store(path) as store:
         with store.transaction() as cur:  # the demo ships past cycles: measure this one alone
             cur.execute("DELETE FROM forecast_snapshots")
@@ -42,11 +41,9 @@ def frozen_db(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 
 @pytest.fixture
-def store(frozen_db: Path, tmp_path: Path) -> Iterator[Store]:
+def store(frozen_db: Path, demo_copy: CopyDatabase) -> Iterator[Store]:
     """A private copy of the frozen database, so that tests can change it."""
-    path = tmp_path / "frozen.duckdb"
-    shutil.copy(frozen_db, path)
-    with Store(path) as opened:
+    with Store(demo_copy("frozen", frozen_db)) as opened:
         yield opened
 
 

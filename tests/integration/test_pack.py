@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from sop_core.meeting.executive import KPI_CODES, cycle_tiles, tile_text
 from sop_core.whatif.levers import Overtime, Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import mark_decision, save_scenario
+from tests.conftest import CopyDatabase
 
 CYCLE = Cycle(2026, 11)  # the demo is as of 2026-11-02
 AS_OF = dt.date(2026, 11, 2)
@@ -33,10 +33,8 @@ EVIL = '=HYPERLINK("http://x","y")'
 
 
 @pytest.fixture
-def demo(demo_db_template: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "pack.duckdb"
-    shutil.copy(demo_db_template, path)
-    with Store(path) as opened:
+def demo(demo_copy: CopyDatabase) -> Iterator[Store]:
+    with Store(demo_copy("pack")) as opened:
         yield opened
 
 
@@ -135,10 +133,9 @@ def test_issuing_the_pack_records_the_cycle_and_a_past_cycle_is_a_reprint(demo: 
         build_pack(demo, Cycle(2026, 12), "en")
 
 
-def test_cli_writes_the_pack_and_refuses_a_bad_cycle(demo_db_template: Path, tmp_path: Path,
+def test_cli_writes_the_pack_and_refuses_a_bad_cycle(demo_copy: CopyDatabase, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "cli.duckdb"
-    shutil.copy(demo_db_template, db)
+    db = demo_copy("cli")
     pdf, xlsx, bad = tmp_path / "pack.pdf", tmp_path / "out" / "pack.xlsx", tmp_path / "bad.pdf"
     assert main(["pack", "--cycle", str(CYCLE), "--format", "pdf", "--output", str(pdf), "--db", str(db),
                  "--lang", "en"]) == EXIT_OK

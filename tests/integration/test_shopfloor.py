@@ -15,6 +15,7 @@ from sop_core.production.capacity_plan import rough_cut_plan
 from sop_core.production.delays import production_report
 from sop_core.production.reasons import with_reasons
 from sop_core.production.shopfloor import closed_history, customer_impact, open_orders
+from tests.rows import forecast_run, insert_rows
 
 AS_OF = dt.date(2026, 11, 2)  # a Monday
 D = dt.date
@@ -91,8 +92,7 @@ def test_report_projects_flags_and_links_customer_lines(plant: Store) -> None:
 def test_rough_cut_nets_stock_and_open_orders_before_loading_the_forecast(plant: Store) -> None:
     with plant.transaction() as cur:
         cur.execute("INSERT INTO stock (date, sku, on_hand) VALUES (DATE '2026-10-31', 'P1', 10)")
-        cur.execute("INSERT INTO forecast_runs VALUES (1, now()::TIMESTAMP, 0, ?, 'month', 3, 'auto', NULL, 1, 0.1, "
-                    "'ok')", [AS_OF])
+        insert_rows(cur, "forecast_runs", [forecast_run(1, AS_OF)])
         cur.executemany("INSERT INTO forecast_values (run_id, sku, period, forecast) VALUES (1, 'P1', ?, 150)",
                         [[D(2026, 11, 1)], [D(2026, 12, 1)], [D(2027, 1, 1)]])
     plan = rough_cut_plan(plant, AS_OF, months=3)

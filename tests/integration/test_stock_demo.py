@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,14 +19,14 @@ from sop_core.forecast.runs import ForecastSettings, latest_run, run_forecast
 from sop_core.kpi import stock, stock_by_sku
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.stock import StockSettings
+from tests.conftest import CopyDatabase
 
 COSTS = StockSettings(order_cost=80.0, holding_rate=0.2)
 
 
 @pytest.fixture(scope="module")
-def forecast_db(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("stock") / "forecast.duckdb"
-    shutil.copy(demo_db_template, path)
+def forecast_db(demo_copy: CopyDatabase) -> Path:
+    path = demo_copy("stock")
     with Store(path) as store:
         run_forecast(store, ForecastSettings(horizon=6, model="moving_average", jobs=1, cutoffs=1), _as_of(store))
     return path

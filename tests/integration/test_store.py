@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 import sys
 import textwrap
@@ -16,6 +17,7 @@ from sop_core.data.migrations import MIGRATIONS
 from sop_core.data.store import Store, StoreBusyError
 from sop_core.imports.ingest import FileToImport, empty_store, import_files, import_history
 from tests.conftest import PRODUCTS_CSV, TODAY, WORKSHOPS_CSV, WriteFile
+from tests.rows import insert_rows
 
 ORDERS_CSV = (
     "order_id;line;customer;sku;quantity;order_date;promised_date;delivered_date\n"
@@ -136,8 +138,11 @@ def test_the_history_reads_in_either_language(store: Store, write_file: WriteFil
     """Messages are stored as JSON and read in the reader's language; rows stored before that
     (plain English text) read as they were written."""
     with store.transaction() as cur:
-        cur.execute("INSERT INTO import_batches VALUES (nextval('import_batch_seq'), 'sales', 'old.csv', '', 1, 1, 0, "
-                    "'ok', 'old.csv (sales, CSV): 1 rows read', NULL, now()::TIMESTAMP, now()::TIMESTAMP)")
+        first = cur.execute("SELECT nextval('import_batch_seq')").fetchall()[0][0]  # as an import takes it
+        insert_rows(cur, "import_batches", [{
+            "batch_id": first, "kind": "sales", "file_name": "old.csv", "checksum": "", "rows_read": 1,
+            "rows_written": 1, "rows_rejected": 0, "status": "ok", "message": "old.csv (sales, CSV): 1 rows read",
+            "started_at": dt.datetime(2026, 1, 5, 8, 0), "finished_at": dt.datetime(2026, 1, 5, 8, 1)}])
     bad = write_file("st.csv", "date;sku;on_hand\n31/01/2026;A1;cinq\n")
     assert not import_files(store, [FileToImport("stock", bad)], today=TODAY).ok
     empty_store(store)

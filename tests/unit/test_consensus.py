@@ -12,6 +12,7 @@ import pytest
 from sop_core.data.store import Store
 from sop_core.forecast import consensus
 from sop_core.forecast.runs import forced_models
+from tests.rows import forecast_run, insert_rows
 
 JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
 # sku, family, statistical in January, lower_80, upper_80 (February: the same values + 1)
@@ -26,12 +27,14 @@ def run_store(store: Store) -> Store:
     with store.transaction() as cur:
         for sku, family, value, low, high in SKUS:
             cur.execute("INSERT INTO products (sku, family) VALUES (?, ?)", [sku, family])
-            cur.execute("INSERT INTO forecast_choices VALUES (?, ?, 'naive', 'smooth', 'test', 24)", [RUN, sku])
-            for period, bump in ((JAN, 0.0), (FEB, 1.0)):
-                cur.execute("INSERT INTO forecast_values VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                            [RUN, sku, period, value + bump, low, high + bump, low, high + 2 * bump])
-        cur.execute("INSERT INTO forecast_runs VALUES "
-                    "(?, now()::TIMESTAMP, 0, ?, 'month', 2, 'auto', '{}', 4, 1.0, 'ok')", [RUN, JAN])
+            insert_rows(cur, "forecast_choices", [{"run_id": RUN, "sku": sku, "model": "naive", "profile": "smooth",
+                                                   "reason": "test", "history_periods": 24}])
+            insert_rows(cur, "forecast_values", [
+                {"run_id": RUN, "sku": sku, "period": period, "forecast": value + bump, "lower_80": low,
+                 "upper_80": high + bump, "lower_95": low, "upper_95": high + 2 * bump}
+                for period, bump in ((JAN, 0.0), (FEB, 1.0))])
+        insert_rows(cur, "forecast_runs", [forecast_run(RUN, JAN, horizon=2, settings_json="{}", series=4,
+                                                        seconds=1.0)])
     return store
 
 
@@ -162,7 +165,7 @@ def test_missing_statistical_counts_as_zero(run_store: Store) -> None:
     """A model that failed on a too-short history leaves NULL: an override must still apply."""
     with run_store.transaction() as cur:
         cur.execute("INSERT INTO products (sku, family) VALUES ('N1', 'F3')")
-        cur.execute("INSERT INTO forecast_values VALUES (?, 'N1', ?, NULL, NULL, NULL, NULL, NULL)", [RUN, JAN])
+        insert_rows(cur, "forecast_values", [{"run_id": RUN, "sku": "N1", "period": JAN, "forecast": None}])
     consensus.add_adjustment(run_store, "Ana", "launch", "family", "F3", "month", JAN, 12)
     row = _final(run_store).loc["N1"]
     assert math.isnan(row["statistical"]) and row["final"] == pytest.approx(12.0)

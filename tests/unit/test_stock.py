@@ -27,6 +27,7 @@ from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.stock import StockSettings
 from sop_core.meeting.executive import historical_values
 from sop_core.meeting.figures import history_figures
+from tests.rows import forecast_run, insert_rows
 
 AS_OF = dt.date(2026, 7, 15)
 D = dt.date
@@ -62,8 +63,7 @@ def add_orders(store: Store, *rows: tuple[Any, ...]) -> None:
 def add_forecast(store: Store, rows: Sequence[tuple[str, dt.date, float]], run_id: int = 1) -> None:
     """A successful monthly run with these (sku, period, forecast) values."""
     with store.transaction() as cur:
-        cur.execute("INSERT INTO forecast_runs VALUES (?, now()::TIMESTAMP, 0, ?, 'month', 3, 'auto', NULL, "
-                    "1, 0.1, 'ok')", [run_id, AS_OF])
+        insert_rows(cur, "forecast_runs", [forecast_run(run_id, AS_OF)])
         cur.executemany("INSERT INTO forecast_values (run_id, sku, period, forecast) VALUES (?, ?, ?, ?)",
                         [(run_id, *row) for row in rows])
 
