@@ -44,17 +44,42 @@ frames = st.lists(
 ).map(lambda rows: pd.DataFrame(rows, columns=["sku", "actual", "forecast"]))
 
 
+def _loop_metrics(actual: list[float], forecast: list[float]) -> dict[str, float]:
+    """The README's definitions, one period at a time in plain Python: the oracle of the table."""
+    nan = float("nan")
+    errors = [f - a for a, f in zip(actual, forecast, strict=True)]
+    volume = sum(abs(a) for a in actual)
+    absolute = sum(abs(e) for e in errors)
+    relative = [abs(e) / abs(a) for a, e in zip(actual, errors, strict=True) if a != 0]
+    symmetric = [0.0 if abs(a) + abs(f) == 0 else 2 * abs(f - a) / (abs(a) + abs(f))
+                 for a, f in zip(actual, forecast, strict=True)]
+    mad = absolute / len(errors)
+    return {"wape": absolute / volume if volume else nan, "bias_pct": sum(errors) / volume if volume else nan,
+            "mape": sum(relative) / len(relative) if relative else nan, "smape": sum(symmetric) / len(symmetric),
+            "tracking_signal": -sum(errors) / mad if mad else nan}
+
+
 @settings(max_examples=80, deadline=None)
 @given(frame=frames)
 def test_table_matches_a_naive_loop(frame: pd.DataFrame) -> None:
     table = acc.accuracy_by(frame, ["sku"]).set_index("sku")
     for sku, group in frame.groupby("sku"):
-        a, f = group["actual"].to_numpy(), group["forecast"].to_numpy()
-        row = table.loc[sku]
-        for name, func in [("wape", acc.wape), ("bias_pct", acc.bias_pct), ("mape", acc.mape),
-                           ("smape", acc.smape), ("tracking_signal", acc.tracking_signal)]:
-            np.testing.assert_allclose(row[name], func(a, f), rtol=1e-9, atol=1e-12, equal_nan=True,
+        expected = _loop_metrics(group["actual"].tolist(), group["forecast"].tolist())
+        for name, value in expected.items():
+            np.testing.assert_allclose(table.loc[sku, name], value, rtol=1e-9, atol=1e-9, equal_nan=True,
                                        err_msg=f"{name} of {sku}")
     overall = acc.accuracy_by(frame, [])
     assert len(overall) == 1
-    np.testing.assert_allclose(overall["wape"][0], acc.wape(frame["actual"], frame["forecast"]), equal_nan=True)
+    np.testing.assert_allclose(overall["wape"][0], _loop_metrics(frame["actual"].tolist(),
+                                                                 frame["forecast"].tolist())["wape"],
+                               rtol=1e-9, equal_nan=True)
+
+
+def test_the_table_on_a_hand_computed_case() -> None:
+    """Two SKUs: A (10 -> 12, 0 -> 2), B (20 -> 15, 30 -> 30); by hand as in the first test."""
+    frame = pd.DataFrame({"sku": ["A", "A", "B", "B"], "actual": ACTUAL, "forecast": FORECAST})
+    table = acc.accuracy_by(frame, ["sku"]).set_index("sku")
+    assert table.loc["A", "wape"] == pytest.approx(4 / 10) and table.loc["B", "wape"] == pytest.approx(5 / 50)
+    assert table.loc["A", "bias_pct"] == pytest.approx(4 / 10) and table.loc["B", "bias_pct"] == pytest.approx(-5 / 50)
+    assert table.loc["A", "mape"] == pytest.approx(2 / 10)  # the zero actual is left out
+    assert acc.accuracy_by(frame, [])["wape"][0] == pytest.approx(9 / 60)
