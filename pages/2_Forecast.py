@@ -1,13 +1,12 @@
 """Forecast: history, statistical and final forecast with its 80% band; the model and why; consensus."""
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from sop_core.common import render_stored, table_formatters
 from sop_core.forecast import (
     add_adjustment,
     force_model,
+    forecast_chart,
     forecast_levels,
     history_levels,
     latest_run,
@@ -71,22 +70,7 @@ key = right.selectbox(t("forecast.which"), keys, key=f"fc_key_{level}") if level
 
 forecast = compute(forecast_levels, run_id, level, key)
 history = compute(history_levels, granularity, as_of(), level, key)
-statistical = t("forecast.series.statistical")
-band = alt.Chart(forecast).mark_area(opacity=0.25).encode(
-    x=alt.X("period:T", title=None), y=alt.Y("lower_80:Q", title=t("forecast.units")), y2="upper_80:Q")
-lines = pd.concat([
-    history.assign(series=t("forecast.series.actual"), value=history["actual"])[["period", "series", "value"]],
-    forecast.assign(series=statistical, value=forecast["statistical"])[["period", "series", "value"]],
-    forecast.assign(series=t("forecast.series.final"), value=forecast["final"])[["period", "series", "value"]],
-])
-line_chart = alt.Chart(lines).mark_line(point=True).encode(
-    x=alt.X("period:T", title=None), y=alt.Y("value:Q", title=t("forecast.units")),
-    color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top"), sort=None),
-    strokeDash=alt.condition(alt.datum.series == statistical, alt.value([4, 3]), alt.value([1, 0])),
-    tooltip=[alt.Tooltip("series:N", title=t("forecast.series")),
-             alt.Tooltip("period:T", title=t("forecast.period"), format="%m/%Y"),
-             alt.Tooltip("value:Q", title=t("forecast.value"), format=",.0f")])
-show_chart((band + line_chart).properties(height=380))
+show_chart(forecast_chart(history, forecast, lang()))
 
 if level == "sku" and key:
     choice, scores = compute(model_story, run_id, key)

@@ -2,20 +2,24 @@
 
 from dataclasses import replace
 
-import altair as alt
 import streamlit as st
 
-from sop_core.common import DATE_FORMATS, translate
+from sop_core.common import translate
 from sop_core.data import load_preferences, save_preferences
 from sop_core.kpi import (
+    STOCK_STATUS_ORDER,
     StockSettings,
+    abc_xyz_chart,
     abc_xyz_matrix,
+    coverage_chart,
     inventory_value,
     sku_stock,
+    stock_value_chart,
     summarise,
     total_turnover,
     turnover,
     turnover_trend,
+    turnover_trend_chart,
 )
 from sop_ui import (
     as_of,
@@ -31,10 +35,6 @@ from sop_ui import (
     show_table,
     t,
 )
-
-STATUS_ORDER = ["dead", "slow", "overstock", "understock", "ok"]
-# Okabe-Ito colours (colour-blind safe), and the legend names each status in words.
-STATUS_PALETTE = ["#CC79A7", "#0072B2", "#E69F00", "#D55E00", "#009E73"]
 
 
 def status_name(code: str) -> str:
@@ -96,49 +96,20 @@ tiles[4].metric(t("stock.tile.overstock"), money(summary["overstock_value"]),
 tiles[5].metric(t("stock.tile.understock"), num(summary["understock_skus"]))
 
 left, right = st.columns(2)
-value = compute(inventory_value, today, filters, "family")
-show_chart(alt.Chart(value).mark_area().encode(
-    x=alt.X("date:T", title=None), y=alt.Y("value:Q", stack=True, title=t("stock.axis.value")),
-    color=alt.Color("key:N", title=t("col.family"), legend=alt.Legend(orient="top", columns=4)),
-    tooltip=[alt.Tooltip("date:T", title=t("stock.date"), format=DATE_FORMATS[language]),
-             alt.Tooltip("key:N", title=t("col.family")),
-             alt.Tooltip("value:Q", title=t("stock.axis.value"), format=",.0f")],
-).properties(title=t("stock.chart.value"), height=300), left)
-trend = compute(turnover_trend, today, filters, settings.history_months)
-show_chart(alt.Chart(trend).mark_line(point=True).encode(
-    x=alt.X("month:T", title=None), y=alt.Y("turnover:Q", title=t("stock.axis.turnover")),
-    tooltip=[alt.Tooltip("month:T", title=t("col.month"), format="%b %Y"),
-             alt.Tooltip("turnover:Q", title=t("col.turnover"), format=".2f"),
-             alt.Tooltip("days_of_inventory:Q", title=t("col.days_of_inventory"), format=".0f")],
-).properties(title=t("stock.chart.trend"), height=300), right)
-
+values = compute(inventory_value, today, filters, "family")
+show_chart(stock_value_chart(values, language, family="key"), left)
+show_chart(turnover_trend_chart(compute(turnover_trend, today, filters, settings.history_months), language), right)
 left, right = st.columns(2)
-matrix = abc_xyz_matrix(skus)
-cells = alt.Chart(matrix).encode(x=alt.X("xyz:N", title=t("stock.axis.xyz")),
-                                 y=alt.Y("abc:N", title=t("stock.axis.abc")))
-show_chart((cells.mark_rect().encode(
-    color=alt.Color("value:Q", title=t("stock.axis.stock_value")),
-    tooltip=[alt.Tooltip("abc:N", title=t("col.abc")), alt.Tooltip("xyz:N", title=t("col.xyz")),
-             alt.Tooltip("skus:Q", title=t("col.skus")),
-             alt.Tooltip("value:Q", title=t("stock.axis.stock_value"), format=",.0f")])
-    + cells.mark_text(fontSize=16).encode(text="skus:Q"))
-    .properties(title=t("stock.chart.matrix"), height=300), left)
+show_chart(abc_xyz_chart(abc_xyz_matrix(skus), language), left)
+show_chart(coverage_chart(skus, language), right)
 covered = skus.dropna(subset=["coverage_days"])
-covered = covered.assign(status_text=covered["status"].map(status_name))
-show_chart(alt.Chart(covered).mark_bar().encode(
-    x=alt.X("coverage_days:Q", bin=alt.Bin(maxbins=30), title=t("stock.axis.coverage")),
-    y=alt.Y("count():Q", title=t("stock.skus")),
-    color=alt.Color("status_text:N", title=t("col.status"),
-                    scale=alt.Scale(domain=[status_name(s) for s in STATUS_ORDER], range=STATUS_PALETTE),
-                    legend=alt.Legend(orient="top")),
-).properties(title=t("stock.chart.coverage"), height=300), right)
 outliers = covered.nlargest(10, "coverage_days")
 st.caption(t("stock.longest", items=", ".join(
     f"{r.sku} ({t('stock.days_short', days=num(r.coverage_days))})" for r in outliers.itertuples())))
 
 st.subheader(t("stock.per_sku"))
-status = st.multiselect(t("stock.status_filter"), STATUS_ORDER, default=["dead", "slow", "overstock", "understock"],
-                        key="stock_status", format_func=status_option)
+status = st.multiselect(t("stock.status_filter"), list(STOCK_STATUS_ORDER), key="stock_status",
+                        default=["dead", "slow", "overstock", "understock"], format_func=status_option)
 shown = skus[skus["status"].isin(status)] if status else skus
 shown = shown.assign(status=shown["status"].map(status_name),
                      coverage_source=shown["coverage_source"].map(lambda s: t(f"stock.coverage_source.{s}")))

@@ -1,13 +1,20 @@
 """Production delays: every open OF projected on its workshop's finite capacity, red/orange/green,
 the weekly load behind it, the customer lines at risk, and the rough-cut plan of the months ahead."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
-from sop_core.common import STATUS_COLORS, STATUS_SYMBOLS, format_week, status_scale
+from sop_core.common import STATUS_COLORS, STATUS_SYMBOLS
 from sop_core.common import status_label as status_in
-from sop_core.production import SHORT_DATE_FORMATS, production_report, rough_cut_plan, with_reasons
+from sop_core.production import (
+    closed_history_chart,
+    load_heatmap,
+    order_timeline,
+    production_report,
+    rough_cut_chart,
+    rough_cut_plan,
+    with_reasons,
+)
 from sop_ui import (
     as_of,
     compute,
@@ -58,21 +65,8 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 HEATMAP_WEEKS = 13  # a quarter: readable from the back of the room; the download has all 26 weeks
-weekly = report.load.assign(week_label=report.load["week"].map(lambda week: format_week(week, language)))
-load = weekly[weekly["week"] < weekly["week"].min() + pd.Timedelta(weeks=HEATMAP_WEEKS)]
-load = load.assign(load_label=(load["load_pct"] * 100).round().astype("Int64").astype(str))
-heat = alt.Chart(load).encode(x=alt.X("week_label:N", sort=None, title=t("col.week")),
-                              y=alt.Y("workshop:N", title=None))
-show_chart((heat.mark_rect().encode(
-    color=alt.Color("load_pct:Q", title=t("production.load_capacity"), legend=alt.Legend(format="%"),
-                    scale=alt.Scale(domain=[0, 0.85, 1.0, 1.3], range=["#e8f5e9", "#a5d6a7", "#ffb74d", "#c62828"],
-                                    clamp=True)),
-    tooltip=[alt.Tooltip("workshop:N", title=t("col.workshop")), alt.Tooltip("week_label:N", title=t("col.week")),
-             alt.Tooltip("capacity_hours:Q", title=t("col.capacity_hours"), format=",.0f"),
-             alt.Tooltip("load_hours:Q", title=t("col.load_hours"), format=",.0f"),
-             alt.Tooltip("overload_hours:Q", title=t("col.overload_hours"), format=",.0f")])
-    + heat.mark_text(fontSize=13, fontWeight="bold").encode(text="load_label:N"))
-    .properties(title=t("production.chart.heatmap"), height=60 + 45 * load["workshop"].nunique()))
+weekly = report.load
+show_chart(load_heatmap(weekly[weekly["week"] < weekly["week"].min() + pd.Timedelta(weeks=HEATMAP_WEEKS)], language))
 downloads(weekly, "weekly_load")
 
 left, right = st.columns([1, 3])
@@ -80,19 +74,7 @@ workshop = left.selectbox(t("production.workshop"), list(report.summary["worksho
 statuses = left.multiselect(t("production.status_filter"), list(STATUS_COLORS), default=["red", "orange"],
                             key="delay_status", format_func=lambda status: status_in(status, language))
 orders = open_of[open_of["workshop"] == workshop]
-plan_names = {code: t(f"production.plan.{code}") for code in ("planned", "projected")}
-timeline = pd.concat([orders.assign(plan="planned", start=orders["planned_start"], end=orders["planned_end"]),
-                      orders.assign(plan="projected", start=orders["projected_start"], end=orders["projected_end"])])
-timeline = timeline.assign(plan_text=timeline["plan"].map(plan_names), status_text=timeline["status"].map(status_label))
-show_chart(alt.Chart(timeline).mark_bar(height=8).encode(
-    x=alt.X("start:T", title=None), x2="end:T", y=alt.Y("mo_id:N", title=None, sort=list(orders["mo_id"])),
-    yOffset=alt.YOffset("plan:N"), color=alt.condition(alt.datum.plan == "planned", alt.value("#b0bec5"),
-                                                       alt.Color("status:N", scale=status_scale(), legend=None)),
-    tooltip=[alt.Tooltip("mo_id:N", title=t("col.mo_id")), alt.Tooltip("plan_text:N", title=t("production.plan")),
-             alt.Tooltip("start:T", title=t("production.start"), format=SHORT_DATE_FORMATS[language]),
-             alt.Tooltip("end:T", title=t("production.end"), format=SHORT_DATE_FORMATS[language]),
-             alt.Tooltip("status_text:N", title=t("col.status")), alt.Tooltip("reason:N", title=t("col.reason"))],
-).properties(title=t("production.chart.timeline", workshop=workshop), height=max(220, 22 * len(orders))), right)
+show_chart(order_timeline(orders, workshop, language), right)
 
 st.subheader(t("production.open_of"))
 shown = open_of[open_of["status"].isin(statuses)] if statuses else open_of
@@ -111,30 +93,8 @@ st.subheader(t("production.pic"))
 plan = compute(rough_cut_plan, today)
 if plan.source != "forecast":
     st.warning(t("production.no_forecast"))
-# The two loads are stacked under their names in the page's language (the fold makes them the legend).
-load_names = {"open_orders_hours": t("production.load.open_orders"), "forecast_hours": t("production.load.forecast")}
-loads = alt.Chart().transform_fold(list(load_names.values()), as_=["load", "hours"]).mark_bar().encode(
-    x=alt.X("month:T", title=None), y=alt.Y("hours:Q", title=t("production.hours")),
-    color=alt.Color("load:N", title=None, legend=alt.Legend(orient="top"), sort=list(load_names.values())),
-    tooltip=[alt.Tooltip("month:T", title=t("col.month"), format="%b %Y"),
-             alt.Tooltip("load:N", title=t("production.load")),
-             alt.Tooltip("hours:Q", title=t("production.hours"), format=",.0f")])
-capacity_line = alt.Chart().mark_line(color="black", strokeDash=[4, 3]).encode(
-    x=alt.X("month:T", title=None), y=alt.Y("capacity_hours:Q", title=t("production.hours")),
-    tooltip=[alt.Tooltip("month:T", title=t("col.month"), format="%b %Y"),
-             alt.Tooltip("capacity_hours:Q", title=t("col.capacity_hours"), format=",.0f")])
-show_chart(alt.layer(loads, capacity_line, data=plan.plan.rename(columns=load_names)).properties(height=180, width=220)
-           .facet(facet=alt.Facet("workshop:N", title=None), columns=3)
-           .properties(title=t("production.chart.pic")))
+show_chart(rough_cut_chart(plan.plan, language))
 downloads(plan.plan, "rough_cut_plan")
 
 st.subheader(t("production.closed"))
-show_chart(alt.Chart(report.history).mark_line(point=True).encode(
-    x=alt.X("month:T", title=None), y=alt.Y("on_time_rate:Q", axis=alt.Axis(format="%"), title=t("production.on_time")),
-    color=alt.Color("workshop:N", title=t("col.workshop")),
-    tooltip=[alt.Tooltip("workshop:N", title=t("col.workshop")),
-             alt.Tooltip("month:T", title=t("col.month"), format="%b %Y"),
-             alt.Tooltip("closed:Q", title=t("production.closed_count")),
-             alt.Tooltip("on_time_rate:Q", title=t("production.on_time_rate"), format=".0%"),
-             alt.Tooltip("avg_delay_days:Q", title=t("production.avg_delay"), format=".1f")],
-).properties(height=260))
+show_chart(closed_history_chart(report.history, language))

@@ -23,6 +23,7 @@ from sop_core.common.periods import GRANULARITIES, Cycle, check_granularity, nex
 from sop_core.common.presentation import (
     STATUS_COLORS,
     STATUS_SYMBOLS,
+    a_chart,
     localized,
     status_label,
     status_scale,
@@ -44,6 +45,7 @@ __all__ = [
     "MessageError",
     "Progress",
     "SaidError",
+    "a_chart",
     "check_granularity",
     "check_language",
     "csv_bytes",

@@ -45,6 +45,12 @@ def chart_config(lang: str, large: bool = False) -> dict[str, Any]:
     return config
 
 
+def a_chart(chart: object) -> alt.TopLevelMixin:
+    """An Altair chart as the type it is: Altair's builders are typed loosely (`Any`)."""
+    assert isinstance(chart, alt.TopLevelMixin), type(chart)
+    return chart
+
+
 def localized(chart: alt.TopLevelMixin, lang: str, large: bool = False) -> alt.TopLevelMixin:
     """`chart` with the language's number and date formats (and large fonts for the wall)."""
     configured: alt.TopLevelMixin = chart.configure(**chart_config(lang, large))

@@ -1,6 +1,7 @@
 """Demand history, forecast models and runs, the consensus, frozen cycles and their accuracy."""
 
 from sop_core.forecast.accuracy import accuracy_by
+from sop_core.forecast.charts import accuracy_chart, forecast_chart, fva_chart
 from sop_core.forecast.consensus import (
     FINAL_FORECAST_SQL,
     MissingRunError,
@@ -21,6 +22,7 @@ __all__ = [
     "ForecastSettings",
     "MissingRunError",
     "accuracy_by",
+    "accuracy_chart",
     "accuracy_frame",
     "accuracy_report",
     "add_adjustment",
@@ -28,8 +30,10 @@ __all__ = [
     "demand_source",
     "final_forecast",
     "force_model",
+    "forecast_chart",
     "forecast_levels",
     "freeze_cycle",
+    "fva_chart",
     "history_levels",
     "latest_run",
     "model_mix",

@@ -2,6 +2,7 @@
 
 from sop_core.production.calendar import holiday_calendar, week_start, working_days_between_many
 from sop_core.production.capacity_plan import rough_cut_load, rough_cut_plan
+from sop_core.production.charts import closed_history_chart, load_heatmap, order_timeline, rough_cut_chart
 from sop_core.production.delays import ProductionReport, open_production, production_report
 from sop_core.production.engine import (
     DEFAULT_SETTINGS,
@@ -28,14 +29,18 @@ __all__ = [
     "ProductionReport",
     "ProductionSettings",
     "by_week",
+    "closed_history_chart",
     "customer_links",
     "daily_capacity",
     "holiday_calendar",
     "lines_at_risk",
+    "load_heatmap",
     "open_orders",
     "open_production",
+    "order_timeline",
     "prepare",
     "production_report",
+    "rough_cut_chart",
     "rough_cut_load",
     "rough_cut_plan",
     "rough_cut_table",

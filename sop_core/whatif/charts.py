@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from sop_core.common import translate
+from sop_core.common import a_chart, translate
 from sop_core.whatif.simulation import SimulationResult
 
 __all__ = ["capacity_chart"]
@@ -12,7 +12,7 @@ __all__ = ["capacity_chart"]
 ADDED = {"added_overtime_hours": "overtime", "added_temps_hours": "temps", "added_subcontract_hours": "subcontract"}
 
 
-def capacity_chart(result: SimulationResult, name: str, lang: str) -> alt.FacetChart:
+def capacity_chart(result: SimulationResult, name: str, lang: str) -> alt.TopLevelMixin:
     """Per workshop and week: the capacity stacked by source (regular, overtime, temps,
     subcontracting) under the load line; `name` is the scenario's name as the reader sees it."""
     sources = {"regular": translate("whatif.capacity.regular", lang),
@@ -32,6 +32,6 @@ def capacity_chart(result: SimulationResult, name: str, lang: str) -> alt.FacetC
         tooltip=[alt.Tooltip("week:T", title=week, format="%d/%m"),
                  alt.Tooltip("load_hours:Q", title=translate("whatif.load_hours", lang), format=",.0f")])
     data = capacity.merge(result.load[["workshop", "week", "load_hours"]], on=["workshop", "week"])
-    return (alt.layer(bars, load, data=data).properties(height=170, width=240)
+    return a_chart(alt.layer(bars, load, data=data).properties(height=170, width=240)
             .facet(facet=alt.Facet("workshop:N", title=None), columns=3)
             .properties(title=translate("whatif.chart.capacity", lang, name=name)))

@@ -1,7 +1,9 @@
 """The charts of the meeting pack, as Vega-Lite specs (plain dicts) that `pack_pdf` renders offline.
 
-Pure Altair: each builder takes a table of the pack and a language, and returns the localized spec
-with the large fonts of the wall (`presentation.localized(..., large=True)`). Statuses are drawn in
+The load heatmap and the stock value are the pages' own builders (`production.load_heatmap`,
+`kpi.stock_value_chart`); the monthly service and accuracy bars against their targets are the
+pack's. Each spec is localized with the large fonts of the wall (`presentation.localized(...,
+large=True)`). Statuses are drawn in
 the shared colour-blind-safe colours, their legend written with the symbol and the word.
 """
 
@@ -12,7 +14,9 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from sop_core.common import STATUS_COLORS, format_week, localized, status_label, translate
+from sop_core.common import STATUS_COLORS, localized, status_label, translate
+from sop_core.kpi import stock_value_chart
+from sop_core.production import load_heatmap
 
 WIDTH, HEIGHT = 560, 230
 # The PDF's font, so that the charts and the text around them look alike.
@@ -58,24 +62,10 @@ def accuracy_chart(by_month: pd.DataFrame, target: float, lang: str) -> dict[str
 
 
 def load_chart(load: pd.DataFrame, lang: str) -> dict[str, Any]:
-    """Load / capacity per workshop and week (`workshop`, `week`, `load_pct`, `status`): a heatmap
-    whose cells carry the percentage."""
-    data = load.assign(status_text=load["status"].map(lambda s: status_label(s, lang)),
-                       week_label=pd.to_datetime(load["week"]).map(lambda week: format_week(week, lang)),
-                       label=(100 * load["load_pct"]).round().map(lambda v: "–" if pd.isna(v) else f"{v:.0f}"))
-    base = alt.Chart(data).encode(x=alt.X("week_label:N", sort=None, title=None, axis=alt.Axis(labelAngle=0)),
-                                  y=alt.Y("workshop:N", title=None))
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(color=_status_color(lang))
-    text = base.mark_text(fontSize=13, color="black").encode(text="label:N")
-    chart = alt.layer(cells, text).properties(title=translate("pack.chart.load", lang), width=WIDTH, height=HEIGHT)
-    return _spec(chart, lang)
+    """Load / capacity per workshop and week: the Production page's heatmap (`load_heatmap`)."""
+    return _spec(load_heatmap(load, lang).properties(width=WIDTH), lang)
 
 
 def stock_chart(values: pd.DataFrame, lang: str) -> dict[str, Any]:
-    """Stock value at cost at each month-end snapshot (`date`, `family`, `value`), stacked by family."""
-    bars = alt.Chart(values).mark_bar().encode(
-        x=alt.X("yearmonth(date):O", title=None, axis=alt.Axis(format="%b %y", labelAngle=-40, labelOverlap=False)),
-        y=alt.Y("sum(value):Q", title=None, axis=alt.Axis(format="~s")),
-        color=alt.Color("family:N", title=None, legend=alt.Legend(orient="top", columns=5)))
-    chart = bars.properties(title=translate("pack.chart.stock", lang), width=WIDTH, height=HEIGHT)
-    return _spec(chart, lang)
+    """Stock value at cost per family at the month-end snapshots: the Stock page's chart."""
+    return _spec(stock_value_chart(values, lang).properties(width=WIDTH, height=HEIGHT), lang)
