@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from sop_core.common.periods import Cycle
 from sop_core.data.cycles import cycle_record, cycle_steps
 from sop_core.data.store import Store
@@ -17,6 +19,7 @@ def _steps(app) -> str:  # type: ignore[no-untyped-def]
     return " ".join(m.value for m in app.markdown)
 
 
+@pytest.mark.slow
 def test_open_freeze_mark_and_close_the_cycle_from_home(open_page: OpenPage, demo_db: Path) -> None:
     app = open_page("app.py", "en")
     assert app.button(key="cycle_open").disabled  # nobody named yet

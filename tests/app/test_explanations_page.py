@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from sop_core.common.i18n import translate
 from sop_core.common.messages import render_stored
 from sop_core.data.store import Store
@@ -16,6 +18,7 @@ EXAMPLE = "Novembre : heures sup injection + intérim assemblage"
 
 
 
+@pytest.mark.slow
 def test_the_french_forecast_page_says_why_the_model_was_chosen_in_french(open_page: OpenPage, demo_db: Path) -> None:
     app = open_page("pages/2_Forecast.py", "fr")
     app.button(key="run_forecast").click().run()
@@ -32,6 +35,7 @@ def test_the_french_forecast_page_says_why_the_model_was_chosen_in_french(open_p
     assert not [cell for cell in misformatted_numbers(app, "fr") if ".new_final:" not in cell]
 
 
+@pytest.mark.slow
 def test_the_french_what_if_page_refuses_and_finds_the_mix_in_french(open_page: OpenPage) -> None:
     app = open_page("pages/7_What_if.py", "fr")
     app.button(key="whatif_example").click().run()

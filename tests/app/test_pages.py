@@ -38,6 +38,7 @@ def test_home_page_shows_the_demo_figures(open_page: OpenPage, demo_db: Path) ->
 
 
 
+@pytest.mark.slow
 def test_first_start_on_an_empty_store_loads_the_demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "fresh.duckdb"
     monkeypatch.setenv(DB_PATH_ENV, str(path))
@@ -47,6 +48,7 @@ def test_first_start_on_an_empty_store_loads_the_demo(tmp_path: Path, monkeypatc
         assert store.get_setting("data_source") == "demo" and store.row_counts()["orders"] > 1000
 
 
+@pytest.mark.slow
 def test_data_page_empties_and_resets_to_demo(open_page: OpenPage, demo_db: Path) -> None:
     app = open_page("pages/1_Data.py", "en")
     assert app.button(key="reset_empty").disabled  # nothing happens without the confirmation
@@ -96,6 +98,7 @@ def test_data_page_says_what_is_wrong_in_french(open_page: OpenPage) -> None:
     assert app.error[0].value == 'Correspondance : decimal : indiquez "," ou "."'
 
 
+@pytest.mark.slow
 def test_forecast_page_runs_a_forecast_and_shows_the_model(open_page: OpenPage, demo_db: Path) -> None:
     app = open_page("pages/2_Forecast.py", "en")
     assert "No forecast has been computed yet." in [i.value for i in app.info]
@@ -191,6 +194,7 @@ def _comparison(app: AppTest) -> pd.DataFrame:
     return next(d.value for d in app.dataframe if "Total cost (€)" in d.value.index)
 
 
+@pytest.mark.slow
 def test_what_if_page_adds_the_example_and_the_cheapest_mix(open_page: OpenPage) -> None:
     app = open_page("pages/7_What_if.py", "en")
     assert list(_comparison(app).columns) == ["Baseline"]
@@ -207,6 +211,7 @@ def test_what_if_page_adds_the_example_and_the_cheapest_mix(open_page: OpenPage)
     assert list(_comparison(app).columns) == ["Baseline", "Cheapest mix"]
 
 
+@pytest.mark.slow
 def test_what_if_page_saves_loads_and_decides(open_page: OpenPage, demo_db: Path) -> None:
     app = open_page("pages/7_What_if.py", "en")
     app.button(key="whatif_example").click().run()

@@ -105,6 +105,7 @@ def test_a_closed_cycle_keeps_what_it_showed(demo_db: Path) -> None:
             close_cycle(store, november, "Claire")
 
 
+@pytest.mark.slow
 def test_freezing_from_the_cycle_records_the_demand_review(demo_db: Path) -> None:
     with Store(demo_db) as store:
         november = Cycle(2026, 11)

@@ -171,6 +171,7 @@ def test_past_cycles_cross_the_year() -> None:
     assert past_cycles(dt.date(2026, 11, 2), 12)[0] == Cycle(2025, 11)
 
 
+@pytest.mark.slow
 def test_demo_snapshots_freeze_a_real_past_run_and_drop_it(demo_db: Path) -> None:
     _without_shipped_cycles(demo_db)
     with Store(demo_db) as store:

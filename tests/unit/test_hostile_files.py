@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import hypothesis.strategies as st
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from sop_core.common.i18n import LANGUAGES
@@ -36,6 +37,7 @@ def hostile_csv(draw: st.DrawFn) -> bytes:
     return text.encode(draw(ENCODINGS), errors="replace")
 
 
+@pytest.mark.slow
 @SLOW
 @given(content=st.one_of(hostile_csv(), st.binary(max_size=300)), kind=st.sampled_from(list(KINDS)))
 def test_importer_always_answers_with_a_report(tmp_path: Path, content: bytes, kind: str) -> None:
@@ -56,6 +58,7 @@ def _snapshot(store: Store) -> dict[str, list[tuple[object, ...]]]:
     }
 
 
+@pytest.mark.slow
 @SLOW
 @given(content=hostile_csv())
 def test_refused_files_never_write_half(tmp_path_factory, content: bytes) -> None:  # type: ignore[no-untyped-def]

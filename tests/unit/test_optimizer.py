@@ -159,6 +159,7 @@ def cases(draw: st.DrawFn) -> tuple[Plan, Target]:
     return Plan(AS_OF, pd.DataFrame(rows), workshops, ProductionSettings(horizon_days=120)), target
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=cases())
 def test_the_mix_meets_the_target_and_beats_every_single_lever(case: tuple[Plan, Target]) -> None:

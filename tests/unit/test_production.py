@@ -401,6 +401,7 @@ def naive_ends(orders: pd.DataFrame, cap: pd.DataFrame, respect_start: bool = Tr
     return result
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(books(), st.booleans())
 def test_the_projection_matches_the_naive_day_by_day_rule(generated: tuple[pd.DataFrame, pd.DataFrame],

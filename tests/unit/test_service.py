@@ -158,6 +158,7 @@ def test_rates_stay_between_0_and_1(store: Store, lines: list[tuple[int, int, in
     assert report.distribution[["delivered_lines", "open_lines"]].to_numpy().sum() == total["lines"]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(_line, min_size=1, max_size=8), st.integers(2, 4))
 def test_splitting_an_order_into_lines_keeps_its_otif(
