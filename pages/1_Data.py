@@ -17,7 +17,7 @@ from sop_core.imports import (
     mapping_from_choices,
     preview_file,
 )
-from sop_ui import column_label, lang, page_setup, progress_bar, show_table, t
+from sop_ui import column_label, lang, next_cycle_panel, page_setup, progress_bar, show_table, t
 
 NO_HEADER = "(none)"  # the mapping's "let the aliases decide"; shown translated
 
@@ -89,6 +89,7 @@ with tab_import:
                 # A static table: a report is a few lines that must all be read, not browsed.
                 findings = report.to_frame(lang())
                 st.table(findings.rename(columns=column_label).set_index(column_label("severity")))
+    next_cycle_panel(store)  # how fresh each kind is, and the next cycle once new demand has come in
 
 with tab_history:
     history = import_history(store, lang(), limit=200)

@@ -8,7 +8,7 @@ meeting mode) and tables through `show_table` (translated headers, numbers in th
 """
 
 from sop_ui.chrome import APP_TITLE, PAGES, page_of, page_setup, require_data
-from sop_ui.cycle import cycle_panel
+from sop_ui.cycle import cycle_panel, next_cycle_panel
 from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
 from sop_ui.text import column_label, date, lang, money, num, pct, status_label, t
 from sop_ui.widgets import (
@@ -37,6 +37,7 @@ __all__ = [
     "lang",
     "meeting_mode",
     "money",
+    "next_cycle_panel",
     "num",
     "page_of",
     "page_setup",

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from sop_core.common import Cycle, SaidError
-from sop_core.data import Store, cycle_record, open_cycle, record_step
+from sop_core.data import Store, cycle_record, data_freshness, open_cycle, record_step
 from sop_core.meeting import (
     close_cycle,
     cycle_status,
@@ -19,7 +19,7 @@ from sop_core.meeting import (
     next_cycle_offer,
     open_next_cycle,
 )
-from sop_ui.text import date, lang, plain, t
+from sop_ui.text import date, lang, num, plain, t
 
 MARKED_STEPS = ("supply_review", "pre_sop", "executive_meeting")  # no trace in the data but a record
 
@@ -37,13 +37,37 @@ def _who() -> str:
     return str(st.session_state.get("cycle_user") or "")
 
 
-def _actions(store: Store, cycle: Cycle, opened: bool, offer: tuple[Cycle, dt.date] | None) -> None:
+def _who_input() -> bool:
+    """The name recorded with each step; True once one is given."""
     st.text_input(t("cycle.who"), key="cycle_user", placeholder=t("cycle.who_placeholder"))
-    ready = bool(_who().strip())
+    return bool(_who().strip())
+
+
+def _offer(store: Store, offer: tuple[Cycle, dt.date] | None, ready: bool) -> None:
     if offer is not None:
         st.info(t("cycle.offer", cycle=offer[0], date=date(offer[1])))
         st.button(t("cycle.open_next", cycle=offer[0]), key="cycle_open_next", disabled=not ready, type="primary",
                   on_click=lambda: _said("open", lambda: open_next_cycle(store, _who())))
+
+
+def next_cycle_panel(store: Store) -> None:
+    """Where data arrives (the Data page): how fresh each kind is, and the next cycle to open once
+    the imported demand runs past the current one."""
+    said = st.session_state.pop("cycle_said", None)
+    if said:
+        (st.success if said[0] == "success" else st.error)(said[1])
+    fresh = data_freshness(store, store.as_of())
+    for row in fresh[fresh["stale"]].itertuples():
+        st.warning(t("cycle.stale", kind=t(f"data.kind.{row.kind}"), last=date(row.last),
+                     months=num(row.months_behind)))
+    offer = next_cycle_offer(store)
+    if offer is not None:
+        _offer(store, offer, _who_input())
+
+
+def _actions(store: Store, cycle: Cycle, opened: bool, offer: tuple[Cycle, dt.date] | None) -> None:
+    ready = _who_input()
+    _offer(store, offer, ready)
     if not opened:
         st.button(t("cycle.open_this", cycle=cycle), key="cycle_open", disabled=not ready,
                   on_click=lambda: _said("open", lambda: _open_this(store, cycle)))

@@ -19,11 +19,11 @@ from typing import Any
 
 import pandas as pd
 
-from sop_core.common import GRANULARITIES, Cycle, Message, check_granularity, period_start
+from sop_core.common import GRANULARITIES, Cycle, Message, check_granularity, next_period, period_start
 from sop_core.data import Store
 from sop_core.forecast.accuracy import accuracy_by, wape
 from sop_core.forecast.consensus import MissingRunError, final_forecast, run_granularity
-from sop_core.forecast.demand import demand_source
+from sop_core.forecast.demand import demand_source, last_data_period
 from sop_core.forecast.runs import latest_run
 
 WORST_SKUS = 20
@@ -83,12 +83,15 @@ def accuracy_frame(store: Store, granularity: str = "month", as_of: dt.date | No
     Columns cycle, sku, family, period, lag, model, statistical, final, actual, naive. Demand is
     `sales` (or `orders` by order date without sales), as for the forecasts; a period without any
     demand counts as 0, and so does a missing statistical value (a model that failed on a very short
-    history; the final forecast already counts it as 0). `as_of` defaults to the data's as-of
-    date, else today.
+    history; the final forecast already counts it as 0); periods after the one of the latest demand
+    are not measured yet (the data does not cover them). `as_of` defaults to the store's as-of date.
     """
     check_granularity(granularity)
     unit, step, _, _ = GRANULARITIES[granularity]
     current = period_start(as_of or store.as_of(), granularity)
+    last = last_data_period(store, granularity)
+    if last is not None:  # a month after the end of the data is not a month without demand
+        current = min(current, next_period(last, granularity, 1))
     source = demand_source(store)
     day = "date" if source == "sales" else "order_date"
     # `unit`, `step`, `source` and `day` come from fixed tables above, never from the caller.

@@ -60,3 +60,20 @@ def test_new_data_past_the_cycle_offers_the_next_one(open_page: OpenPage, demo_d
     with Store(demo_db) as store:
         assert store.as_of_source() == (dt.date(2026, 12, 1), "cycle")
     assert "données au 01/12/2026" in " ".join(c.value for c in app.caption)  # home follows the new as-of
+
+
+def test_the_data_page_says_how_fresh_each_kind_is_and_offers_the_next_cycle(open_page: OpenPage,
+                                                                               demo_db: Path) -> None:
+    with Store(demo_db) as store, store.transaction() as cur:
+        cur.execute("DELETE FROM stock WHERE date > DATE '2026-09-30'")  # the last snapshot: 30/09
+        cur.execute("INSERT INTO sales (sku, customer, date, quantity) SELECT sku, customer, DATE '2026-11-30', 1 "
+                    "FROM sales LIMIT 1")
+    app = open_page("pages/1_Data.py", "fr")
+    stale = [w.value for w in app.warning if "date d'arrêté" in w.value]
+    assert stale == ["Stocks : les données s'arrêtent au 30/09/2026, 1 mois avant la date d'arrêté. "
+                     "Importez un fichier plus récent."]
+    assert "Les données importées vont au-delà du cycle en cours : le cycle 2026-12 peut être ouvert " \
+           "(données au 01/12/2026)." in [i.value for i in app.info]
+    app.text_input(key="cycle_user").input("Marc").run()
+    app.button(key="cycle_open_next").click().run()
+    assert not app.exception and "Cycle 2026-12 ouvert." in [s.value for s in app.success]

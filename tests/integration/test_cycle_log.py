@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from sop_core.cli.main import EXIT_OK, EXIT_USAGE, main
@@ -16,9 +17,12 @@ from sop_core.data.cycles import cycle_record, cycle_steps, data_freshness, late
 from sop_core.data.store import Store
 from sop_core.forecast.demand import demand_history
 from sop_core.forecast.runs import ForecastSettings, run_forecast
-from sop_core.meeting.cycle import close_cycle, closed_cycle, freeze_step
+from sop_core.forecast.snapshots import accuracy_report
+from sop_core.imports.ingest import FileToImport, import_files
+from sop_core.meeting.cycle import close_cycle, closed_cycle, freeze_step, next_cycle_offer, open_next_cycle
 from sop_core.meeting.executive import cycle_tiles, historical_values, month_before, tile_text
 from sop_core.meeting.figures import history_figures
+from tests.conftest import WriteFile
 
 TODAY = dt.date(2026, 12, 5)
 
@@ -152,3 +156,32 @@ def test_the_stock_at_risk_change_compares_the_same_definition(demo_db: Path) ->
     assert tiles["stock_at_risk"].previous == pytest.approx(month_earlier["stock_at_risk"])
     assert tiles["stock_at_risk"].value == pytest.approx(sum(tiles["stock_at_risk"].detail[part] or 0
                                                              for part in ("dead", "slow", "excess")))
+
+
+@pytest.mark.slow
+def test_a_new_month_from_a_french_erp_export_opens_the_next_cycle(demo_db: Path, write_file: WriteFile) -> None:
+    """November's sales, written as a French ERP exports them (cp1252, `;`, decimal comma,
+    dd/mm/yyyy, French headers), run past cycle 2026-11: the next cycle is offered as of 01/12,
+    opening it moves the as-of, November becomes history the forecast and the accuracy measure,
+    and the closed November keeps what it showed."""
+    with Store(demo_db) as store:
+        november = Cycle(2026, 11)
+        open_cycle(store, november, store.as_of(), "Claire")
+        shown = close_cycle(store, november, "Claire")
+        skus = store.query("SELECT sku FROM products ORDER BY sku LIMIT 3")["sku"].tolist()
+        lines = "".join(f"{day:02d}/11/2026;{sku};{100 + day},5;Électro-Distribution Centre\n"
+                        for day in (3, 16, 30) for sku in skus)
+        export = write_file("ventes_novembre.csv", "Date facture;Code article;Qté;Client\n" + lines,
+                            encoding="cp1252")
+        before = accuracy_report(store, "month", dt.date(2026, 12, 1))["by_month"]
+        assert import_files(store, [FileToImport("sales", export)]).ok
+        assert next_cycle_offer(store) == (Cycle(2026, 12), dt.date(2026, 12, 1))
+        assert open_next_cycle(store, "Marc") == Cycle(2026, 12)
+        assert store.as_of_source() == (dt.date(2026, 12, 1), "cycle") and next_cycle_offer(store) is None
+        history = demand_history(store, "month", store.as_of())
+        assert history["period"].max().isoformat()[:7] == "2026-11"  # November is history now
+        after = accuracy_report(store, "month", store.as_of())["by_month"]
+        assert pd.Timestamp("2026-11-01") in set(after["period"]) - set(before["period"])
+        kept = closed_cycle(store, november)
+        assert kept is not None
+        assert [tile_text(t, "fr") for t in kept.tiles] == [tile_text(t, "fr") for t in shown.tiles]
