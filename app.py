@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from sop_core.common import STATUS_COLORS, Cycle, format_month
-from sop_core.data import DataOverview, Store, data_overview
+from sop_core.data import DataOverview, Store, closed_cycles, data_overview
 from sop_core.meeting import (
     Tile,
     agenda_text,
     build_pack,
+    closed_cycle,
     cycle_figures,
     pack_pdf,
     pack_xlsx,
@@ -108,10 +109,20 @@ def data_at_a_glance(overview: DataOverview) -> None:
 
 store = page_setup("home.title", "🏭")
 today = as_of()
-cycle = Cycle.of(today)
 st.title(APP_TITLE)
-st.caption(t("home.cycle_caption", month=format_month(today, lang()), date=date(today)))
-tiles, agenda = compute(cycle_figures, today)  # one projection of the open OF serves both
+past = closed_cycles(store)
+cycle = Cycle.of(today)
+if past:  # look back: a closed cycle is shown as its meeting saw it
+    names = {str(c): t("home.cycle_choice", cycle=c) for c in dict.fromkeys([cycle, *past])}
+    cycle = Cycle.parse(st.selectbox(t("home.view_cycle"), list(names), key="home_cycle",
+                                     format_func=names.__getitem__))
+kept = closed_cycle(store, cycle)
+if kept is not None:
+    st.info(t("home.closed_view", cycle=cycle))
+    tiles, agenda = list(kept.tiles), kept.agenda
+else:
+    st.caption(t("home.cycle_caption", month=format_month(today, lang()), date=date(today)))
+    tiles, agenda = compute(cycle_figures, today)  # one projection of the open OF serves both
 show_tiles(tiles)
 
 agenda_column, cycle_column = st.columns([3, 2], gap="large")
@@ -123,6 +134,7 @@ with cycle_column:
     st.subheader("📝 " + t("home.follow_up", cycle=cycle.previous))
     show_follow_up(store, cycle)
 
-meeting_pack(store, cycle)
+if kept is None:
+    meeting_pack(store, cycle)
 with st.expander("🗄 " + t("home.data_at_a_glance")):
     data_at_a_glance(compute(data_overview, today))

@@ -17,7 +17,7 @@ import pandas as pd
 from sop_core.common import Cycle, Message, MessageError
 from sop_core.data.store import Store
 
-__all__ = ["CYCLE_STEPS", "CycleRecord", "archived", "cycle_record", "cycle_steps", "data_freshness", "latest_cycle",
+__all__ = ["CYCLE_STEPS", "CycleRecord", "archived", "closed_cycles", "cycle_record", "cycle_steps", "data_freshness", "latest_cycle",
            "mark_closed", "open_cycle", "record_step"]
 
 CYCLE_STEPS = ("data_collected", "demand_review", "supply_review", "pre_sop", "executive_meeting", "follow_up")
@@ -46,6 +46,12 @@ def _record(row: tuple[object, ...]) -> CycleRecord:
 def cycle_record(store: Store, cycle: Cycle) -> CycleRecord | None:
     row = store.row("SELECT * FROM cycles WHERE cycle = ?", [str(cycle)])
     return _record(row) if row else None
+
+
+def closed_cycles(store: Store) -> list[Cycle]:
+    """The closed cycles, newest first: those a reader can look back at."""
+    return [Cycle.parse(text) for (text,) in store.query(
+        "SELECT cycle FROM cycles WHERE status = 'closed' ORDER BY cycle DESC").itertuples(index=False)]
 
 
 def latest_cycle(store: Store) -> CycleRecord | None:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from sop_core.common.periods import Cycle
-from sop_core.data.cycles import cycle_record, cycle_steps
+from sop_core.data.cycles import cycle_record, cycle_steps, open_cycle
 from sop_core.data.store import Store
-from sop_core.meeting.cycle import closed_cycle
+from sop_core.meeting.cycle import close_cycle, closed_cycle
+from sop_core.meeting.executive import tile_text
 from tests.app.conftest import OpenPage
 
 
@@ -77,3 +78,20 @@ def test_the_data_page_says_how_fresh_each_kind_is_and_offers_the_next_cycle(ope
     app.text_input(key="cycle_user").input("Marc").run()
     app.button(key="cycle_open_next").click().run()
     assert not app.exception and "Cycle 2026-12 ouvert." in [s.value for s in app.success]
+
+
+def test_a_closed_cycle_reads_back_as_its_meeting_saw_it(open_page: OpenPage, demo_db: Path) -> None:
+    with Store(demo_db) as store:
+        november = Cycle(2026, 11)
+        open_cycle(store, november, store.as_of(), "Claire")
+        shown = close_cycle(store, november, "Claire")
+        with store.transaction() as cur:  # data changed since: a recomputation would say otherwise
+            cur.execute("DELETE FROM orders")
+    app = open_page("app.py", "en")
+    assert "Cycle 2026-11 is closed: its KPIs, agenda and decisions as its meeting saw them." in [
+        i.value for i in app.info]
+    values = {m.label: m.value for m in app.metric}
+    for tile in shown.tiles:
+        text = tile_text(tile, "en")
+        assert values[text.label] == text.value
+    assert all(b.key != "pack_build" for b in app.button)  # a closed cycle is read, not reissued
