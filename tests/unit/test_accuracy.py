@@ -66,7 +66,7 @@ def test_table_matches_a_naive_loop(frame: pd.DataFrame) -> None:
     for sku, group in frame.groupby("sku"):
         expected = _loop_metrics(group["actual"].tolist(), group["forecast"].tolist())
         for name, value in expected.items():
-            np.testing.assert_allclose(table.loc[sku, name], value, rtol=1e-9, atol=1e-9, equal_nan=True,
+            np.testing.assert_allclose(table.loc[sku, name], value, rtol=1e-9, atol=1e-12, equal_nan=True,
                                        err_msg=f"{name} of {sku}")
     overall = acc.accuracy_by(frame, [])
     assert len(overall) == 1

@@ -8,7 +8,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core.forecast.accuracy import mase
 from sop_core.forecast.models import SeriesContext, get_model
 from sop_core.forecast.selection import (
     BREAK_WINDOW,
@@ -103,8 +102,10 @@ def test_prophet_on_a_real_series() -> None:
     out = get_model("prophet").build(context).forecast(train, 12, level=[80, 95])
     assert np.all(out["lo-95"] <= out["lo-80"]) and np.all(out["lo-80"] <= out["mean"])
     assert np.all(out["mean"] <= out["hi-80"])
-    naive_score = mase(test, np.repeat(train[-1], 12), train, 12)
-    assert mase(test, out["mean"], train, 12) < naive_score  # a seasonal series: Prophet beats naive
+    # A seasonal series: Prophet's mean absolute error is below the naive forecast's (the last value
+    # repeated); both share MASE's scale, so the errors are compared directly.
+    naive_error = np.abs(test - train[-1]).mean()
+    assert np.abs(test - out["mean"]).mean() < naive_error
 
 
 def _noisy_seasonal(n: int, seed: int) -> np.ndarray:
