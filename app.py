@@ -8,15 +8,14 @@ import pandas as pd
 import streamlit as st
 
 from sop_core.common import STATUS_COLORS, Cycle, format_month
-from sop_core.data import DataOverview, Store, closed_cycles, data_overview
+from sop_core.data import DataOverview, Store, data_overview, issued_pack_files
 from sop_core.meeting import (
     Tile,
     agenda_text,
     build_pack,
     closed_cycle,
     cycle_figures,
-    pack_pdf,
-    pack_xlsx,
+    pack_files,
     previous_cycle_follow_up,
     tile_text,
 )
@@ -26,6 +25,7 @@ from sop_ui import (
     compute,
     cycle_panel,
     date,
+    file_downloads,
     lang,
     money,
     num,
@@ -33,6 +33,7 @@ from sop_ui import (
     page_setup,
     progress_bar,
     show_table,
+    shown_cycle,
     t,
 )
 
@@ -56,7 +57,7 @@ def show_tiles(tiles: list[Tile]) -> None:
                     st.markdown(f"**{text.status}** · {text.target}")
                     if text.parts:
                         st.caption(text.parts)
-                    st.page_link(page_of(tile.topic), label=t("home.details"), icon="🔎")
+                    st.page_link(page_of(tile.topic), label=t("home.details"), icon="🔎", query_params=tile.window)
 
 
 def show_agenda(agenda: pd.DataFrame) -> None:
@@ -81,16 +82,23 @@ def meeting_pack(store: Store, cycle: Cycle) -> None:
     if st.button(t("home.pack_build", cycle=cycle), key="pack_build"):
         with progress_bar(t("home.pack_building")) as progress:
             pack = build_pack(store, cycle, lang(), as_of(), progress=progress)
-        st.session_state["pack_files"] = (cycle, lang(), pack_pdf(pack), pack_xlsx(pack))
+        st.session_state["pack_files"] = (cycle, lang(), pack_files(store, pack))
         st.rerun()  # the cycle status above now shows the pack issued
     built = st.session_state.get("pack_files")
     if built and built[:2] == (cycle, lang()):
-        left, right, _ = st.columns([1, 1, 3])
-        left.download_button("⬇ PDF", built[2], file_name=f"sop_{cycle}_{lang()}.pdf", mime="application/pdf",
-                             key="pack_pdf", on_click="ignore")
-        right.download_button("⬇ Excel", built[3], file_name=f"sop_{cycle}_{lang()}.xlsx", key="pack_xlsx",
-                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                              on_click="ignore")
+        file_downloads(f"sop_{cycle}_{lang()}", built[2])
+
+
+def issued_pack(store: Store, cycle: Cycle) -> None:
+    """A closed cycle's pack: the files its meeting was handed, never a reprint."""
+    st.subheader("📄 " + t("home.pack"))
+    files = issued_pack_files(store, cycle)
+    if files.empty:
+        st.caption(t("home.no_pack_issued", cycle=cycle))
+    for language, kept in files.groupby("lang", sort=False):
+        st.caption(t("home.pack_issued_on", date=date(kept["issued_at"].max())))
+        file_downloads(f"sop_{cycle}_{language}", dict(zip(kept["format"], kept["content"], strict=True)),
+                       tag=f" · {str(language).upper()}")
 
 
 def data_at_a_glance(overview: DataOverview) -> None:
@@ -110,15 +118,10 @@ def data_at_a_glance(overview: DataOverview) -> None:
 store = page_setup("home.title", "🏭")
 today = as_of()
 st.title(APP_TITLE)
-past = closed_cycles(store)
-cycle = Cycle.of(today)
-if past:  # look back: a closed cycle is shown as its meeting saw it
-    names = {str(c): t("home.cycle_choice", cycle=c) for c in dict.fromkeys([cycle, *past])}
-    cycle = Cycle.parse(st.selectbox(t("home.view_cycle"), list(names), key="home_cycle",
-                                     format_func=names.__getitem__))
+shown = shown_cycle(store)  # look back: a closed cycle is shown as its meeting saw it
+cycle = shown.cycle
 kept = closed_cycle(store, cycle)
 if kept is not None:
-    st.info(t("home.closed_view", cycle=cycle))
     tiles, agenda = list(kept.tiles), kept.agenda
 else:
     st.caption(t("home.cycle_caption", month=format_month(today, lang()), date=date(today)))
@@ -136,5 +139,7 @@ with cycle_column:
 
 if kept is None:
     meeting_pack(store, cycle)
+else:
+    issued_pack(store, cycle)
 with st.expander("🗄 " + t("home.data_at_a_glance")):
     data_at_a_glance(compute(data_overview, today))

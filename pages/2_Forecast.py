@@ -26,6 +26,7 @@ from sop_ui import (
     run_forecast_with_progress,
     show_chart,
     show_table,
+    step_action,
     t,
 )
 
@@ -117,3 +118,7 @@ if level != "total" and key:
                                float(row.new_final - row.final))
             if author.strip():
                 st.success(t("forecast.recorded", count=num(len(changed))))
+
+if granularity == "month":  # the cycle freezes the monthly forecast, once the consensus is in
+    st.subheader(t("forecast.cycle_step"))
+    step_action(store, "demand_review")

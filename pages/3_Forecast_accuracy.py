@@ -1,9 +1,11 @@
 """Forecast accuracy: measured on the forecasts frozen at each S&OP cycle, by month, family and lag."""
 
+import pandas as pd
 import streamlit as st
 
+from sop_core.common import Cycle
 from sop_core.forecast import accuracy_chart, accuracy_report, fva_chart
-from sop_ui import as_of, compute, downloads, lang, page_setup, pct, require_data, show_chart, show_table, t
+from sop_ui import compute, downloads, lang, page_setup, pct, require_data, show_chart, show_table, shown_cycle, t
 
 PERCENT_COLUMNS = ("wape", "accuracy", "bias_pct", "mape", "smape")
 
@@ -18,10 +20,20 @@ st.title("🎯 " + t("accuracy.title"))
 require_data(store, "products")
 st.caption(t("accuracy.caption"))
 
-report = compute(accuracy_report, "month", as_of())
-if not report["rows"]:
+shown = shown_cycle(store)  # a closed cycle: its accuracy as measured on its as-of day
+every_month = compute(accuracy_report, "month", shown.as_of)
+if not every_month["rows"]:
     st.info(t("accuracy.no_cycle"))
     st.stop()
+
+# The months measured, newest first; a home tile's link (`?month=2026-10`) opens on its month.
+measured = [str(Cycle.of(p.date())) for p in sorted(pd.to_datetime(every_month["by_month"]["period"]), reverse=True)]
+months = {"all": t("accuracy.all_months")} | {m: t("accuracy.month", month=m) for m in measured}
+if st.query_params.get("month") in months:
+    st.session_state["accuracy_month"] = st.query_params["month"]
+    del st.query_params["month"]
+month = st.selectbox(t("accuracy.months_shown"), list(months), key="accuracy_month", format_func=months.__getitem__)
+report = every_month if month == "all" else compute(accuracy_report, "month", shown.as_of, Cycle.parse(month).start)
 
 overall, fva = report["overall"].iloc[0], report["fva_overall"].iloc[0]
 tiles = st.columns(5)

@@ -81,7 +81,7 @@ whole_history = replace(filters, start=None, end=None)  # turnover: the last com
 skus = compute(sku_stock, today, filters, settings)
 by_family = compute(turnover, today, whole_history, "family", settings.history_months)
 summary = summarise(skus, total_turnover(by_family), settings)
-tiles = st.columns(6)
+tiles = st.columns(7)
 tiles[0].metric(t("stock.tile.value"), money(summary["total_value"]))
 turns = summary["turnover"]
 tiles[1].metric(t("stock.tile.turnover"), "—" if turns is None else t("stock.tile.turnover_value", turns=num(turns, 1)),
@@ -94,6 +94,9 @@ tiles[4].metric(t("stock.tile.overstock"), money(summary["overstock_value"]),
                 help=t("stock.tile.overstock_help", ratio=figure(settings.over_ratio),
                        days=figure(settings.target_cover_days)))
 tiles[5].metric(t("stock.tile.understock"), num(summary["understock_skus"]))
+tiles[6].metric(t("kpi.stock_at_risk"), money(summary["at_risk_value"]), help=t("stock.tile.at_risk_help", **{
+    part: money(summary[column]) for part, column in (("dead", "dead_stock_value"), ("slow", "slow_value"),
+                                                      ("excess", "excess_value"))}))
 
 left, right = st.columns(2)
 values = compute(inventory_value, today, filters, "family")

@@ -23,10 +23,12 @@ from sop_ui import (
     lang,
     num,
     page_setup,
+    pct,
     require_data,
     show_chart,
     show_table,
     status_label,
+    step_action,
     t,
 )
 
@@ -41,6 +43,13 @@ if report.orders.empty:
     st.stop()
 st.caption(t("production.caption", count=num(len(report.orders)), date=date(today)))
 open_of = with_reasons(report.orders, language)  # once: the table, the tooltips and the download say it
+
+headline = report.headline(today)  # the home tiles' figures
+red, load = st.columns([1, 3])
+red.metric(t("production.red_total"), num(headline["red_orders"]),
+           help=t("production.red_total_help", orange=num(headline["orange_orders"])))
+load.metric(t("production.load_4w"), "–" if headline["load_4w"] is None else pct(headline["load_4w"]),
+            help=t("production.load_4w_help", hours=num(headline["overload_hours"])))
 
 tiles = st.columns(len(report.summary))
 for tile, shop in zip(tiles, report.summary.itertuples(), strict=True):
@@ -98,3 +107,5 @@ downloads(plan.plan, "rough_cut_plan")
 
 st.subheader(t("production.closed"))
 show_chart(closed_history_chart(report.history, language))
+
+step_action(store, "supply_review")

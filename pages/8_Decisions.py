@@ -13,6 +13,7 @@ from sop_core.meeting import (
     KPI_CODES,
     DecisionError,
     close_decision,
+    closed_cycle,
     decisions_of_cycle,
     open_decisions,
     overdue,
@@ -20,7 +21,7 @@ from sop_core.meeting import (
     record_decision,
 )
 from sop_core.whatif import saved_scenarios
-from sop_ui import as_of, date, downloads, lang, page_setup, show_table, t
+from sop_ui import as_of, date, downloads, lang, page_setup, show_table, shown_cycle, step_action, t
 
 store = page_setup("decisions.title", "📝")
 st.title("📝 " + t("decisions.title"))
@@ -72,6 +73,16 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+shown = shown_cycle(store)
+kept = closed_cycle(store, shown.cycle) if shown.closed else None
+if kept is not None:  # a closed cycle: its decisions as they stood when it closed, read only
+    st.subheader(t("decisions.of_cycle", cycle=shown.cycle))
+    if kept.decisions.empty:
+        st.info(t("decisions.none_of_cycle"))
+    else:
+        show_table(_shown(kept.decisions), key="dec_closed_cycle")
+    st.stop()
+
 with st.container(border=True):
     st.subheader(t("decisions.record"))
     left, right = st.columns([3, 1])
@@ -94,6 +105,7 @@ with st.container(border=True):
                           key="dec_due")
     st.button(t("decisions.save"), key="dec_save", type="primary", on_click=_record)
     _message("dec_record_msg")
+step_action(store, "executive_meeting")
 
 st.subheader(t("decisions.open"))
 opened = overdue(open_decisions(store), today)

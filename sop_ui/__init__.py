@@ -8,12 +8,12 @@ meeting mode) and tables through `show_table` (translated headers, numbers in th
 """
 
 from sop_ui.chrome import APP_TITLE, PAGES, page_of, page_setup, require_data
-from sop_ui.cycle import cycle_panel, next_cycle_panel
+from sop_ui.cycle import ShownCycle, cycle_panel, next_cycle_panel, shown_cycle, step_action
 from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
 from sop_ui.text import column_label, date, lang, money, num, pct, status_label, t
 from sop_ui.widgets import (
-    PERIOD_MONTHS,
     downloads,
+    file_downloads,
     kpi_filters,
     progress_bar,
     run_forecast_with_progress,
@@ -24,7 +24,7 @@ from sop_ui.widgets import (
 __all__ = [
     "APP_TITLE",
     "PAGES",
-    "PERIOD_MONTHS",
+    "ShownCycle",
     "as_of",
     "column_label",
     "compute",
@@ -32,6 +32,7 @@ __all__ = [
     "data_version",
     "date",
     "downloads",
+    "file_downloads",
     "get_store",
     "kpi_filters",
     "lang",
@@ -47,6 +48,8 @@ __all__ = [
     "run_forecast_with_progress",
     "show_chart",
     "show_table",
+    "shown_cycle",
     "status_label",
+    "step_action",
     "t",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
@@ -16,19 +16,15 @@ from sop_core.common import (
     Progress,
     csv_bytes,
     localized,
-    next_period,
     table_formatters,
     translated_headers,
     xlsx_bytes,
 )
 from sop_core.forecast import ForecastSettings, run_forecast
-from sop_core.kpi import KpiFilters, filter_choices
+from sop_core.kpi import PERIOD_MONTHS, KpiFilters, filter_choices
 from sop_ui.session import as_of, compute, get_store, meeting_mode
 from sop_ui.text import column_label, lang, t
 
-# Period choices by code; the label shown is translated (`period.<code>`), so a choice survives a
-# change of language.
-PERIOD_MONTHS: dict[str, int | None] = {"3m": 3, "6m": 6, "12m": 12, "24m": 24, "36m": 36, "all": None}
 # The Styler costs about 80 µs a cell: past this size a table keeps the browser's number formats.
 STYLED_CELLS_MAX = 50_000
 RATE_COLUMNS = ("on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif")
@@ -57,43 +53,53 @@ def run_forecast_with_progress(granularity: str = "month") -> int:
                             progress=progress, lang=lang())
 
 
-def _kept(key: str, default: Any) -> None:
+def kept_choice(key: str, default: Any) -> None:
     """Give widget `key` the value it had on any page this session. Streamlit keeps a widget's
     state per page (and forgets it on pages that do not draw it), so the value is mirrored under a
     key of our own and handed back to the widget on every run."""
     st.session_state[key] = st.session_state.get(f"kept:{key}", default)
 
 
-def _keep(key: str) -> None:
+def keep_choice(key: str) -> None:
     st.session_state[f"kept:{key}"] = st.session_state[key]
+
+
+def _follow_link() -> None:
+    """A home tile's link (`?period=3m`) opens the page on the tile's window, every family and
+    customer: the page then shows the tile's figure. The link's parameter is then dropped, so the
+    reader's own choices hold from there on."""
+    period = st.query_params.get("period")
+    if period is None:
+        return
+    del st.query_params["period"]
+    if period in PERIOD_MONTHS:
+        st.session_state.update({"kept:filter_period": period, "kept:filter_families": [],
+                                 "kept:filter_customers": []})
 
 
 def kpi_filters(customers: bool = True) -> KpiFilters:
     """The sidebar filters shared by the KPI pages (period, families, customers); a choice made on
     one page holds on the others."""
+    _follow_link()
     choices = compute(filter_choices)
     with st.sidebar:
         st.subheader(t("filters.title"))
-        _kept("filter_period", "12m")
+        kept_choice("filter_period", "12m")
         # Labels made now, in the page's language: AppTest may call format_func outside the run.
         periods = {code: t(f"period.{code}") for code in PERIOD_MONTHS}
-        st.selectbox(t("filters.period"), list(PERIOD_MONTHS), key="filter_period", on_change=_keep,
+        st.selectbox(t("filters.period"), list(PERIOD_MONTHS), key="filter_period", on_change=keep_choice,
                      args=("filter_period",), format_func=periods.__getitem__)
-        _kept("filter_families", [])
-        st.multiselect(t("filters.families"), choices["families"], key="filter_families", on_change=_keep,
+        kept_choice("filter_families", [])
+        st.multiselect(t("filters.families"), choices["families"], key="filter_families", on_change=keep_choice,
                        args=("filter_families",), placeholder=t("filters.all_families"))
         if customers:
-            _kept("filter_customers", [])
-            st.multiselect(t("filters.customers"), choices["customers"], key="filter_customers", on_change=_keep,
+            kept_choice("filter_customers", [])
+            st.multiselect(t("filters.customers"), choices["customers"], key="filter_customers", on_change=keep_choice,
                            args=("filter_customers",), placeholder=t("filters.all_customers"))
-    months = PERIOD_MONTHS[st.session_state["filter_period"]]
-    today = as_of()
-    start = None if months is None else next_period(today.replace(day=1), "month", -months)
     # Choices that vanished with a new import are dropped rather than filtering on nothing.
     families = tuple(f for f in st.session_state["filter_families"] if f in choices["families"])
     chosen = tuple(c for c in st.session_state.get("filter_customers", []) if c in choices["customers"])
-    return KpiFilters(start=start, end=today - dt.timedelta(days=1), families=families,
-                      customers=chosen if customers else ())
+    return KpiFilters.of_period(st.session_state["filter_period"], as_of(), families, chosen if customers else ())
 
 
 def show_chart(chart: alt.TopLevelMixin, where: Any = st) -> None:
@@ -142,9 +148,18 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
     def localized_frame() -> pd.DataFrame:
         return translated_headers(frame(), language)
 
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button("⬇ CSV", lambda: csv_bytes(localized_frame()), file_name=f"{name}.csv", mime="text/csv",
-                         key=f"csv_{name}", on_click="ignore")
-    right.download_button("⬇ Excel", lambda: xlsx_bytes(localized_frame(), name), file_name=f"{name}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          key=f"xlsx_{name}", on_click="ignore")
+    file_downloads(name, {"csv": lambda: csv_bytes(localized_frame()),
+                          "xlsx": lambda: xlsx_bytes(localized_frame(), name)})
+
+
+FILE_TYPES = {"csv": ("CSV", "text/csv"), "pdf": ("PDF", "application/pdf"),
+              "xlsx": ("Excel", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+
+
+def file_downloads(name: str, files: Mapping[str, bytes | Callable[[], bytes]], tag: str = "") -> None:
+    """A button per file (format -> its bytes, or a function making them on click), side by side;
+    `tag` tells apart sets of the same files (the pack in each language)."""
+    for column, (fmt, content) in zip(st.columns([1, 1, 4]), files.items(), strict=False):
+        label, mime = FILE_TYPES[fmt]
+        column.download_button(f"⬇ {label}{tag}", content, file_name=f"{name}.{fmt}", mime=mime,
+                               key=f"{fmt}_{name}", on_click="ignore")

@@ -3,7 +3,8 @@
     python -m sop_core pack --cycle 2026-11 --format pdf --output pack.pdf [--lang en]
 
 A malformed or future cycle is a usage error (exit 2, the message on stderr) and writes nothing.
-Producing the pack of the current cycle records its KPI figures, as the application's button does.
+Producing the pack of the current cycle records its KPI figures and keeps the file as issued, as the
+application's button does.
 """
 
 from __future__ import annotations
@@ -34,14 +35,14 @@ def pdf_pages(data: bytes) -> int:
 
 
 def _pack(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.meeting import SHEETS, build_pack, pack_as_of, pack_pdf, pack_xlsx
+    from sop_core.meeting import SHEETS, build_pack, pack_as_of, pack_files
 
     cycle = Cycle.parse(args.cycle)
     pack_as_of(store, cycle)  # a bad or future cycle is said before anything is computed or recorded
     args.output.parent.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now()
     pack = build_pack(store, cycle, args.lang, progress=progress(args.lang))
-    data = pack_pdf(pack) if args.format == "pdf" else pack_xlsx(pack)
+    data = pack_files(store, pack, [args.format])[args.format]
     args.output.write_bytes(data)
     seconds = (dt.datetime.now() - started).total_seconds()
     parts = {"pages": pdf_pages(data)} if args.format == "pdf" else {"sheets": len(SHEETS)}

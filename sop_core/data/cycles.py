@@ -17,8 +17,8 @@ import pandas as pd
 from sop_core.common import Cycle, Message, MessageError
 from sop_core.data.store import Store
 
-__all__ = ["CYCLE_STEPS", "CycleRecord", "archived", "closed_cycles", "cycle_record", "cycle_steps", "data_freshness", "latest_cycle",
-           "mark_closed", "open_cycle", "record_step"]
+__all__ = ["CYCLE_STEPS", "CycleRecord", "archived", "closed_cycles", "cycle_record", "cycle_steps", "data_freshness",
+           "issued_pack_files", "keep_issued_pack", "latest_cycle", "mark_closed", "open_cycle", "record_step"]
 
 CYCLE_STEPS = ("data_collected", "demand_review", "supply_review", "pre_sop", "executive_meeting", "follow_up")
 # Each kind that carries a date, and the column that says how far it runs.
@@ -102,6 +102,20 @@ def archived(store: Store, cycle: Cycle) -> dict[str, str] | None:
     row = store.row("SELECT tiles_json, agenda_json, decisions_json FROM cycle_archive WHERE cycle = ?",
                     [str(cycle)])
     return dict(zip(("tiles_json", "agenda_json", "decisions_json"), row, strict=True)) if row else None
+
+
+def keep_issued_pack(store: Store, cycle: Cycle, lang: str, fmt: str, content: bytes,
+                     now: dt.datetime | None = None) -> None:
+    """Keep the pack file of `cycle` as handed out (issued again: the latest one is kept)."""
+    with store.transaction() as cur:
+        cur.execute("INSERT OR REPLACE INTO issued_packs VALUES (?, ?, ?, ?, ?)",
+                    [str(cycle), lang, fmt, _now(now), content])
+
+
+def issued_pack_files(store: Store, cycle: Cycle) -> pd.DataFrame:
+    """The pack files kept for `cycle`: lang, format, issued_at and content, French first."""
+    return store.query("SELECT lang, format, issued_at, content FROM issued_packs WHERE cycle = ? "
+                       "ORDER BY lang DESC, format", [str(cycle)])
 
 
 def record_step(store: Store, cycle: Cycle, step: str, user: str, now: dt.datetime | None = None) -> None:

@@ -217,4 +217,18 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        9,
+        "the meeting packs as issued, kept with their cycle so a closed cycle reprints nothing",
+        """
+        CREATE TABLE issued_packs (
+            cycle VARCHAR NOT NULL,           -- YYYY-MM
+            lang VARCHAR NOT NULL,            -- fr | en
+            format VARCHAR NOT NULL,          -- pdf | xlsx
+            issued_at TIMESTAMP NOT NULL,
+            content BLOB NOT NULL,            -- the file as it was handed out
+            PRIMARY KEY (cycle, lang, format)
+        );
+        """,
+    ),
 )

@@ -140,14 +140,19 @@ def _fva_overall(frame: pd.DataFrame) -> pd.DataFrame:
                           "fva_statistical": naive - stat, "fva_consensus": stat - final}])
 
 
-def accuracy_report(store: Store, granularity: str = "month", as_of: dt.date | None = None) -> dict[str, Any]:
-    """Accuracy of the frozen final forecasts: dict of DataFrames (see `accuracy.accuracy_by`).
+def accuracy_report(store: Store, granularity: str = "month", as_of: dt.date | None = None,
+                    period: dt.date | None = None) -> dict[str, Any]:
+    """Accuracy of the frozen final forecasts: dict of DataFrames (see `accuracy.accuracy_by`);
+    `period` (its first day) keeps the forecasts of that period alone, every lag (the home tiles'
+    last month measured).
 
     Keys: overall, by_month, by_family, by_lag, by_sku, worst_skus (top 20 by absolute error),
     fva (per month) and fva_overall, plus `rows` (the number of forecast rows measured). Every
     frozen row counts once: a month forecast by three cycles weighs three times, once per lag.
     """
     frame = accuracy_frame(store, granularity, as_of)
+    if period is not None:
+        frame = frame[frame["period"] == pd.Timestamp(period)]
     by_sku = accuracy_by(frame, ["sku", "family"], "actual", "final")
     return {
         "rows": len(frame),

@@ -10,12 +10,13 @@ from sop_core.kpi.charts import (
     turnover_trend_chart,
     worst_otif_chart,
 )
-from sop_core.kpi.filters import KpiFilters, filter_choices
+from sop_core.kpi.filters import PERIOD_MONTHS, KpiFilters, filter_choices
 from sop_core.kpi.service import ServiceReport, ServiceSettings, late_lines, service_report, service_summary
 from sop_core.kpi.stock import StockSettings, inventory_value, total_turnover, turnover, turnover_trend
 from sop_core.kpi.stock_by_sku import abc_xyz_matrix, sku_stock, stock_summary, summarise
 
 __all__ = [
+    "PERIOD_MONTHS",
     "STOCK_STATUS_ORDER",
     "KpiFilters",
     "ServiceReport",

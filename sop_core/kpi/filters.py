@@ -10,7 +10,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sop_core.common import next_period
 from sop_core.data import Store
+
+# The periods a reader picks from, by code (the label is translated: `period.<code>`): the last n
+# full months before the as-of month and that month so far; None for the whole history.
+PERIOD_MONTHS: dict[str, int | None] = {"3m": 3, "6m": 6, "12m": 12, "24m": 24, "36m": 36, "all": None}
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,15 @@ class KpiFilters:
                 clauses.append(f"list_contains(?::VARCHAR[], {column})")
                 params.append(list(values))
         return "".join(f" AND {clause}" for clause in clauses), params
+
+    @classmethod
+    def of_period(cls, period: str, as_of: dt.date, families: tuple[str, ...] = (),
+                  customers: tuple[str, ...] = ()) -> KpiFilters:
+        """The filters of period `period` (a code of `PERIOD_MONTHS`) as of `as_of`: the days up to
+        the day before it, from the first day of the month `PERIOD_MONTHS[period]` months earlier."""
+        months = PERIOD_MONTHS[period]
+        start = None if months is None else next_period(as_of.replace(day=1), "month", -months)
+        return cls(start=start, end=as_of - dt.timedelta(days=1), families=families, customers=customers)
 
 
 NO_FILTERS = KpiFilters()

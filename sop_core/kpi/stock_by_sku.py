@@ -182,21 +182,24 @@ def summarise(skus: pd.DataFrame, total: pd.DataFrame, settings: StockSettings =
     total_value, dead_stock_value and slow_value sum the SKUs' values by status; overstock_value
     is the value of overstock SKUs beyond over_ratio * target days of coverage, and excess_value
     beyond the target coverage itself, at each SKU's average consumption over its coverage:
-    value * (coverage - limit) / coverage.
+    value * (coverage - limit) / coverage. at_risk_value is the stock at risk: dead + slow + excess.
     """
     over = skus[skus["status"] == "overstock"]
 
     def beyond(days: float) -> float:
         return float((over["value"] * (over["coverage_days"] - days) / over["coverage_days"]).sum())
 
+    dead, slow = (float(skus.loc[skus["status"] == status, "value"].sum()) for status in ("dead", "slow"))
+    excess = beyond(settings.target_cover_days)
     return {
         "total_value": float(skus["value"].sum()),
         "turnover": _finite(total["turnover"].iloc[0]),
         "days_of_inventory": _finite(total["days_of_inventory"].iloc[0]),
-        "dead_stock_value": float(skus.loc[skus["status"] == "dead", "value"].sum()),
-        "slow_value": float(skus.loc[skus["status"] == "slow", "value"].sum()),
+        "dead_stock_value": dead,
+        "slow_value": slow,
         "overstock_value": beyond(settings.over_ratio * settings.target_cover_days),
-        "excess_value": beyond(settings.target_cover_days),
+        "excess_value": excess,
+        "at_risk_value": dead + slow + excess,
         "understock_skus": int((skus["status"] == "understock").sum()),
         "coverage_median_days": _finite(skus["coverage_days"].median()),  # SKUs without coverage left out
         "skus": len(skus),

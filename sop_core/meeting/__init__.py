@@ -20,11 +20,13 @@ from sop_core.meeting.decisions import (
 )
 from sop_core.meeting.executive import KPI_CODES, Tile, tile_text
 from sop_core.meeting.pack.build import build_pack, pack_as_of, pack_xlsx
+from sop_core.meeting.pack.issued import PACK_FORMATS, pack_files
 from sop_core.meeting.pack.model import SHEETS, MeetingPack
 from sop_core.meeting.pack.pdf import pack_pdf
 
 __all__ = [
     "KPI_CODES",
+    "PACK_FORMATS",
     "SHEETS",
     "ClosedCycle",
     "DecisionError",
@@ -45,6 +47,7 @@ __all__ = [
     "open_next_cycle",
     "overdue",
     "pack_as_of",
+    "pack_files",
     "pack_pdf",
     "pack_xlsx",
     "previous_cycle_follow_up",

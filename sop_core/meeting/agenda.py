@@ -26,9 +26,9 @@ from sop_core.common import (
 )
 from sop_core.data import CYCLE_STEPS, Store, cycle_steps
 from sop_core.kpi import ServiceReport
-from sop_core.meeting.executive import LOAD_WEEKS, Tile, cycle_tiles
+from sop_core.meeting.executive import Tile, cycle_tiles
 from sop_core.meeting.figures import HistoryFigures, history_figures
-from sop_core.production import ProductionReport, open_production
+from sop_core.production import LOAD_WEEKS, ProductionReport, open_production
 
 PER_KIND = 2
 AGENDA_COLUMNS = ("kind", "status", "subject", "week", "figure", "topic")

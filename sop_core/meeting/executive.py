@@ -28,7 +28,7 @@ from sop_core.common import (
 from sop_core.data import Store, load_preferences
 from sop_core.forecast import accuracy_by
 from sop_core.kpi import ServiceSettings
-from sop_core.meeting.figures import HistoryFigures, history_figures
+from sop_core.meeting.figures import SERVICE_PERIOD, STOCK_PERIOD, HistoryFigures, history_figures
 from sop_core.production import ProductionReport, open_production
 
 KPI_CODES = ("forecast_accuracy", "forecast_bias", "service_otif", "stock_days", "red_orders", "load_4w",
@@ -44,7 +44,6 @@ KPI_TOPICS = {"forecast_accuracy": "accuracy", "forecast_bias": "accuracy", "ser
 # How each KPI is written: percent (fractions), days, count, money.
 KPI_UNITS = {"forecast_accuracy": "percent", "forecast_bias": "percent", "service_otif": "percent",
              "stock_days": "days", "red_orders": "count", "load_4w": "percent", "stock_at_risk": "money"}
-LOAD_WEEKS = 4
 
 
 @dataclass(frozen=True)
@@ -89,6 +88,8 @@ class Tile:
     previous: float | None = None
     previous_source: str | None = None
     detail: dict[str, float | int | None] = field(default_factory=dict)
+    # The page filters that show this figure (its "Détail" link): {"period": "3m"}, {"month": "2026-10"}.
+    window: dict[str, str] = field(default_factory=dict)
 
     @property
     def status(self) -> str | None:
@@ -125,9 +126,8 @@ def historical_values(history: HistoryFigures) -> dict[str, float | None]:
     service = history.service.summary
     values["service_otif"] = service["otif"] if service["lines"] else None
     stock = history.stock
-    at_risk = sum(float(stock[part] or 0) for part in ("dead_stock_value", "slow_value", "excess_value"))
     values["stock_days"] = stock["days_of_inventory"]
-    values["stock_at_risk"] = at_risk if stock["skus"] else None
+    values["stock_at_risk"] = stock["at_risk_value"] if stock["skus"] else None
     values["stock_value"] = stock["total_value"]
     values["stock_dead"] = stock["dead_stock_value"]
     values["stock_slow"] = stock["slow_value"]
@@ -141,12 +141,7 @@ def production_values(report: ProductionReport | None, as_of: dt.date) -> dict[s
     """Red and orange OF now, and the load of the next four weeks against capacity (none without OF)."""
     if report is None:
         return {"red_orders": None, "orange_orders": None, "load_4w": None, "overload_hours": None}
-    horizon = pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS)
-    near = report.load[pd.to_datetime(report.load["week"]) < horizon]
-    capacity = float(near["capacity_hours"].sum())
-    return {"red_orders": float(report.summary["red"].sum()), "orange_orders": float(report.summary["orange"].sum()),
-            "load_4w": float(near["load_hours"].sum()) / capacity if capacity else None,
-            "overload_hours": float(near["overload_hours"].sum())}
+    return report.headline(as_of)
 
 
 def recorded_values(store: Store, cycle: Cycle) -> dict[str, float | None]:
@@ -167,6 +162,16 @@ def _specs(service: ServiceSettings, targets: ExecutiveTargets, stock_value: flo
         # in euros: the share of today's stock value
         "stock_at_risk": (targets.stock_at_risk_share * stock_value, targets.stock_at_risk_orange * stock_value, False),
     }
+
+
+def _windows(history: HistoryFigures) -> dict[str, dict[str, str]]:
+    """Each tile's window as page filters: the service quarter, the whole stock history, the last
+    month measured for the forecast (the production tiles read the plan as of today, no filter)."""
+    accuracy: dict[str, str] = {}
+    if len(history.accuracy):
+        accuracy = {"month": str(Cycle.of(pd.Timestamp(history.accuracy["period"].max()).date()))}
+    return {"forecast_accuracy": accuracy, "forecast_bias": accuracy, "service_otif": {"period": SERVICE_PERIOD},
+            "stock_days": {"period": STOCK_PERIOD}, "stock_at_risk": {"period": STOCK_PERIOD}}
 
 
 def _details(now: dict[str, float | None]) -> dict[str, dict[str, float | int | None]]:
@@ -199,9 +204,9 @@ def cycle_tiles(store: Store, as_of: dt.date, production: ProductionReport | Non
                 sources[code] = "recomputed"
     specs = _specs(figures.service_settings, load_preferences(store, ExecutiveTargets, "executive"),
                    now.get("stock_value") or 0.0)
-    details = _details(now)
+    details, windows = _details(now), _windows(figures)
     return [Tile(code, now.get(code), *specs[code], two_sided=code == "forecast_bias", previous=before.get(code),
-                 previous_source=sources.get(code), detail=details.get(code, {}))
+                 previous_source=sources.get(code), detail=details.get(code, {}), window=windows.get(code, {}))
             for code in KPI_CODES]
 
 

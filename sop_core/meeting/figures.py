@@ -14,7 +14,6 @@ from typing import Any
 
 import pandas as pd
 
-from sop_core.common import next_period
 from sop_core.data import Store, load_preferences
 from sop_core.forecast import accuracy_frame
 from sop_core.kpi import (
@@ -28,13 +27,14 @@ from sop_core.kpi import (
     turnover,
 )
 
-SERVICE_MONTHS = 3  # OTIF over the last quarter: one month is too noisy to steer on
+SERVICE_PERIOD = "3m"  # OTIF over the last quarter: one month is too noisy to steer on
+STOCK_PERIOD = "all"  # coverage on the whole demand history the stock settings look back on
 
 
 @dataclass(frozen=True)
 class HistoryFigures:
     """`accuracy`: `accuracy_frame` by month (empty without frozen cycles); `service`: the report of
-    the last `SERVICE_MONTHS` full months against the saved target; `skus`: `sku_stock` with the
+    `SERVICE_PERIOD` against the saved target; `skus`: `sku_stock` with the
     saved stock settings; `stock`: its headline figures (`summarise`)."""
 
     as_of: dt.date
@@ -47,9 +47,8 @@ class HistoryFigures:
 
 
 def service_window(as_of: dt.date) -> KpiFilters:
-    """The last `SERVICE_MONTHS` months before the as-of month, and the as-of month so far."""
-    return KpiFilters(start=next_period(as_of.replace(day=1), "month", -SERVICE_MONTHS),
-                      end=as_of - dt.timedelta(days=1))
+    """The last three months before the as-of month, and the as-of month so far."""
+    return KpiFilters.of_period(SERVICE_PERIOD, as_of)
 
 
 def history_figures(store: Store, as_of: dt.date) -> HistoryFigures:
@@ -58,7 +57,7 @@ def history_figures(store: Store, as_of: dt.date) -> HistoryFigures:
     stock_settings = load_preferences(store, StockSettings, "stock")
     frozen = store.scalar("SELECT count(*) FROM forecast_snapshots")
     accuracy = accuracy_frame(store, "month", as_of) if frozen else pd.DataFrame()
-    skus = sku_stock(store, as_of, settings=stock_settings)
+    skus = sku_stock(store, as_of, KpiFilters.of_period(STOCK_PERIOD, as_of), stock_settings)
     whole = turnover(store, as_of, KpiFilters(), "total", stock_settings.history_months)
     return HistoryFigures(as_of=as_of, accuracy=accuracy,
                           service=service_report(store, as_of, service_window(as_of), service_settings),

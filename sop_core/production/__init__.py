@@ -3,7 +3,7 @@
 from sop_core.production.calendar import holiday_calendar, week_start, working_days_between_many
 from sop_core.production.capacity_plan import rough_cut_load, rough_cut_plan
 from sop_core.production.charts import closed_history_chart, load_heatmap, order_timeline, rough_cut_chart
-from sop_core.production.delays import ProductionReport, open_production, production_report
+from sop_core.production.delays import LOAD_WEEKS, ProductionReport, open_production, production_report
 from sop_core.production.engine import (
     DEFAULT_SETTINGS,
     EPS,
@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_SETTINGS",
     "EPS",
     "LINK_COLUMNS",
+    "LOAD_WEEKS",
     "RISK_COLUMNS",
     "ROUGH_CUT_COLUMNS",
     "SHORT_DATE_FORMATS",

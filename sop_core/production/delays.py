@@ -16,6 +16,8 @@ from sop_core.production.load import weekly_table, weeks_span, workshop_summary
 from sop_core.production.reasons import CODES_COLUMN, NO_HOURS, SEPARATOR
 from sop_core.production.shopfloor import closed_history, customer_impact, open_orders, workshops
 
+LOAD_WEEKS = 4  # the load the headline judges: what the plant can still move this month
+
 
 @dataclass(frozen=True)
 class ProductionReport:
@@ -29,6 +31,16 @@ class ProductionReport:
     summary: pd.DataFrame
     impact: pd.DataFrame
     history: pd.DataFrame
+
+    def headline(self, as_of: dt.date) -> dict[str, float | None]:
+        """Red and orange OF now, and the load of the next `LOAD_WEEKS` weeks against capacity
+        (None without capacity): the home tiles and the page's headline say the same figures."""
+        horizon = pd.Timestamp(as_of) + pd.Timedelta(weeks=LOAD_WEEKS)
+        near = self.load[pd.to_datetime(self.load["week"]) < horizon]
+        capacity = float(near["capacity_hours"].sum())
+        return {"red_orders": float(self.summary["red"].sum()), "orange_orders": float(self.summary["orange"].sum()),
+                "load_4w": float(near["load_hours"].sum()) / capacity if capacity else None,
+                "overload_hours": float(near["overload_hours"].sum())}
 
 
 def _flag_unknown_hours(projected: pd.DataFrame, book: pd.DataFrame) -> pd.DataFrame:

@@ -88,7 +88,7 @@ def test_a_closed_cycle_reads_back_as_its_meeting_saw_it(open_page: OpenPage, de
         with store.transaction() as cur:  # data changed since: a recomputation would say otherwise
             cur.execute("DELETE FROM orders")
     app = open_page("app.py", "en")
-    assert "Cycle 2026-11 is closed: its KPIs, agenda and decisions as its meeting saw them." in [
+    assert "Cycle 2026-11 is closed (data as of 02 Nov 2026): shown as its meeting saw it, read only." in [
         i.value for i in app.info]
     values = {m.label: m.value for m in app.metric}
     for tile in shown.tiles:

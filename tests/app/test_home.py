@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from sop_core.common.periods import Cycle
+from sop_core.data import issued_pack_files
 from sop_core.data.store import Store
 from sop_core.meeting.agenda import exceptions_agenda
 from sop_core.meeting.executive import cycle_tiles, tile_text
@@ -34,10 +35,13 @@ def test_home_builds_the_pack_and_records_the_cycle(open_page: OpenPage, demo_db
     app = open_page("app.py", "en")
     app.button(key="pack_build").click().run()
     assert not app.exception
-    cycle, lang, pdf, xlsx = app.session_state["pack_files"]
-    assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK") and lang == "en"
+    cycle, lang, files = app.session_state["pack_files"]
+    assert files["pdf"].startswith(b"%PDF") and files["xlsx"].startswith(b"PK") and lang == "en"
     with Store(demo_db) as store:
         assert cycle == Cycle.of(store.as_of())
         assert store.scalar("SELECT count(*) FROM cycle_kpis WHERE cycle = ?", [str(cycle)]) == 7
+        kept = issued_pack_files(store, cycle)  # the files handed out, kept for the look back
+    assert sorted(zip(kept["lang"], kept["format"], strict=True)) == [("en", "pdf"), ("en", "xlsx")]
+    assert bytes(kept.set_index("format").loc["pdf", "content"]) == files["pdf"]
     steps = " ".join(m.value for m in app.markdown)
     assert "**Follow-up: meeting pack issued** — done on" in steps
