@@ -17,8 +17,8 @@ import pandas as pd
 from sop_core.common import Cycle, Message, MessageError
 from sop_core.data.store import Store
 
-__all__ = ["CYCLE_STEPS", "CycleRecord", "archived", "closed_cycles", "cycle_record", "cycle_steps", "data_freshness",
-           "issued_pack_files", "keep_issued_pack", "latest_cycle", "mark_closed", "open_cycle", "record_step"]
+__all__ = ["CYCLE_STEPS", "CycleRecord", "archive_of", "archived", "closed_cycles", "cycle_record", "cycle_steps", "data_freshness",
+           "issued_pack_files", "keep_archive", "keep_issued_pack", "latest_cycle", "mark_closed", "open_cycle", "record_step"]
 
 CYCLE_STEPS = ("data_collected", "demand_review", "supply_review", "pre_sop", "executive_meeting", "follow_up")
 # Each kind that carries a date, and the column that says how far it runs.
@@ -94,14 +94,30 @@ def mark_closed(store: Store, cycle: Cycle, user: str, archive: Mapping[str, str
         cur.execute("UPDATE cycles SET status = 'closed', closed_at = ?, closed_by = ? WHERE cycle = ?",
                     [_now(now), who, str(cycle)])
         cur.execute("INSERT OR REPLACE INTO cycle_archive VALUES (?, ?, ?, ?, ?)",
-                    [str(cycle), _now(now), archive["tiles_json"], archive["agenda_json"], archive["decisions_json"]])
+                    [str(cycle), _now(now), *(archive[part] for part in ARCHIVE_PARTS)])
+
+
+ARCHIVE_PARTS = ("tiles_json", "agenda_json", "decisions_json")
+
+
+def keep_archive(store: Store, cycle: Cycle, archive: Mapping[str, str], now: dt.datetime | None = None) -> None:
+    """Keep what `cycle` shows now (its pack issued: what its meeting saw), before it is closed."""
+    with store.transaction() as cur:
+        cur.execute("INSERT OR REPLACE INTO cycle_archive VALUES (?, ?, ?, ?, ?)",
+                    [str(cycle), _now(now), *(archive[part] for part in ARCHIVE_PARTS)])
+
+
+def archive_of(store: Store, cycle: Cycle) -> dict[str, str] | None:
+    """What `cycle` showed when last kept (pack issued, or closed), whatever its status; else None."""
+    row = store.row("SELECT tiles_json, agenda_json, decisions_json FROM cycle_archive WHERE cycle = ?",
+                    [str(cycle)])
+    return dict(zip(ARCHIVE_PARTS, row, strict=True)) if row else None
 
 
 def archived(store: Store, cycle: Cycle) -> dict[str, str] | None:
     """What a closed cycle showed, as stored by `mark_closed`; None for a cycle not closed."""
-    row = store.row("SELECT tiles_json, agenda_json, decisions_json FROM cycle_archive WHERE cycle = ?",
-                    [str(cycle)])
-    return dict(zip(("tiles_json", "agenda_json", "decisions_json"), row, strict=True)) if row else None
+    record = cycle_record(store, cycle)
+    return archive_of(store, cycle) if record is not None and record.status == "closed" else None
 
 
 def keep_issued_pack(store: Store, cycle: Cycle, lang: str, fmt: str, content: bytes,
@@ -113,9 +129,10 @@ def keep_issued_pack(store: Store, cycle: Cycle, lang: str, fmt: str, content: b
 
 
 def issued_pack_files(store: Store, cycle: Cycle) -> pd.DataFrame:
-    """The pack files kept for `cycle`: lang, format, issued_at and content, French first."""
-    return store.query("SELECT lang, format, issued_at, content FROM issued_packs WHERE cycle = ? "
-                       "ORDER BY lang DESC, format", [str(cycle)])
+    """The pack files kept for `cycle`: lang, format, issued_at and content (bytes), French first."""
+    files = store.query("SELECT lang, format, issued_at, content FROM issued_packs WHERE cycle = ? "
+                        "ORDER BY lang DESC, format", [str(cycle)])
+    return files.assign(content=files["content"].map(bytes))  # DuckDB hands BLOBs back as bytearray
 
 
 def record_step(store: Store, cycle: Cycle, step: str, user: str, now: dt.datetime | None = None) -> None:

@@ -10,18 +10,30 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
 from sop_core.common import Cycle, Message, MessageError
-from sop_core.data import Store, archived, cycle_record, latest_cycle, mark_closed, open_cycle, record_step
+from sop_core.data import (
+    Store,
+    archive_of,
+    archived,
+    cycle_record,
+    keep_archive,
+    latest_cycle,
+    mark_closed,
+    open_cycle,
+    record_step,
+)
 from sop_core.forecast import freeze_cycle
 from sop_core.meeting.agenda import cycle_figures
 from sop_core.meeting.decisions import decisions_of_cycle
 from sop_core.meeting.executive import Tile, record_cycle_kpis, recorded_values
 
-__all__ = ["ClosedCycle", "close_cycle", "closed_cycle", "freeze_step", "next_cycle_offer", "open_next_cycle"]
+__all__ = ["ClosedCycle", "close_cycle", "closed_cycle", "freeze_step", "keep_seen", "next_cycle_offer",
+           "open_next_cycle"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,30 +78,49 @@ def freeze_step(store: Store, cycle: Cycle, user: str) -> int:
     return rows
 
 
+def keep_seen(store: Store, cycle: Cycle, tiles: Sequence[Tile], agenda: pd.DataFrame) -> None:
+    """Keep the tiles and agenda the meeting sees (its pack issued): closing the cycle archives
+    these, not figures recomputed later from data imported since."""
+    keep_archive(store, cycle, _archive(ClosedCycle(cycle, tuple(tiles), agenda,
+                                                    decisions_of_cycle(store, cycle))))
+
+
 def close_cycle(store: Store, cycle: Cycle, user: str) -> ClosedCycle:
-    """Archive what `cycle` shows as of its as-of date and mark it closed. The tiles are those the
-    meeting saw when its pack was issued (recorded then); recorded now when no pack was issued."""
+    """Archive what `cycle` showed and mark it closed: the tiles and agenda kept when its pack was
+    issued, else those of its as-of day computed now (and recorded); its decisions as they stand."""
     record = cycle_record(store, cycle)
     if record is None:
         raise MessageError(Message("cycle.error.not_opened", {"cycle": str(cycle)}))
     if record.status == "closed":
         raise MessageError(Message("cycle.error.already_closed", {"cycle": str(cycle)}))
-    tiles, agenda = cycle_figures(store, record.as_of)
-    if not recorded_values(store, cycle):
-        record_cycle_kpis(store, cycle, tiles)
+    seen = archive_of(store, cycle)
+    if seen is not None:
+        kept = _read(cycle, seen)
+        tiles, agenda = kept.tiles, kept.agenda
+    else:
+        computed, agenda = cycle_figures(store, record.as_of)
+        tiles = tuple(computed)
+        if not recorded_values(store, cycle):
+            record_cycle_kpis(store, cycle, computed)
     shown = ClosedCycle(cycle, tuple(tiles), agenda, decisions_of_cycle(store, cycle))
-    tiles_json = json.dumps([_tile_dict(tile) for tile in shown.tiles], default=_plain)
-    mark_closed(store, cycle, user, {"tiles_json": tiles_json,
-                                     "agenda_json": shown.agenda.to_json(orient="records", date_format="iso"),
-                                     "decisions_json": shown.decisions.to_json(orient="records", date_format="iso")})
+    mark_closed(store, cycle, user, _archive(shown))
     return shown
 
 
 def closed_cycle(store: Store, cycle: Cycle) -> ClosedCycle | None:
     """The archive of a closed cycle, read back; None when `cycle` is not closed."""
     stored = archived(store, cycle)
-    if stored is None:
-        return None
+    return None if stored is None else _read(cycle, stored)
+
+
+def _archive(shown: ClosedCycle) -> dict[str, str]:
+    """What a cycle shows, in codes and figures (JSON) that read back in either language."""
+    return {"tiles_json": json.dumps([_tile_dict(tile) for tile in shown.tiles], default=_plain),
+            "agenda_json": shown.agenda.to_json(orient="records", date_format="iso"),
+            "decisions_json": shown.decisions.to_json(orient="records", date_format="iso")}
+
+
+def _read(cycle: Cycle, stored: dict[str, str]) -> ClosedCycle:
     tiles = tuple(Tile(**raw) for raw in json.loads(stored["tiles_json"]))
     agenda = pd.DataFrame(json.loads(stored["agenda_json"]))
     if "week" in agenda:

@@ -13,16 +13,19 @@ import pytest
 from sop_core.cli.main import EXIT_OK, EXIT_USAGE, main
 from sop_core.common.messages import MessageError
 from sop_core.common.periods import Cycle
+from sop_core.data import get_kind, issued_pack_files
 from sop_core.data.cycles import cycle_record, cycle_steps, data_freshness, latest_cycle, open_cycle
 from sop_core.data.store import Store
 from sop_core.forecast.demand import demand_history
 from sop_core.forecast.runs import ForecastSettings, run_forecast
-from sop_core.forecast.snapshots import accuracy_report
+from sop_core.forecast.snapshots import accuracy_frame, accuracy_report
 from sop_core.imports.ingest import FileToImport, import_files
+from sop_core.imports.mapping import load_mapping
+from sop_core.meeting import build_pack, pack_files
 from sop_core.meeting.cycle import close_cycle, closed_cycle, freeze_step, next_cycle_offer, open_next_cycle
 from sop_core.meeting.executive import cycle_tiles, historical_values, month_before, tile_text
 from sop_core.meeting.figures import history_figures
-from tests.conftest import WriteFile
+from tests.conftest import PROJECT_ROOT, WriteFile
 
 TODAY = dt.date(2026, 12, 5)
 
@@ -158,30 +161,49 @@ def test_the_stock_at_risk_change_compares_the_same_definition(demo_db: Path) ->
                                                              for part in ("dead", "slow", "excess")))
 
 
+ERP_ORDERS = "N° Cde;Ligne;Client;Code article;Qté cdée;Date cde;Date livr. prévue;Date livr. réelle;Qté livrée\n"
+
+
+def _november_export(skus: list[str], write_file: WriteFile) -> tuple[Path, Path]:
+    """November's orders and sales written as a French ERP exports them: cp1252, `;`, decimal
+    comma, dd/mm/yyyy, abbreviated French headers (the orders through `erp_fr_orders.yaml`)."""
+    orders = "".join(f"CDE-NOV-{n};1;Électro-Distribution Centre;{sku};{100 + day},5;{day:02d}/11/2026;"
+                     f"{day + 1:02d}/11/2026;{day + 2:02d}/11/2026;{100 + day},5\n"
+                     for n, (day, sku) in enumerate((day, sku) for day in (3, 16, 27) for sku in skus))
+    sales = "".join(f"{day:02d}/11/2026;{sku};{100 + day},5;Électro-Distribution Centre\n"
+                    for day in (3, 16, 30) for sku in skus)
+    return (write_file("carnet_commandes_novembre.csv", ERP_ORDERS + orders, encoding="cp1252"),
+            write_file("ventes_novembre.csv", "Date facture;Code article;Qté;Client\n" + sales, encoding="cp1252"))
+
+
 @pytest.mark.slow
 def test_a_new_month_from_a_french_erp_export_opens_the_next_cycle(demo_db: Path, write_file: WriteFile) -> None:
-    """November's sales, written as a French ERP exports them (cp1252, `;`, decimal comma,
-    dd/mm/yyyy, French headers), run past cycle 2026-11: the next cycle is offered as of 01/12,
-    opening it moves the as-of, November becomes history the forecast and the accuracy measure,
-    and the closed November keeps what it showed."""
+    """Cycle 2026-11 issues its pack; November's exports arrive and run past it: cycle 2026-12 is
+    offered as of 01/12, opened, forecast and frozen; closing November then keeps what its meeting
+    saw (tiles and the pack's very files), and November becomes a month the accuracy measures."""
     with Store(demo_db) as store:
         november = Cycle(2026, 11)
         open_cycle(store, november, store.as_of(), "Claire")
-        shown = close_cycle(store, november, "Claire")
+        issued = pack_files(store, build_pack(store, november, "fr"))
+        seen = [tile_text(t, "fr") for t in cycle_tiles(store, store.as_of())]
         skus = store.query("SELECT sku FROM products ORDER BY sku LIMIT 3")["sku"].tolist()
-        lines = "".join(f"{day:02d}/11/2026;{sku};{100 + day},5;Électro-Distribution Centre\n"
-                        for day in (3, 16, 30) for sku in skus)
-        export = write_file("ventes_novembre.csv", "Date facture;Code article;Qté;Client\n" + lines,
-                            encoding="cp1252")
-        before = accuracy_report(store, "month", dt.date(2026, 12, 1))["by_month"]
-        assert import_files(store, [FileToImport("sales", export)]).ok
+        orders, sales = _november_export(skus, write_file)
+        mapping = load_mapping(PROJECT_ROOT / "data" / "mappings" / "erp_fr_orders.yaml", get_kind("orders"))
+        outcome = import_files(store, [FileToImport("orders", orders, mapping), FileToImport("sales", sales)])
+        assert outcome.ok, [r.lines() for r in outcome.reports]
+        assert [(r.rows_read, r.rows_rejected) for r in outcome.reports] == [(9, 0), (9, 0)]
         assert next_cycle_offer(store) == (Cycle(2026, 12), dt.date(2026, 12, 1))
         assert open_next_cycle(store, "Marc") == Cycle(2026, 12)
         assert store.as_of_source() == (dt.date(2026, 12, 1), "cycle") and next_cycle_offer(store) is None
         history = demand_history(store, "month", store.as_of())
         assert history["period"].max().isoformat()[:7] == "2026-11"  # November is history now
-        after = accuracy_report(store, "month", store.as_of())["by_month"]
-        assert pd.Timestamp("2026-11-01") in set(after["period"]) - set(before["period"])
+        run_forecast(store, ForecastSettings(horizon=2, jobs=1), store.as_of())
+        assert freeze_step(store, Cycle(2026, 12), "Marc") == 150 * 2
+        close_cycle(store, november, "Claire")
+        measured = accuracy_frame(store, "month", store.as_of())
+        november_lag1 = measured[(measured["period"] == pd.Timestamp("2026-11-01")) & (measured["lag"] == 1)]
+        assert set(november_lag1["cycle"]) == {"2026-10"} and len(november_lag1) == 150
         kept = closed_cycle(store, november)
-        assert kept is not None
-        assert [tile_text(t, "fr") for t in kept.tiles] == [tile_text(t, "fr") for t in shown.tiles]
+        assert kept is not None and [tile_text(t, "fr") for t in kept.tiles] == seen
+        files = issued_pack_files(store, november).set_index("format")["content"]
+        assert dict(files) == issued

@@ -34,6 +34,7 @@ from sop_core.common import (
 from sop_core.data import Store, load_preferences
 from sop_core.kpi import ServiceSettings
 from sop_core.meeting.agenda import cycle_status, exceptions_agenda
+from sop_core.meeting.cycle import keep_seen
 from sop_core.meeting.decisions import decisions_of_cycle, previous_cycle_follow_up
 from sop_core.meeting.executive import ExecutiveTargets, cycle_tiles, record_cycle_kpis
 from sop_core.meeting.figures import history_figures
@@ -157,8 +158,9 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
     step(0.7, "charts")
     figures = {"service": service_by_month(store, day), "accuracy": accuracy_by_month(store, day),
                "load": load_by_week(store, day, production), "stock": stock_by_family(store, day)}
-    if current:  # everything read: the pack is issued, its status says so
+    if current:  # everything read: the pack is issued, its status says so; closing keeps what it shows
         record_cycle_kpis(store, cycle, list(tiles))
+        keep_seen(store, cycle, tiles, agenda)
     status = cycle_status(store, cycle)
     scenarios = scenario_table(compared, decided, BASELINE, lang) if len(compared) else compared
     tables = {"kpis": kpi_table(tiles, lang), "agenda": agenda_table(agenda, lang),
