@@ -18,7 +18,7 @@ from sop_core.data.cycles import cycle_record, cycle_steps, data_freshness, late
 from sop_core.data.store import Store
 from sop_core.forecast.demand import demand_history
 from sop_core.forecast.runs import ForecastSettings, run_forecast
-from sop_core.forecast.snapshots import accuracy_frame, accuracy_report
+from sop_core.forecast.snapshots import accuracy_frame
 from sop_core.imports.ingest import FileToImport, import_files
 from sop_core.imports.mapping import load_mapping
 from sop_core.meeting import build_pack, pack_files
