@@ -19,9 +19,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from sop_core.common import Message, SaidError, next_period
 from sop_core.data.contract import KINDS
 from sop_core.data.db import first_row
-from sop_core.common import Message, SaidError
 from sop_core.data.migrations import MIGRATIONS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -214,10 +214,16 @@ class Store:
         return today, "today"
 
     def latest_demand_day(self) -> dt.date | None:
-        """The last day of demand in the data: of sales, else of orders (as the forecasts read it)."""
-        value = self.scalar("SELECT coalesce(CASE WHEN EXISTS (SELECT 1 FROM sales) THEN (SELECT max(date) FROM sales) "
-                            "END, (SELECT max(order_date) FROM orders))")
-        return value if isinstance(value, dt.date) else None
+        """The last day the demand data covers: of sales, else of orders (as the forecasts read it).
+        A file of monthly totals (every date a month's first day, as many ERPs date them) covers
+        the whole of its last month: its November is history, not the first day of a month."""
+        sales = self.scalar("SELECT EXISTS (SELECT 1 FROM sales)")
+        table, column = ("sales", "date") if sales else ("orders", "order_date")  # names of ours, never input
+        latest, monthly = self.row(f"SELECT max({column}), bool_and(day({column}) = 1) "
+                                   f"AND count(DISTINCT {column}) > 1 FROM {table}")
+        if not isinstance(latest, dt.date):
+            return None
+        return next_period(latest, "month", 1) - dt.timedelta(days=1) if monthly else latest
 
     def imports(self, limit: int = 50) -> pd.DataFrame:
         """The audit trail, newest first."""
