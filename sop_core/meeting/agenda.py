@@ -140,15 +140,15 @@ def cycle_status(store: Store, cycle: Cycle) -> dict[str, StepDone | None]:
 
     A step recorded by someone counts with their name; otherwise the data shows it done: data
     imported since the first day of the cycle month, the cycle's forecast frozen, scenarios saved in
-    the month or one decided at the cycle, decisions taken at the cycle, its pack issued (its figures
-    recorded). The supply review leaves no trace but its record."""
+    the month or one decided at the cycle, decisions taken at the cycle, its pack issued (its files
+    kept). The supply review leaves no trace but its record."""
     first, text = cycle.start, str(cycle)
     evidence = store.row(
         "SELECT (SELECT max(finished_at) FROM import_batches WHERE status = 'ok' AND finished_at >= ?), "
         "(SELECT max(frozen_at) FROM forecast_snapshots WHERE cycle = ?), NULL, "
         "(SELECT max(created_at) FROM scenarios WHERE created_at >= ? OR decision_cycle = ?), "
         "(SELECT max(created_at) FROM decisions WHERE cycle = ?), "
-        "(SELECT max(recorded_at) FROM cycle_kpis WHERE cycle = ?)",
+        "(SELECT max(issued_at) FROM issued_packs WHERE cycle = ?)",
         [first, text, first, text, text, text])
     recorded = cycle_steps(store, cycle).set_index("step")
     status: dict[str, StepDone | None] = {}

@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,15 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists() and not os.environ.get("CI"),
                        reason="Debian's chromium is not installed (apt-get install -y chromium)"),
 ]
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's Chromium, headless (Playwright's own browser download does not work offline)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
 def _free_port() -> int:
@@ -77,10 +87,7 @@ def page(server: str):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = launch(playwright)
         tab = browser.new_page(viewport={"width": 1280, "height": 900})
         tab.set_default_timeout(60_000)
         yield tab

@@ -14,7 +14,7 @@ import pytest
 from sop_core.common.i18n import LANGUAGES, translate
 from tests.app.test_pages import PAGES
 from tests.conftest import PROJECT_ROOT, CopyDatabase
-from tests.e2e.test_browser import ARTIFACTS, CHROMIUM, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, launch, pytestmark, start_server  # noqa: F401
 
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
 TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
@@ -43,10 +43,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        opened = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        opened = launch(playwright)
         yield opened
         opened.close()
 

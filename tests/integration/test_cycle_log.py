@@ -21,7 +21,7 @@ from sop_core.forecast.runs import ForecastSettings, run_forecast
 from sop_core.forecast.snapshots import accuracy_frame
 from sop_core.imports.ingest import FileToImport, import_files
 from sop_core.imports.mapping import load_mapping
-from sop_core.meeting import build_pack, pack_files
+from sop_core.meeting import build_pack, cycle_status, pack_files
 from sop_core.meeting.cycle import close_cycle, closed_cycle, freeze_step, next_cycle_offer, open_next_cycle
 from sop_core.meeting.executive import cycle_tiles, historical_values, month_before, tile_text
 from sop_core.meeting.figures import history_figures
@@ -100,6 +100,7 @@ def test_a_closed_cycle_keeps_what_it_showed(demo_db: Path) -> None:
         shown = close_cycle(store, november, "Claire")
         record = cycle_record(store, november)
         assert record is not None and record.status == "closed" and record.closed_by == "Claire"
+        assert cycle_status(store, november)["follow_up"] is None  # closing issues no pack
         with store.transaction() as cur:  # later data changes what a recomputation would say...
             cur.execute("DELETE FROM orders")
         kept = closed_cycle(store, november)

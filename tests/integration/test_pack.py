@@ -18,7 +18,7 @@ from sop_core.cli.main import EXIT_OK, EXIT_USAGE, main
 from sop_core.common.i18n import LANGUAGES, translate
 from sop_core.common.periods import Cycle
 from sop_core.data.store import Store
-from sop_core.meeting import SHEETS, build_pack, pack_pdf, pack_xlsx
+from sop_core.meeting import SHEETS, build_pack, pack_files, pack_pdf, pack_xlsx
 from sop_core.meeting.agenda import agenda_text, cycle_status, exceptions_agenda
 from sop_core.meeting.decisions import record_decision
 from sop_core.meeting.executive import KPI_CODES, cycle_tiles, tile_text
@@ -125,7 +125,10 @@ def test_issuing_the_pack_records_the_cycle_and_a_past_cycle_is_a_reprint(demo: 
     values = dict(zip(recorded["code"], recorded["value"], strict=True))
     for tile in pack.tiles:
         assert values[tile.code] == pytest.approx(tile.value, abs=1e-9)
-    assert cycle_status(demo, CYCLE)["follow_up"] is not None and pack.recorded
+    assert pack.status["follow_up"] is not None and pack.recorded  # the pack says it is the issued one
+    assert cycle_status(demo, CYCLE)["follow_up"] is None  # until its files are handed out
+    pack_files(demo, pack, ["xlsx"])
+    assert cycle_status(demo, CYCLE)["follow_up"] is not None
     past = build_pack(demo, Cycle(2026, 10), "en")
     assert past.as_of == dt.date(2026, 10, 31) and not past.recorded
     assert demo.scalar("SELECT count(*) FROM cycle_kpis WHERE cycle = '2026-10'") == 0

@@ -33,7 +33,7 @@ from sop_core.common import (
 )
 from sop_core.data import Store, load_preferences
 from sop_core.kpi import ServiceSettings
-from sop_core.meeting.agenda import cycle_status, exceptions_agenda
+from sop_core.meeting.agenda import StepDone, cycle_status, exceptions_agenda
 from sop_core.meeting.cycle import keep_seen
 from sop_core.meeting.decisions import decisions_of_cycle, previous_cycle_follow_up
 from sop_core.meeting.executive import ExecutiveTargets, cycle_tiles, record_cycle_kpis
@@ -162,6 +162,8 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
         record_cycle_kpis(store, cycle, list(tiles))
         keep_seen(store, cycle, tiles, agenda)
     status = cycle_status(store, cycle)
+    if current:  # this pack is the one being issued: its own status says so
+        status = {**status, "follow_up": status["follow_up"] or StepDone(dt.date.today())}
     scenarios = scenario_table(compared, decided, BASELINE, lang) if len(compared) else compared
     tables = {"kpis": kpi_table(tiles, lang), "agenda": agenda_table(agenda, lang),
               "cycle_status": status_table(status, lang), "scenarios": scenarios,
