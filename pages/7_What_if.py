@@ -8,7 +8,6 @@ import streamlit as st
 
 from sop_core.common import Cycle
 from sop_core.whatif import (
-    BASELINE,
     Scenario,
     ScenarioError,
     baseline_result,
@@ -28,7 +27,8 @@ from sop_core.whatif import (
     with_scenario,
 )
 from sop_ui import as_of, compute, lang, money, num, page_setup, require_data, show_chart, show_table, status_label, t
-from sop_ui.whatif import kind_name, lever_editor, tune_panel
+from sop_ui.cycle import step_action
+from sop_ui.whatif import kind_name, lever_editor, shown_name, tune_panel
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "example.json"
 
@@ -39,11 +39,6 @@ require_data(store, "production_orders", "workshops")
 today = as_of()
 compared: tuple[Scenario, ...] = st.session_state.setdefault("whatif_scenarios", ())
 baseline = compute(baseline_result, today)
-
-
-def shown_name(name: str) -> str:
-    """A scenario's name as shown: the baseline is named in the page's language."""
-    return t("whatif.baseline") if name == BASELINE else name
 
 
 def add(scenario: Scenario) -> None:
@@ -132,6 +127,7 @@ else:
     if decide.button(t("whatif.decide", cycle=Cycle.of(today)), key="whatif_decide"):
         mark_decision(store, picked, Cycle.of(today))
         st.rerun()
+step_action(store, "pre_sop")  # scenarios compared, one proposed: the pre-S&OP done
 
 chosen = st.selectbox(t("whatif.capacity_of"), [r.scenario.name for r in everything], key="whatif_chart",
                       format_func={r.scenario.name: shown_name(r.scenario.name) for r in everything}.__getitem__)

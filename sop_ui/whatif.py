@@ -10,8 +10,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sop_core.whatif import LEVER_KINDS, Plan, Scenario, SimulationResult, lever_limit, simulate
+from sop_core.whatif import BASELINE, LEVER_KINDS, Plan, Scenario, SimulationResult, lever_limit, simulate
 from sop_ui.text import num, pct, t
+
+
+def shown_name(name: str) -> str:
+    """A scenario's name as shown: the baseline is named in the page's language."""
+    return t("whatif.baseline") if name == BASELINE else name
 
 
 def kind_name(kind: str) -> str:
