@@ -25,7 +25,7 @@ from sop_core.forecast.consensus import add_adjustment
 from sop_core.kpi import stock, stock_by_sku
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.stock import StockSettings
-from sop_core.meeting.executive import historical_values
+from sop_core.meeting.executive import cycle_tiles, historical_values
 from sop_core.meeting.figures import history_figures
 from tests.rows import forecast_run, insert_rows
 
@@ -358,6 +358,24 @@ def test_stock_at_risk_is_dead_slow_and_excess_over_the_target(store: Store) -> 
     assert values["stock_at_risk"] == pytest.approx(30 + 300 + 180)
     assert (values["stock_dead"], values["stock_slow"]) == (30, 300)
     assert values["stock_excess"] == pytest.approx(180)
+
+
+def test_the_stock_at_risk_change_compares_today_policy_with_itself_a_month_earlier(store: Store) -> None:
+    """OVER (cost 2) held 60 on 31/05 and 120 on 30/06, selling 30.4375 a month. Under today's
+    policy (40 days of target cover, one month of history), on 15/07 it covers 120 days: its excess
+    is 240 x (120 - 40) / 120 = 160. On 15/06 it covered 60 days, within the overstock limit of
+    2 x 40 = 80: nothing at risk. The change is +160, whatever figure the June meeting recorded
+    under its own policy (999 here)."""
+    add_products(store, ("OVER", "F", 2.0))
+    add_stock(store, (D(2026, 5, 31), "OVER", 60, None), (D(2026, 6, 30), "OVER", 120, None))
+    add_sales(store, (D(2026, 5, 5), "OVER", 30.4375), (D(2026, 6, 5), "OVER", 30.4375))
+    save_preferences(store, StockSettings(history_months=1, target_cover_days=40), "stock")
+    _insert(store, "INSERT INTO cycle_kpis VALUES (?, ?, ?, ?, ?)",
+            [("2026-06", "stock_at_risk", 999.0, "red", dt.datetime(2026, 6, 20))])
+    tile = next(tile for tile in cycle_tiles(store, AS_OF) if tile.code == "stock_at_risk")
+    assert tile.value == pytest.approx(160.0) and tile.detail["excess"] == pytest.approx(160.0)
+    assert (tile.previous, tile.previous_source) == (pytest.approx(0.0), "recomputed")
+    assert tile.change == pytest.approx(160.0)
 
 
 def test_summary_adds_up_the_statuses(store: Store) -> None:
