@@ -14,7 +14,7 @@ from sop_core.common import LANGUAGE_NAMES, LANGUAGES
 from sop_core.data import Store, StoreError
 from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
 from sop_ui.session import as_of, data_version, get_store, meeting_mode, set_meeting_mode
-from sop_ui.text import date, fallback_lang, lang, remember_lang, t
+from sop_ui.text import date, lang, num, remember_lang, t
 from sop_ui.widgets import progress_bar
 
 APP_TITLE = "S&OP — PIC/PDP"
@@ -43,20 +43,28 @@ def page_of(topic: str) -> str:
 def page_setup(title_key: str, icon: str = "📊") -> Store:
     """Page config, the store (loading the demo on a brand-new database), language, meeting mode
     and the sidebar facts. `title_key` names the page's title in the catalogue."""
+    st.set_page_config(page_title=f"{t(title_key)} · {APP_TITLE}", page_icon=icon, layout="wide")
+    store = get_store()
     try:
-        store = get_store()
-        title = t(title_key)
+        _wait_for_the_file(store)
     except StoreError as exc:
-        st.set_page_config(page_title=APP_TITLE, page_icon=icon, layout="wide")
-        st.error(exc.render(fallback_lang()))
+        st.error(exc.render(lang()))
         st.stop()
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=icon, layout="wide")
     if needs_first_load(store):
         _load_demo(store)
     if meeting_mode():
         _meeting_bar()
     _sidebar(store)
     return store
+
+
+def _wait_for_the_file(store: Store) -> None:
+    """While a cron import (or another program) has the database, say so and wait for its turn
+    (at most `store.wait` seconds): the page then runs on the data it wrote."""
+    if store.available():
+        return
+    with st.spinner(t("setup.waiting_for_import", seconds=num(store.wait))):
+        store.row("SELECT 1")
 
 
 def _load_demo(store: Store) -> None:

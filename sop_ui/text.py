@@ -17,34 +17,23 @@ from sop_core.common import (
     translate,
 )
 from sop_core.common import status_label as _status_label
-from sop_ui.session import get_store
-
-LANGUAGE_SETTING = "ui.language"
 
 
 def lang() -> str:
-    """The session's language: a `?lang=` in the address, else the last choice, else the one
-    remembered in the store, else French."""
+    """The session's language: a `?lang=` in the address, else the session's choice, else French.
+    A choice belongs to the reader who made it, never to every user of the server."""
     asked = st.query_params.get("lang")
     if asked in LANGUAGES:
         st.session_state["lang"] = asked
     if st.session_state.get("lang") not in LANGUAGES:
-        stored = get_store().get_setting(LANGUAGE_SETTING)
-        st.session_state["lang"] = stored if stored in LANGUAGES else DEFAULT_LANGUAGE
+        st.session_state["lang"] = DEFAULT_LANGUAGE
     return str(st.session_state["lang"])
 
 
-def fallback_lang() -> str:
-    """The language when the store is out of reach: the address's or the session's, else French."""
-    chosen = st.query_params.get("lang") or st.session_state.get("lang")
-    return str(chosen) if chosen in LANGUAGES else DEFAULT_LANGUAGE
-
-
 def remember_lang(chosen: str) -> None:
+    """The reader's choice, kept in the address too: a reload or a bookmark keeps the language."""
     st.session_state["lang"] = chosen
-    if "lang" in st.query_params:
-        st.query_params["lang"] = chosen
-    get_store().set_setting(LANGUAGE_SETTING, chosen)  # remembered for the next session
+    st.query_params["lang"] = chosen
 
 
 def t(key: str, **params: Any) -> str:

@@ -323,6 +323,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         with Store(args.db or default_db_path()) as store:
+            # A cron import may find the dashboard (or another import) at work: say it waits its turn.
+            waiting = say(args.lang, "cli.store_waiting", seconds=format_number(store.wait, args.lang))
+            store.on_wait(lambda: print(waiting, file=sys.stderr, flush=True))
             return _run(args, store)
     except MappingError as exc:
         print(say(args.lang, "imports.cli.mapping_error", error=exc.message), file=sys.stderr)

@@ -1,8 +1,11 @@
-"""The DuckDB store: one lazily opened connection per process, a cursor per caller, migrations,
-all-or-nothing writes of validated imports, and the audit trail.
+"""The DuckDB store: a connection opened while there is work and closed soon after, a cursor per
+caller, migrations, all-or-nothing writes of validated imports, and the audit trail.
 
-DuckDB lets only one process open a file for writing; a second one gets `StoreBusyError` with
-the holder's PID instead of a stack trace.
+DuckDB lets only one process open a file at a time. So that the dashboard and a cron import share
+one file, no process keeps it between two pieces of work: the connection closes `IDLE_SECONDS` after
+its last use, and at once when another process is waiting for the file. A process that finds the
+file taken waits its turn (a marker file next to the database says it is waiting, oldest first) for
+at most `wait` seconds (`$SOP_DB_WAIT`, default 60), then gets `StoreBusyError` with the holder's PID.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import datetime as dt
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -27,6 +31,11 @@ from sop_core.data.migrations import MIGRATIONS
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "sop.duckdb"
 DB_PATH_ENV = "SOP_DB_PATH"
+DB_WAIT_ENV = "SOP_DB_WAIT"
+DEFAULT_WAIT_SECONDS = 60.0
+# A page run or a command makes many calls in a row: the file stays open between them, not longer.
+IDLE_SECONDS = 0.3
+RETRY_SECONDS = 0.05
 
 
 class StoreError(SaidError, RuntimeError):
@@ -74,40 +83,175 @@ def _busy_message(path: Path, exc: BaseException) -> Message:
     return Message("store.busy", {"path": str(path)})
 
 
-class Store:
-    """One DuckDB file. Thread-safe: each call takes its own cursor; writes are serialised."""
+def _wait_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get(DB_WAIT_ENV) or DEFAULT_WAIT_SECONDS))
+    except ValueError:
+        return DEFAULT_WAIT_SECONDS
 
-    def __init__(self, path: Path | str) -> None:
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+class Store:
+    """One DuckDB file. Thread-safe: each call takes its own cursor on the process's connection,
+    opened on first use and closed when idle (see the module's text); writes are serialised."""
+
+    def __init__(self, path: Path | str, wait: float | None = None) -> None:
         self.path = Path(path)
+        self.wait = _wait_seconds() if wait is None else wait
         self._con: duckdb.DuckDBPyConnection | None = None
-        self._open_lock = threading.Lock()
+        self._users = 0
+        self._cond = threading.Condition()
+        self._timer: threading.Timer | None = None
+        self._waiting = threading.local()  # per thread: who to tell when this call has to wait
         self.write_lock = threading.RLock()
 
-    def _connection(self) -> duckdb.DuckDBPyConnection:
-        with self._open_lock:
-            if self._con is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    con = duckdb.connect(str(self.path))
-                except duckdb.IOException as exc:
-                    if "lock" in str(exc).lower():
-                        raise StoreBusyError(_busy_message(self.path, exc)) from exc
-                    raise StoreError(Message("store.cannot_open", {"path": str(self.path), "error": str(exc)})) from exc
-                except duckdb.Error as exc:
-                    raise StoreError(Message("store.unusable", {"path": str(self.path), "error": str(exc)})) from exc
-                _migrate(con)
-                self._con = con
-            return self._con
+    # -- sharing the file with other processes ------------------------------------------------
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for the calling thread (DuckDB connections must not be shared across threads)."""
-        return self._connection().cursor()
+    def on_wait(self, tell: Callable[[], None] | None) -> None:
+        """Call `tell()` (in this thread) when a call of this thread finds the file taken and waits."""
+        self._waiting.tell = tell
+
+    def _marker(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.wait.{os.getpid()}")
+
+    def _waiters(self) -> list[tuple[float, Path]]:
+        """(since, marker) of the other live processes waiting for the file; stale markers removed."""
+        found = []
+        for marker in self.path.parent.glob(f"{self.path.name}.wait.*"):
+            pid = marker.name.rsplit(".", 1)[1]
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            if not _alive(int(pid)):
+                marker.unlink(missing_ok=True)
+                continue
+            try:
+                found.append((marker.stat().st_mtime, marker))
+            except FileNotFoundError:
+                continue
+        return found
+
+    def _my_turn(self, since: float | None) -> bool:
+        """Whether to try the file now: no other process waits, or none has waited longer."""
+        others = [when for when, _ in self._waiters()]
+        return not others or (since is not None and since <= min(others))
+
+    def _try_connect(self) -> duckdb.DuckDBPyConnection | duckdb.IOException:
+        """The open (and migrated) file, or the lock error when another process holds it."""
+        try:
+            con = duckdb.connect(str(self.path))
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                return exc
+            raise StoreError(Message("store.cannot_open", {"path": str(self.path), "error": str(exc)})) from exc
+        except duckdb.Error as exc:
+            raise StoreError(Message("store.unusable", {"path": str(self.path), "error": str(exc)})) from exc
+        _migrate(con)
+        return con
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting (at most `self.wait` s) while another process has it or waited first."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        deadline, since, told = time.monotonic() + self.wait, None, False
+        marker = self._marker()
+        try:
+            while True:
+                held = self._try_connect() if self._my_turn(since) else None
+                if isinstance(held, duckdb.DuckDBPyConnection):
+                    return held
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(_busy_message(self.path, held or RuntimeError()))
+                if since is None:
+                    marker.touch()
+                    since = marker.stat().st_mtime
+                if not told and getattr(self._waiting, "tell", None) is not None:
+                    self._waiting.tell()
+                    told = True
+                time.sleep(RETRY_SECONDS)
+        finally:
+            if since is not None:
+                marker.unlink(missing_ok=True)
+
+    @contextmanager
+    def _lease(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The connection for one piece of work; a process waiting for the file gets it as soon
+        as the work in progress here ends (new work then waits its turn behind it)."""
+        with self._cond:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._con is not None and self._waiters():
+                while self._users:
+                    self._cond.wait(RETRY_SECONDS)
+                self._close_now()
+            if self._con is None:
+                self._con = self._connect()
+            self._users += 1
+            con = self._con
+        try:
+            yield con
+        finally:
+            with self._cond:
+                self._users -= 1
+                self._cond.notify_all()
+                if not self._users:
+                    self._release()
+
+    def _release(self) -> None:
+        """Nobody here uses the file: close it now if another process waits, else after a pause."""
+        if self._waiters():
+            self._close_now()
+            return
+        self._timer = threading.Timer(IDLE_SECONDS, self._close_if_idle)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._cond:
+            if not self._users:
+                self._close_now()
+
+    def _close_now(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def available(self) -> bool:
+        """Whether the file can be used at once (open here, or free): a page says it waits otherwise."""
+        with self._cond:
+            if self._con is not None:
+                return True
+        try:
+            with Store(self.path, wait=0)._lease():
+                return True
+        except StoreBusyError:
+            return False
+
+    @contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor for the calling thread (DuckDB connections must not be shared across threads),
+        the file held for as long as the block runs."""
+        with self._lease() as con:
+            cur = con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
     def close(self) -> None:
-        with self._open_lock:
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+        with self._cond:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._close_now()
 
     def __enter__(self) -> Store:
         return self
@@ -118,8 +262,7 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor inside BEGIN ... COMMIT; any exception rolls everything back."""
-        with self.write_lock:
-            cur = self.cursor()
+        with self.write_lock, self.cursor() as cur:
             cur.begin()
             try:
                 yield cur
@@ -127,8 +270,6 @@ class Store:
             except BaseException:
                 cur.rollback()
                 raise
-            finally:
-                cur.close()
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         """Run a read query with bound parameters and return a DataFrame."""

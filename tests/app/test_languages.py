@@ -69,15 +69,18 @@ def test_a_missing_key_fails_the_page(demo_db: Path) -> None:
     assert app.exception and "no.such.key" in app.exception[0].value
 
 
-def test_french_is_the_default_and_the_choice_is_remembered(open_page: OpenPage, demo_db: Path) -> None:
+def test_the_language_is_the_readers_own_never_everyones(open_page: OpenPage, demo_db: Path) -> None:
     app = open_page("pages/4_Service_rate.py")
     assert app.title[0].value == "🚚 " + translate("service.title", "fr")
+    colleague = open_page("pages/4_Service_rate.py")  # another user of the same server, at the same time
     app.radio(key="lang_choice").set_value("en").run()
     assert app.title[0].value == "🚚 " + translate("service.title", "en")
+    assert app.query_params["lang"] == "en"  # in the address: a reload or a bookmark keeps it
+    colleague.run()
+    assert colleague.title[0].value == "🚚 " + translate("service.title", "fr")
+    assert open_page("pages/4_Service_rate.py").title[0].value == "🚚 " + translate("service.title", "fr")
     with Store(demo_db) as store:
-        assert store.get_setting("ui.language") == "en"
-    again = open_page("pages/4_Service_rate.py")  # a new session, as after closing the browser
-    assert again.title[0].value == "🚚 " + translate("service.title", "en")
+        assert store.get_setting("ui.language") is None
 
 
 def test_numbers_follow_the_language(open_page: OpenPage) -> None:

@@ -166,7 +166,7 @@ def test_bad_mapping_file_is_named(tmp_path: Path, write_file: WriteFile,
 
 def test_busy_database_is_said_clearly(tmp_path: Path) -> None:
     db = tmp_path / "busy.duckdb"
-    env = {**os.environ, "SOP_DB_PATH": str(db)}
+    env = {**os.environ, "SOP_DB_PATH": str(db), "SOP_DB_WAIT": "1"}
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
          "sys.stdin.readline()", str(db)],
@@ -178,7 +178,9 @@ def test_busy_database_is_said_clearly(tmp_path: Path) -> None:
     finally:
         holder.communicate("\n", timeout=30)
     assert run.returncode == EXIT_STORE
-    assert run.stderr.startswith("Database error: ") and "is in use by process" in run.stderr
+    waited, said = run.stderr.splitlines()[:2]
+    assert waited == "The database is in use (the dashboard or an import): waiting for its turn, 1 s at most…"
+    assert said.startswith("Database error: ") and f"stayed in use by process {holder.pid}" in said
     assert "Traceback" not in run.stderr
 
 

@@ -195,7 +195,8 @@ def test_a_file_held_by_another_process_gives_a_clear_error(tmp_path: Path) -> N
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreBusyError, match=rf"in use by process {holder.pid}"):
-            Store(path).cursor()
+        busy = Store(path, wait=0.3)
+        with pytest.raises(StoreBusyError, match=rf"stayed in use by process {holder.pid}"), busy.cursor():
+            pass
     finally:
         holder.communicate("\n", timeout=30)

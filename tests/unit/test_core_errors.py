@@ -16,8 +16,8 @@ def test_a_busy_database_names_the_process_in_both_languages() -> None:
                                                           "program": "/usr/bin/python3"}))
     assert isinstance(error, StoreError) and isinstance(error, RuntimeError)
     assert error.render("fr").startswith(
-        "La base data/sop.duckdb est utilisée par le processus 4242 (/usr/bin/python3). DuckDB ne laisse")
-    assert str(error).startswith("The database data/sop.duckdb is in use by process 4242 (/usr/bin/python3).")
+        "La base data/sop.duckdb est restée utilisée par le processus 4242 (/usr/bin/python3) tout le temps")
+    assert str(error).startswith("The database data/sop.duckdb stayed in use by process 4242 (/usr/bin/python3) ")
 
 
 def test_a_malformed_cycle_says_the_format_in_both_languages() -> None:
