@@ -100,7 +100,8 @@ for column, result in zip(st.columns(max(len(results), 1)), results, strict=Fals
         st.rerun()
     if column.button(t("whatif.save"), key=f"whatif_save_{scenario.name}"):
         try:
-            save_scenario(store, scenario_to_json(scenario), st.session_state.get("whatif_author", ""))
+            save_scenario(store, scenario_to_json(scenario), st.session_state.get("whatif_author", ""),
+                          replace=st.session_state.get("whatif_replace", False))
             column.success(t("whatif.saved"))
         except ScenarioError as exc:
             column.error(exc.render(language))
@@ -111,6 +112,7 @@ st.subheader(t("whatif.saved_scenarios"))
 saved = saved_scenarios(store)
 left, right = st.columns([1, 2])
 left.text_input(t("whatif.author"), key="whatif_author")
+left.checkbox(t("whatif.replace"), key="whatif_replace")
 if saved.empty:
     right.info(t("whatif.no_saved"))
 else:

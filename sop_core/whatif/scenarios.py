@@ -63,13 +63,19 @@ def find_cheapest_mix(store: Store, as_of: dt.date, on_time_rate: float | None,
                         baseline if baseline is not None else simulate(plan, Scenario(BASELINE)))
 
 
-def save_scenario(store: Store, scenario_json: str, author: str) -> int:
-    """Store a scenario under its name (replacing a saved one of the same name); returns its id.
-    It is read back first, so a malformed text is refused before anything is written."""
+def save_scenario(store: Store, scenario_json: str, author: str, replace: bool = False) -> int:
+    """Store a scenario under its name; returns its id. A saved scenario of the same name (a
+    colleague's, saved a minute ago) is replaced only when `replace` says so, else refused with who
+    saved it and when: never lost in silence. The text is read back first, so a malformed one is
+    refused before anything is written."""
     scenario = scenario_from_json(scenario_json)
     if not author.strip():
         raise scenario_error("no_author")
     with store.transaction() as cur:
+        taken = cur.execute("SELECT author, created_at FROM scenarios WHERE name = ?", [scenario.name]).fetchall()
+        if taken and not replace:
+            raise scenario_error("name_taken", name=scenario.name, author=taken[0][0],
+                                 saved_at=taken[0][1].strftime("%d/%m/%Y %H:%M"))
         cur.execute("DELETE FROM scenarios WHERE name = ?", [scenario.name])
         row = cur.execute(
             "INSERT INTO scenarios VALUES (nextval('scenario_seq'), ?, ?, ?, now()::TIMESTAMP, NULL) "

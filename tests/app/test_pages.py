@@ -229,6 +229,23 @@ def test_what_if_page_saves_loads_and_decides(open_page: OpenPage, demo_db: Path
     assert example in _comparison(app).columns
 
 
+@pytest.mark.slow
+def test_two_planners_saving_one_name_are_asked_never_overwritten(open_page: OpenPage, demo_db: Path) -> None:
+    example = "Novembre : heures sup injection + intérim assemblage"
+    claire, marc = open_page("pages/7_What_if.py", "en"), open_page("pages/7_What_if.py", "en")
+    for app, name in ((claire, "Claire"), (marc, "Marc")):
+        app.button(key="whatif_example").click().run()
+        app.text_input(key="whatif_author").input(name).run()
+    claire.button(key=f"whatif_save_{example}").click().run()
+    marc.button(key=f"whatif_save_{example}").click().run()
+    assert any(f"'{example}' was already saved by Claire" in e.value for e in marc.error)
+    assert not any(s.value == "Saved." for s in marc.success)
+    marc.checkbox(key="whatif_replace").check().run()
+    marc.button(key=f"whatif_save_{example}").click().run()
+    with Store(demo_db) as store:
+        assert store.query("SELECT name, author FROM scenarios").values.tolist() == [[example, "Marc"]]
+
+
 def test_what_if_tuning_a_lever_live_recomputes_the_figures(open_page: OpenPage) -> None:
     """Setting the example's overtime to 0 h lowers its cost; the rows of the customer lines at risk and the
     months ahead are shown for the chosen scenario."""

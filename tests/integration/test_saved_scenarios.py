@@ -23,7 +23,9 @@ B = scenario_to_json(Scenario("B"))
 def test_save_replace_delete_and_decide(store: Store) -> None:
     first = save_scenario(store, A, "Claire")
     save_scenario(store, B, "Marc")
-    again = save_scenario(store, A, "Marc")  # same name: replaced, not duplicated
+    with pytest.raises(ScenarioError, match=r"'A' was already saved by Claire on \d\d/\d\d/\d{4} \d\d:\d\d; rename"):
+        save_scenario(store, A, "Marc")  # a colleague's scenario of the same name is never lost in silence
+    again = save_scenario(store, A, "Marc", replace=True)  # replaced once asked, not duplicated
     saved = saved_scenarios(store).set_index("name")
     assert sorted(saved.index) == ["A", "B"] and again != first and saved.loc["A", "author"] == "Marc"
     assert saved.loc["A", "scenario_json"] == A
