@@ -36,6 +36,7 @@ from sop_core.cli.common import (
 from sop_core.cli.cycles import CYCLE_COMMANDS, cycle_parsers
 from sop_core.cli.pack import PACK_COMMANDS, pack_parsers
 from sop_core.cli.plant import PLANT_COMMANDS, plant_parsers
+from sop_core.cli.users import USER_COMMANDS, users_parsers
 from sop_core.common import (
     DEFAULT_LANGUAGE,
     GRANULARITIES,
@@ -89,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     plant_parsers(commands, common)
     pack_parsers(commands, common)
     cycle_parsers(commands, common)
+    users_parsers(commands, common)
     return parser
 
 
@@ -270,7 +272,7 @@ def _export(args: argparse.Namespace, store: Store) -> int:
 
 
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    **PLANT_COMMANDS, **PACK_COMMANDS, **CYCLE_COMMANDS}
+                    **PLANT_COMMANDS, **PACK_COMMANDS, **CYCLE_COMMANDS, **USER_COMMANDS}
 
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:

@@ -1,4 +1,5 @@
-"""The data layer: the data contract, the DuckDB store and its migrations, the users' settings."""
+"""The data layer: the data contract, the DuckDB store and its migrations, the users' settings, the
+local accounts and their roles."""
 
 from sop_core.data.contract import Column, DERIVED_DEFAULTS, KINDS, Kind, PRODUCTION_ORDERS, WORKSHOPS, contract_frame, get_kind, normalize_header, not_cancelled
 from sop_core.data.cycles import (
@@ -22,6 +23,24 @@ from sop_core.data.db import first_row
 from sop_core.data.overview import DataOverview, data_overview
 from sop_core.data.preferences import load_preferences, save_preferences
 from sop_core.data.store import PROJECT_ROOT, Store, StoreError, default_db_path
+from sop_core.data.users import (
+    LOCK_WINDOW,
+    MAX_FAILURES,
+    MIN_PASSWORD_LENGTH,
+    ROLES,
+    LoginError,
+    PermissionDenied,
+    User,
+    accounts_configured,
+    add_user,
+    can,
+    check_login,
+    list_users,
+    remove_user,
+    require_role,
+    set_role,
+    user_by_email,
+)
 
 __all__ = [
     "CYCLE_STEPS",
@@ -58,4 +77,20 @@ __all__ = [
     "Store",
     "StoreError",
     "WORKSHOPS",
+    "LOCK_WINDOW",
+    "MAX_FAILURES",
+    "MIN_PASSWORD_LENGTH",
+    "ROLES",
+    "LoginError",
+    "PermissionDenied",
+    "User",
+    "accounts_configured",
+    "add_user",
+    "can",
+    "check_login",
+    "list_users",
+    "remove_user",
+    "require_role",
+    "set_role",
+    "user_by_email",
 ]

@@ -231,4 +231,23 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        10,
+        "local accounts with their role, and the failed logins that lock an account for a while",
+        """
+        CREATE TABLE users (
+            login VARCHAR PRIMARY KEY,
+            display_name VARCHAR,
+            email VARCHAR UNIQUE,             -- lower case; NULL for none (several NULLs allowed)
+            role VARCHAR NOT NULL,            -- viewer | planner | admin (sop_core.data.users.ROLES)
+            password_hash VARCHAR,            -- Argon2id (argon2-cffi); NULL: an identity-provider-only account
+            created_at TIMESTAMP NOT NULL,
+            created_by VARCHAR
+        );
+        CREATE TABLE login_failures (
+            login VARCHAR NOT NULL,           -- as typed: unknown logins are counted too
+            failed_at TIMESTAMP NOT NULL
+        );
+        """,
+    ),
 )
