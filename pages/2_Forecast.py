@@ -4,7 +4,7 @@ import streamlit as st
 
 from sop_core.common import render_stored, table_formatters
 from sop_core.forecast import (
-    add_adjustment,
+    ConsensusConflict,
     force_model,
     forecast_chart,
     forecast_levels,
@@ -14,6 +14,7 @@ from sop_core.forecast import (
     model_names,
     model_story,
     run_info,
+    set_final,
 )
 from sop_ui import (
     as_of,
@@ -113,11 +114,25 @@ if level != "total" and key:
             changed = edited[(edited["new_final"] - edited["final"]).abs() > 1e-9]
             if not author.strip():
                 st.error(t("forecast.no_author"))
+            conflicts = []
             for row in changed.itertuples() if author.strip() else []:
-                add_adjustment(store, author, comment, level, key, granularity, row.period.date(),
-                               float(row.new_final - row.final))
+                try:  # the final seen here goes along: a colleague's change meanwhile is shown, not added to
+                    set_final(store, author, comment, level, key, granularity, row.period.date(), run_id,
+                              float(row.new_final), seen=float(row.final))
+                except ConsensusConflict as exc:
+                    conflicts.append((row.period.date(), exc.wanted, exc.render(lang())))
             if author.strip():
-                st.success(t("forecast.recorded", count=num(len(changed))))
+                st.success(t("forecast.recorded", count=num(len(changed) - len(conflicts))))
+            st.session_state["consensus_conflicts"] = (level, key, author, comment, conflicts)
+    pending = st.session_state.get("consensus_conflicts")
+    if pending and pending[:2] == (level, key) and pending[4]:
+        for _, _, said in pending[4]:
+            st.warning(said)
+        if st.button(t("forecast.apply_mine"), key="consensus_apply_mine"):  # over the colleague's, knowingly
+            for period, wanted, _ in pending[4]:
+                set_final(store, pending[2], pending[3], level, key, granularity, period, run_id, wanted)
+            st.session_state.pop("consensus_conflicts")
+            st.rerun()
 
 if granularity == "month":  # the cycle freezes the monthly forecast, once the consensus is in
     st.subheader(t("forecast.cycle_step"))

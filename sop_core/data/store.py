@@ -112,6 +112,7 @@ class Store:
         self._cond = threading.Condition()
         self._timer: threading.Timer | None = None
         self._waiting = threading.local()  # per thread: who to tell when this call has to wait
+        self._held = threading.local()  # per thread: how many leases it holds (a read inside a write)
         self.write_lock = threading.RLock()
 
     # -- sharing the file with other processes ------------------------------------------------
@@ -184,11 +185,12 @@ class Store:
     def _lease(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The connection for one piece of work; a process waiting for the file gets it as soon
         as the work in progress here ends (new work then waits its turn behind it)."""
+        nested = getattr(self._held, "depth", 0) > 0  # this thread already holds the file: never wait on itself
         with self._cond:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            if self._con is not None and self._waiters():
+            if self._con is not None and not nested and self._waiters():
                 while self._users:
                     self._cond.wait(RETRY_SECONDS)
                 self._close_now()
@@ -196,9 +198,11 @@ class Store:
                 self._con = self._connect()
             self._users += 1
             con = self._con
+        self._held.depth = getattr(self._held, "depth", 0) + 1
         try:
             yield con
         finally:
+            self._held.depth -= 1
             with self._cond:
                 self._users -= 1
                 self._cond.notify_all()

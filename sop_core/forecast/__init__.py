@@ -4,12 +4,14 @@ from sop_core.forecast.accuracy import accuracy_by
 from sop_core.forecast.charts import accuracy_chart, forecast_chart, fva_chart
 from sop_core.forecast.consensus import (
     FINAL_FORECAST_SQL,
+    ConsensusConflict,
     MissingRunError,
     add_adjustment,
     final_forecast,
     force_model,
     forecast_levels,
     run_granularity,
+    set_final,
 )
 from sop_core.forecast.demand import demand_history, demand_source
 from sop_core.forecast.models import model_names
@@ -19,6 +21,7 @@ from sop_core.forecast.views import history_levels, model_mix, model_story, run_
 
 __all__ = [
     "FINAL_FORECAST_SQL",
+    "ConsensusConflict",
     "ForecastSettings",
     "MissingRunError",
     "accuracy_by",
@@ -42,4 +45,5 @@ __all__ = [
     "run_forecast",
     "run_granularity",
     "run_info",
+    "set_final",
 ]

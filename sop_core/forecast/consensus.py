@@ -32,6 +32,15 @@ class MissingRunError(MessageError):
     """The forecast run asked for does not exist (or no run exists yet); it carries its `Message`."""
 
 
+class ConsensusConflict(MessageError):
+    """Someone changed the final forecast of these cells since the planner saw it: `seen` is what
+    they saw, `now` what it is, `wanted` what they asked for. Nothing was recorded."""
+
+    def __init__(self, message: Message, seen: float, now: float, wanted: float) -> None:
+        super().__init__(message)
+        self.seen, self.now, self.wanted = seen, now, wanted
+
+
 def check_level(level: str, allowed: tuple[str, ...] = LEVELS) -> None:
     if level not in allowed:
         raise ValueError(f"level must be one of {', '.join(allowed)}, not {level!r}")
@@ -88,12 +97,16 @@ def add_adjustment(store: Store, author: str, comment: str | None, level: str, k
 
 
 def set_final(store: Store, author: str, comment: str | None, level: str, key: str, granularity: str,
-              period: dt.date, run_id: int, target: float) -> int:
+              period: dt.date, run_id: int, target: float, seen: float | None = None) -> int:
     """Make the final forecast of a SKU or family equal `target` for one period, as an adjustment.
 
     The delta recorded is `target - (statistical + adjustments so far)`, taken before the floor
     at zero, so that the new final is exactly `target` for a SKU. For a family it is exact unless
     one of its SKUs would go below zero (the floor then adds back what it cut).
+
+    `seen` is the final the planner saw when they typed `target`: when someone changed it since,
+    nothing is recorded and `ConsensusConflict` says both (two planners' changes never add up).
+    The check and the write are one step: no other session or process writes in between.
     """
     wanted = _check_number("target", target)
     if wanted < 0:
@@ -102,12 +115,17 @@ def set_final(store: Store, author: str, comment: str | None, level: str, key: s
         raise ValueError(f"Run {run_id} is not a {granularity} forecast.")
     check_key(store, level, key)
     start = period_start(period, granularity)
-    rows = final_forecast(store, run_id)
-    mine = rows[(rows[level] == key) & (rows["period"] == pd.Timestamp(start))]
-    if mine.empty:
-        raise ValueError(f"Run {run_id} has no forecast for {level} {key!r} in the period of {start}.")
-    current = float((mine["statistical"] + mine["adjustment"]).sum())
-    return add_adjustment(store, author, comment, level, key, granularity, start, wanted - current)
+    with store.write_lock, store.cursor():
+        rows = final_forecast(store, run_id)
+        mine = rows[(rows[level] == key) & (rows["period"] == pd.Timestamp(start))]
+        if mine.empty:
+            raise ValueError(f"Run {run_id} has no forecast for {level} {key!r} in the period of {start}.")
+        now = float(mine["final"].sum())
+        if seen is not None and not math.isclose(now, seen, rel_tol=1e-9, abs_tol=1e-6):
+            raise ConsensusConflict(Message("forecast.error.changed_meanwhile", {
+                "key": key, "period": start, "seen": seen, "now": now, "wanted": wanted}), seen, now, wanted)
+        current = float((mine["statistical"] + mine["adjustment"]).sum())
+        return add_adjustment(store, author, comment, level, key, granularity, start, wanted - current)
 
 
 def adjustments(store: Store, granularity: str = "month") -> pd.DataFrame:
