@@ -27,6 +27,7 @@ from sop_ui import (
     date,
     file_downloads,
     lang,
+    may,
     money,
     num,
     page_of,
@@ -79,7 +80,7 @@ def show_follow_up(store: Store, cycle: Cycle) -> None:
 def meeting_pack(store: Store, cycle: Cycle) -> None:
     """Build the pack on demand (a few seconds, with a progress bar), then offer both files."""
     st.subheader("📄 " + t("home.pack"))
-    if st.button(t("home.pack_build", cycle=cycle), key="pack_build"):
+    if may("planner") and st.button(t("home.pack_build", cycle=cycle), key="pack_build"):
         with progress_bar(t("home.pack_building")) as progress:
             pack = build_pack(store, cycle, lang(), as_of(), progress=progress)
         st.session_state["pack_files"] = (cycle, lang(), pack_files(store, pack))

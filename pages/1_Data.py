@@ -17,7 +17,7 @@ from sop_core.imports import (
     mapping_from_choices,
     preview_file,
 )
-from sop_ui import column_label, lang, next_cycle_panel, page_setup, progress_bar, show_table, t
+from sop_ui import column_label, lang, may, next_cycle_panel, page_setup, progress_bar, show_table, t
 
 NO_HEADER = "(none)"  # the mapping's "let the aliases decide"; shown translated
 
@@ -36,59 +36,62 @@ tab_import, tab_history, tab_contract, tab_reset = st.tabs(
     [t("data.tab.import"), t("data.tab.history"), t("data.tab.contract"), t("data.tab.reset")])
 
 with tab_import:
-    kind = st.selectbox(t("data.import.kind"), list(KINDS), key="import_kind", format_func=kind_labels.__getitem__)
-    upload = st.file_uploader(t("data.import.file"), key="import_file",
-                              type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"])
-    if upload is not None:
-        tmp_dir = Path(tempfile.mkdtemp(prefix="sop_upload_"))
-        path = tmp_dir / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
-        sheet = None
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            sheet = st.text_input(t("data.import.sheet"), key="import_sheet") or None
-        preview = preview_file(path, kind, sheet, lang=lang())
-        if preview.error:
-            st.error(t("data.import.unreadable", file=upload.name, error=preview.error.render(lang())))
-            st.stop()
-        st.caption(t("data.import.read_as", read_as=preview.read_as.render(lang())))
-        st.dataframe(preview.rows, hide_index=True)  # the file's own headers, as written
-        with st.expander(t("data.mapping.expander")):
-            choices = {
-                column.name: st.selectbox(
-                    f"{column.name}{' *' if column.required else ''}",
-                    [NO_HEADER, *preview.headers],
-                    index=1 + preview.headers.index(preview.matched[column.name])
-                    if column.name in preview.matched else 0,
-                    format_func=lambda h: no_header if h == NO_HEADER else h,
-                    key=f"map_{kind}_{column.name}",
-                    help=t(f"data.doc.{kind}.{column.name}") if column.doc else None)
-                for column in KINDS[kind].columns
-            }
-            formats = st.text_input(t("data.mapping.formats"), key="map_formats", placeholder="%d-%b-%y, %m/%d/%Y")
-            mapping_upload = st.file_uploader(t("data.mapping.file"), type=["yaml", "yml", "json"], key="map_file")
-        skip = st.checkbox(t("data.import.skip"), key="import_skip")
-        extra = st.checkbox(t("data.import.extra"), key="import_extra")
-        try:
-            mapping = mapping_from_choices(
-                KINDS[kind], choices, formats, skip_invalid_rows=skip, ignore_unmapped=extra,
-                mapping_text=mapping_upload.getvalue().decode("utf-8-sig") if mapping_upload else None)
-        except MappingError as exc:
-            st.error(t("data.mapping.error", error=exc.render(lang())))
-            st.stop()
-        if st.button(t("data.import.go"), type="primary", key="import_go"):
-            try:
-                with progress_bar(t("data.import.checking")) as progress:
-                    outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
-                                           progress=progress, lang=lang())
-            except StoreError as exc:  # rolled back: the store is as it was
-                st.error(exc.render(lang()))
+    if not may("admin"):  # imports write the data everyone reads
+        st.info(t("login.admin_only"))
+    else:
+        kind = st.selectbox(t("data.import.kind"), list(KINDS), key="import_kind", format_func=kind_labels.__getitem__)
+        upload = st.file_uploader(t("data.import.file"), key="import_file",
+                                  type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"])
+        if upload is not None:
+            tmp_dir = Path(tempfile.mkdtemp(prefix="sop_upload_"))
+            path = tmp_dir / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            sheet = None
+            if path.suffix.lower() in (".xlsx", ".xlsm"):
+                sheet = st.text_input(t("data.import.sheet"), key="import_sheet") or None
+            preview = preview_file(path, kind, sheet, lang=lang())
+            if preview.error:
+                st.error(t("data.import.unreadable", file=upload.name, error=preview.error.render(lang())))
                 st.stop()
-            report = outcome.reports[0]
-            (st.success if outcome.ok else st.error)(report.summary(lang()))
-            if report.findings:
-                # A static table: a report is a few lines that must all be read, not browsed.
-                findings = report.to_frame(lang())
-                st.table(findings.rename(columns=column_label).set_index(column_label("severity")))
+            st.caption(t("data.import.read_as", read_as=preview.read_as.render(lang())))
+            st.dataframe(preview.rows, hide_index=True)  # the file's own headers, as written
+            with st.expander(t("data.mapping.expander")):
+                choices = {
+                    column.name: st.selectbox(
+                        f"{column.name}{' *' if column.required else ''}",
+                        [NO_HEADER, *preview.headers],
+                        index=1 + preview.headers.index(preview.matched[column.name])
+                        if column.name in preview.matched else 0,
+                        format_func=lambda h: no_header if h == NO_HEADER else h,
+                        key=f"map_{kind}_{column.name}",
+                        help=t(f"data.doc.{kind}.{column.name}") if column.doc else None)
+                    for column in KINDS[kind].columns
+                }
+                formats = st.text_input(t("data.mapping.formats"), key="map_formats", placeholder="%d-%b-%y, %m/%d/%Y")
+                mapping_upload = st.file_uploader(t("data.mapping.file"), type=["yaml", "yml", "json"], key="map_file")
+            skip = st.checkbox(t("data.import.skip"), key="import_skip")
+            extra = st.checkbox(t("data.import.extra"), key="import_extra")
+            try:
+                mapping = mapping_from_choices(
+                    KINDS[kind], choices, formats, skip_invalid_rows=skip, ignore_unmapped=extra,
+                    mapping_text=mapping_upload.getvalue().decode("utf-8-sig") if mapping_upload else None)
+            except MappingError as exc:
+                st.error(t("data.mapping.error", error=exc.render(lang())))
+                st.stop()
+            if st.button(t("data.import.go"), type="primary", key="import_go"):
+                try:
+                    with progress_bar(t("data.import.checking")) as progress:
+                        outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
+                                               progress=progress, lang=lang())
+                except StoreError as exc:  # rolled back: the store is as it was
+                    st.error(exc.render(lang()))
+                    st.stop()
+                report = outcome.reports[0]
+                (st.success if outcome.ok else st.error)(report.summary(lang()))
+                if report.findings:
+                    # A static table: a report is a few lines that must all be read, not browsed.
+                    findings = report.to_frame(lang())
+                    st.table(findings.rename(columns=column_label).set_index(column_label("severity")))
     next_cycle_panel(store)  # how fresh each kind is, and the next cycle once new demand has come in
 
 with tab_history:
@@ -113,14 +116,17 @@ with tab_contract:
     show_table(contract, key="contract_table")
 
 with tab_reset:
-    st.warning(t("data.reset.warning"))
-    confirm = st.checkbox(t("data.reset.confirm"), key="reset_confirm")
-    left, right = st.columns(2)
-    if left.button(t("data.reset.demo"), disabled=not confirm, key="reset_demo"):
-        with progress_bar(t("data.reset.loading")) as progress:
-            outcome = prepare_demo(store, progress=progress, lang=lang())
-        (st.success if outcome.ok else st.error)(
-            t("data.reset.demo_loaded") if outcome.ok else "; ".join(r.summary(lang()) for r in outcome.reports))
-    if right.button(t("data.reset.empty"), disabled=not confirm, key="reset_empty"):
-        empty_store(store)
-        st.success(t("data.reset.emptied"))
+    if not may("admin"):
+        st.info(t("login.admin_only"))
+    else:
+        st.warning(t("data.reset.warning"))
+        confirm = st.checkbox(t("data.reset.confirm"), key="reset_confirm")
+        left, right = st.columns(2)
+        if left.button(t("data.reset.demo"), disabled=not confirm, key="reset_demo"):
+            with progress_bar(t("data.reset.loading")) as progress:
+                outcome = prepare_demo(store, progress=progress, lang=lang())
+            (st.success if outcome.ok else st.error)(
+                t("data.reset.demo_loaded") if outcome.ok else "; ".join(r.summary(lang()) for r in outcome.reports))
+        if right.button(t("data.reset.empty"), disabled=not confirm, key="reset_empty"):
+            empty_store(store)
+            st.success(t("data.reset.emptied"))

@@ -21,6 +21,7 @@ from sop_ui import (
     compute,
     date,
     lang,
+    may,
     num,
     page_setup,
     require_data,
@@ -29,6 +30,7 @@ from sop_ui import (
     show_table,
     step_action,
     t,
+    user_name,
 )
 
 
@@ -52,7 +54,7 @@ granularity = st.segmented_control(t("forecast.granularity"), list(granularities
 run_id = latest_run(store, granularity)
 with st.expander(t("forecast.recompute"), expanded=run_id is None):
     st.caption(t("forecast.recompute_caption", date=date(as_of())))
-    if st.button(t("forecast.run_now"), key="run_forecast"):
+    if may("planner") and st.button(t("forecast.run_now"), key="run_forecast"):
         run_id = run_forecast_with_progress(granularity)
 if run_id is None:
     st.info(t("forecast.no_run"))
@@ -88,13 +90,13 @@ else:
     mix = compute(model_mix, run_id, key if level == "family" else None)
     show_table(mix.assign(model=mix["model"].map(model_label), profile=mix["profile"].map(profile_label)))
 
-if level != "total" and key:
+if level != "total" and key and may("planner"):  # a viewer reads the forecast, changes nothing
     with st.form("force_model"):
         models = {code: model_label(code) for code in ("auto", *model_names())}
         forced = st.selectbox(t(f"forecast.force.{level}"), list(models), key="fc_force",
                               format_func=models.__getitem__)
         if st.form_submit_button(t("forecast.force.submit"), key="fc_force_submit"):
-            force_model(store, level, key, forced, author=None)
+            force_model(store, level, key, forced, author=user_name() or None)
             st.success(t("forecast.force.done", name=key, model=model_label(forced)))
     st.subheader(t("forecast.consensus"))
     with st.form("consensus", clear_on_submit=False):
@@ -108,7 +110,7 @@ if level != "total" and key:
             column_config={"period": st.column_config.DateColumn(t("col.period"), format="MM/YYYY"),
                            **{name: st.column_config.NumberColumn(t(f"col.{name}"))
                               for name in ("statistical", "adjustment", "final", "new_final")}})
-        author = st.text_input(t("forecast.author"), key="consensus_author")
+        author = user_name() or st.text_input(t("forecast.author"), key="consensus_author")
         comment = st.text_input(t("forecast.comment"), key="consensus_comment")
         if st.form_submit_button(t("forecast.record")):
             changed = edited[(edited["new_final"] - edited["final"]).abs() > 1e-9]

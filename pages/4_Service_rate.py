@@ -18,6 +18,7 @@ from sop_ui import (
     downloads,
     kpi_filters,
     lang,
+    may,
     num,
     page_setup,
     pct,
@@ -33,13 +34,15 @@ st.title("🚚 " + t("service.title"))
 require_data(store, "orders")
 filters = kpi_filters()
 settings = load_preferences(store, ServiceSettings, "service")
-with st.sidebar.expander(t("service.target_expander", target=pct(settings.target, 0))), st.form("service_target"):
-    target = st.number_input(t("service.target_input"), 50.0, 100.0, settings.target * 100, 0.5, key="service_target")
-    margin = st.number_input(t("service.margin_input"), 0.0, 20.0, settings.orange_margin * 100, 0.5,
-                             key="service_margin")
-    if st.form_submit_button(t("service.save_target")):
-        save_preferences(store, ServiceSettings(target / 100, margin / 100), "service")
-        st.rerun()
+if may("admin"):  # the settings every reader's figures follow
+    with st.sidebar.expander(t("service.target_expander", target=pct(settings.target, 0))), st.form("service_target"):
+        target = st.number_input(t("service.target_input"), 50.0, 100.0, settings.target * 100, 0.5,
+                                 key="service_target")
+        margin = st.number_input(t("service.margin_input"), 0.0, 20.0, settings.orange_margin * 100, 0.5,
+                                 key="service_margin")
+        if st.form_submit_button(t("service.save_target")):
+            save_preferences(store, ServiceSettings(target / 100, margin / 100), "service")
+            st.rerun()
 
 today = as_of()
 report = compute(service_report, today, filters, settings)

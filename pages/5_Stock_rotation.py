@@ -27,6 +27,7 @@ from sop_ui import (
     downloads,
     kpi_filters,
     lang,
+    may,
     money,
     num,
     page_setup,
@@ -59,22 +60,23 @@ st.title("📦 " + t("stock.heading"))
 require_data(store, "stock")
 filters = kpi_filters(customers=False)  # stock belongs to no customer
 settings = load_preferences(store, StockSettings, "stock")
-with st.sidebar.expander(t("stock.policy")), st.form("stock_policy"):
-    cover = st.number_input(t("stock.policy.cover"), 1.0, 365.0, float(settings.target_cover_days), 1.0,
-                            key="stock_cover")
-    dead = st.number_input(t("stock.policy.dead"), 1, 36, settings.dead_months, key="stock_dead")
-    level = st.number_input(t("stock.policy.level"), 50.0, 99.9, settings.service_level * 100, 0.5,
-                            key="stock_level")
-    order_cost = st.number_input(t("stock.policy.order_cost"), 0.0, 100000.0,
-                                 settings.order_cost or 0.0, 10.0, key="stock_order_cost")
-    holding = st.number_input(t("stock.policy.holding"), 0.0, 100.0,
-                              (settings.holding_rate or 0.0) * 100, 1.0, key="stock_holding")
-    if st.form_submit_button(t("stock.policy.save")):
-        known = order_cost > 0 and holding > 0  # Wilson's EOQ needs both
-        save_preferences(store, replace(settings, target_cover_days=cover, dead_months=int(dead),
-                                        service_level=level / 100, order_cost=order_cost if known else None,
-                                        holding_rate=holding / 100 if known else None), "stock")
-        st.rerun()
+if may("admin"):  # the settings every reader's figures follow
+    with st.sidebar.expander(t("stock.policy")), st.form("stock_policy"):
+        cover = st.number_input(t("stock.policy.cover"), 1.0, 365.0, float(settings.target_cover_days), 1.0,
+                                key="stock_cover")
+        dead = st.number_input(t("stock.policy.dead"), 1, 36, settings.dead_months, key="stock_dead")
+        level = st.number_input(t("stock.policy.level"), 50.0, 99.9, settings.service_level * 100, 0.5,
+                                key="stock_level")
+        order_cost = st.number_input(t("stock.policy.order_cost"), 0.0, 100000.0,
+                                     settings.order_cost or 0.0, 10.0, key="stock_order_cost")
+        holding = st.number_input(t("stock.policy.holding"), 0.0, 100.0,
+                                  (settings.holding_rate or 0.0) * 100, 1.0, key="stock_holding")
+        if st.form_submit_button(t("stock.policy.save")):
+            known = order_cost > 0 and holding > 0  # Wilson's EOQ needs both
+            save_preferences(store, replace(settings, target_cover_days=cover, dead_months=int(dead),
+                                            service_level=level / 100, order_cost=order_cost if known else None,
+                                            holding_rate=holding / 100 if known else None), "stock")
+            st.rerun()
 
 today = as_of()
 whole_history = replace(filters, start=None, end=None)  # turnover: the last complete months, whatever the period

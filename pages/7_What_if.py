@@ -28,7 +28,8 @@ from sop_core.whatif import (
 )
 from sop_ui import as_of, compute, lang, money, num, page_setup, require_data, show_chart, show_table, status_label, t
 from sop_ui.cycle import step_action
-from sop_ui.whatif import kind_name, lever_editor, shown_name, tune_panel
+from sop_ui.login import may
+from sop_ui.whatif import kind_name, lever_editor, save_options, saved_as, shown_name, tune_panel
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "example.json"
 
@@ -82,6 +83,7 @@ with st.expander(t("whatif.add"), expanded=not compared):
                 add(replace(mix.scenario, name=t("whatif.mix_name")))
 
 compared = st.session_state["whatif_scenarios"]
+planner = may("planner")  # a viewer compares scenarios; saving or deciding is a planner's
 results = [compute(simulate_scenario, today, scenario)[1] for scenario in compared]
 everything = [baseline, *results]
 st.subheader(t("whatif.side_by_side"))
@@ -98,10 +100,9 @@ for column, result in zip(st.columns(max(len(results), 1)), results, strict=Fals
     if column.button(t("whatif.remove"), key=f"whatif_remove_{scenario.name}"):
         st.session_state["whatif_scenarios"] = tuple(s for s in compared if s.name != scenario.name)
         st.rerun()
-    if column.button(t("whatif.save"), key=f"whatif_save_{scenario.name}"):
+    if planner and column.button(t("whatif.save"), key=f"whatif_save_{scenario.name}"):
         try:
-            save_scenario(store, scenario_to_json(scenario), st.session_state.get("whatif_author", ""),
-                          replace=st.session_state.get("whatif_replace", False))
+            save_scenario(store, scenario_to_json(scenario), *saved_as())
             column.success(t("whatif.saved"))
         except ScenarioError as exc:
             column.error(exc.render(language))
@@ -111,8 +112,8 @@ tune_panel(compared, compute(plan_from_store, today), baseline, add)
 st.subheader(t("whatif.saved_scenarios"))
 saved = saved_scenarios(store)
 left, right = st.columns([1, 2])
-left.text_input(t("whatif.author"), key="whatif_author")
-left.checkbox(t("whatif.replace"), key="whatif_replace")
+if planner:
+    save_options(left)
 if saved.empty:
     right.info(t("whatif.no_saved"))
 else:
@@ -123,10 +124,10 @@ else:
     if load.button(t("whatif.compare_it"), key="whatif_load"):
         add(scenario_from_json(saved.set_index("name").loc[picked, "scenario_json"]))
         st.rerun()
-    if remove.button(t("whatif.delete_it"), key="whatif_delete"):
+    if planner and remove.button(t("whatif.delete_it"), key="whatif_delete"):
         delete_scenario(store, picked)
         st.rerun()
-    if decide.button(t("whatif.decide", cycle=Cycle.of(today)), key="whatif_decide"):
+    if planner and decide.button(t("whatif.decide", cycle=Cycle.of(today)), key="whatif_decide"):
         mark_decision(store, picked, Cycle.of(today))
         st.rerun()
 step_action(store, "pre_sop")  # scenarios compared, one proposed: the pre-S&OP done

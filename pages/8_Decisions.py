@@ -21,7 +21,7 @@ from sop_core.meeting import (
     record_decision,
 )
 from sop_core.whatif import saved_scenarios
-from sop_ui import as_of, date, downloads, lang, page_setup, show_table, shown_cycle, step_action, t
+from sop_ui import as_of, date, downloads, lang, may, page_setup, show_table, shown_cycle, step_action, t
 
 store = page_setup("decisions.title", "📝")
 st.title("📝 " + t("decisions.title"))
@@ -83,28 +83,29 @@ if kept is not None:  # a closed cycle: its decisions as they stood when it clos
         show_table(_shown(kept.decisions), key="dec_closed_cycle")
     st.stop()
 
-with st.container(border=True):
-    st.subheader(t("decisions.record"))
-    left, right = st.columns([3, 1])
-    left.text_input(t("decisions.what"), key="dec_what")
-    right.text_input(t("decisions.owner"), key="dec_owner")
-    kind_column, link_column, due_column = st.columns([2, 2, 1])
-    kinds = {k: t(f"decisions.link_kind.{k}") for k in ("none", "scenario", "kpi")}  # labels fixed at render time
-    kind_column.radio(t("decisions.link_kind"), list(kinds), key="dec_link_kind", horizontal=True,
-                      format_func=kinds.__getitem__)
-    if state["dec_link_kind"] == "scenario":
-        names = list(saved_scenarios(store)["name"])
-        link_column.selectbox(t("decisions.link_kind.scenario"), names, key="dec_link_scenario")
-        if not names:
-            link_column.caption(t("decisions.no_scenario"))
-    elif state["dec_link_kind"] == "kpi":
-        kpis = {code: t(f"kpi.{code}") for code in KPI_CODES}
-        link_column.selectbox(t("decisions.link_kind.kpi"), list(kpis), key="dec_link_kpi",
-                              format_func=kpis.__getitem__)
-    due_column.date_input(t("decisions.due"), value=None, min_value=cycle.start, format="DD/MM/YYYY",
-                          key="dec_due")
-    st.button(t("decisions.save"), key="dec_save", type="primary", on_click=_record)
-    _message("dec_record_msg")
+if may("planner"):  # a viewer reads the log, records nothing
+    with st.container(border=True):
+        st.subheader(t("decisions.record"))
+        left, right = st.columns([3, 1])
+        left.text_input(t("decisions.what"), key="dec_what")
+        right.text_input(t("decisions.owner"), key="dec_owner")
+        kind_column, link_column, due_column = st.columns([2, 2, 1])
+        kinds = {k: t(f"decisions.link_kind.{k}") for k in ("none", "scenario", "kpi")}  # labels fixed at render time
+        kind_column.radio(t("decisions.link_kind"), list(kinds), key="dec_link_kind", horizontal=True,
+                          format_func=kinds.__getitem__)
+        if state["dec_link_kind"] == "scenario":
+            names = list(saved_scenarios(store)["name"])
+            link_column.selectbox(t("decisions.link_kind.scenario"), names, key="dec_link_scenario")
+            if not names:
+                link_column.caption(t("decisions.no_scenario"))
+        elif state["dec_link_kind"] == "kpi":
+            kpis = {code: t(f"kpi.{code}") for code in KPI_CODES}
+            link_column.selectbox(t("decisions.link_kind.kpi"), list(kpis), key="dec_link_kpi",
+                                  format_func=kpis.__getitem__)
+        due_column.date_input(t("decisions.due"), value=None, min_value=cycle.start, format="DD/MM/YYYY",
+                              key="dec_due")
+        st.button(t("decisions.save"), key="dec_save", type="primary", on_click=_record)
+        _message("dec_record_msg")
 step_action(store, "executive_meeting")
 
 st.subheader(t("decisions.open"))
@@ -117,15 +118,17 @@ else:
     table = _shown(opened)[["decision_id", "overdue", "due", "what", "owner", "cycle", "link_kind", "link"]]
     show_table(table, key="dec_open_table")
     downloads(table, "decisions_open")
-    with st.container(border=True):
-        st.markdown(f"**{t('decisions.close')}**")
-        labels = {int(r.decision_id): f"#{r.decision_id} · {r.what} ({r.owner})" for r in opened.itertuples()}
-        pick, how = st.columns([3, 1])
-        pick.selectbox(t("decisions.close_pick"), list(labels), key="dec_close_pick", format_func=labels.__getitem__)
-        statuses = {s: t(f"decisions.status.{s}") for s in ("done", "dropped")}
-        how.radio(t("decisions.close_as"), list(statuses), key="dec_close_as", format_func=statuses.__getitem__)
-        st.text_area(t("decisions.outcome"), key="dec_outcome", height=80)
-        st.button(t("decisions.close_button", cycle=cycle), key="dec_close", on_click=_close)
+    if may("planner"):
+        with st.container(border=True):
+            st.markdown(f"**{t('decisions.close')}**")
+            labels = {int(r.decision_id): f"#{r.decision_id} · {r.what} ({r.owner})" for r in opened.itertuples()}
+            pick, how = st.columns([3, 1])
+            pick.selectbox(t("decisions.close_pick"), list(labels), key="dec_close_pick",
+                           format_func=labels.__getitem__)
+            statuses = {s: t(f"decisions.status.{s}") for s in ("done", "dropped")}
+            how.radio(t("decisions.close_as"), list(statuses), key="dec_close_as", format_func=statuses.__getitem__)
+            st.text_area(t("decisions.outcome"), key="dec_outcome", height=80)
+            st.button(t("decisions.close_button", cycle=cycle), key="dec_close", on_click=_close)
 
 for title, caption, empty, frame, name in (
     (t("decisions.of_cycle", cycle=cycle), t("decisions.of_cycle_caption"), t("decisions.none_of_cycle"),

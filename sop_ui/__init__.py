@@ -9,6 +9,7 @@ meeting mode) and tables through `show_table` (translated headers, numbers in th
 
 from sop_ui.chrome import APP_TITLE, PAGES, page_of, page_setup, require_data
 from sop_ui.cycle import ShownCycle, cycle_panel, next_cycle_panel, shown_cycle, step_action
+from sop_ui.login import may, signed_in, user_name
 from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
 from sop_ui.text import column_label, date, lang, money, num, pct, status_label, t
 from sop_ui.widgets import (
@@ -36,6 +37,7 @@ __all__ = [
     "get_store",
     "kpi_filters",
     "lang",
+    "may",
     "meeting_mode",
     "money",
     "next_cycle_panel",
@@ -49,7 +51,9 @@ __all__ = [
     "show_chart",
     "show_table",
     "shown_cycle",
+    "signed_in",
     "status_label",
     "step_action",
     "t",
+    "user_name",
 ]

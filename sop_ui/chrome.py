@@ -13,6 +13,7 @@ import streamlit as st
 from sop_core.common import LANGUAGE_NAMES, LANGUAGES
 from sop_core.data import Store, StoreError
 from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
+from sop_ui.login import account_box, sign_in
 from sop_ui.session import as_of, data_version, get_store, meeting_mode, set_meeting_mode
 from sop_ui.text import date, lang, num, remember_lang, t
 from sop_ui.widgets import progress_bar
@@ -47,6 +48,7 @@ def page_setup(title_key: str, icon: str = "📊") -> Store:
     store = get_store()
     try:
         _wait_for_the_file(store)
+        sign_in(store)  # with accounts, nothing below runs before its reader has signed in
     except StoreError as exc:
         st.error(exc.render(lang()))
         st.stop()
@@ -108,6 +110,7 @@ def _sidebar(store: Store) -> None:
         st.session_state["meeting_choice"] = meeting_mode()
         st.toggle("📽 " + t("meeting.switch"), key="meeting_choice", on_change=_toggle_meeting,
                   help=t("meeting.help"))
+        account_box()
         if source == "demo":
             st.caption(t("setup.demo_data", company=demo_manifest()["company"]))
         st.caption(t("setup.as_of", date=date(as_of()), version=data_version()))

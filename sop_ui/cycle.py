@@ -21,6 +21,7 @@ from sop_core.meeting import (
     next_cycle_offer,
     open_next_cycle,
 )
+from sop_ui.login import may, user_name
 from sop_ui.session import as_of
 from sop_ui.text import date, lang, num, plain, t
 from sop_ui.widgets import keep_choice, kept_choice
@@ -68,11 +69,14 @@ def _said(action: str, run: Callable[[], object]) -> None:
 
 
 def _who() -> str:
-    return str(st.session_state.get("cycle_user") or "")
+    return user_name() or str(st.session_state.get("cycle_user") or "")
 
 
 def _who_input() -> bool:
-    """The name recorded with each step (kept from page to page); True once one is given."""
+    """Whether this reader may record a step: a planner signed in (their name is recorded), or,
+    without accounts, once a name is typed (kept from page to page)."""
+    if user_name():
+        return True
     kept_choice("cycle_user", "")
     st.text_input(t("cycle.who"), key="cycle_user", placeholder=t("cycle.who_placeholder"),
                   on_change=keep_choice, args=("cycle_user",))
@@ -108,7 +112,8 @@ def step_action(store: Store, step: str) -> None:
         rows = dict(zip(CYCLE_STEPS, cycle_status_text(cycle_status(store, cycle), lang()), strict=True))
         name, done, detail = rows[step]
         st.markdown(f"{'✔' if done else '○'} **{name}** — {plain(detail)}")
-        _step_button(store, cycle, step, _who_input())
+        if may("planner"):  # a viewer sees where the cycle stands, no button
+            _step_button(store, cycle, step, _who_input())
 
 
 def _offer(store: Store, offer: tuple[Cycle, dt.date] | None, ready: bool) -> None:
@@ -127,11 +132,14 @@ def next_cycle_panel(store: Store) -> None:
         st.warning(t("cycle.stale", kind=t(f"data.kind.{row.kind}"), last=date(row.last),
                      months=num(row.months_behind)))
     offer = next_cycle_offer(store)
-    if offer is not None:
+    if offer is not None and may("planner"):
         _offer(store, offer, _who_input())
 
 
 def _actions(store: Store, cycle: Cycle, opened: bool, offer: tuple[Cycle, dt.date] | None) -> None:
+    if not may("planner"):
+        st.caption(t("login.planner_only"))
+        return
     ready = _who_input()
     _offer(store, offer, ready)
     if not opened:

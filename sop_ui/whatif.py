@@ -11,12 +11,26 @@ import pandas as pd
 import streamlit as st
 
 from sop_core.whatif import BASELINE, LEVER_KINDS, Plan, Scenario, SimulationResult, lever_limit, simulate
+from sop_ui.login import user_name
 from sop_ui.text import num, pct, t
 
 
 def shown_name(name: str) -> str:
     """A scenario's name as shown: the baseline is named in the page's language."""
     return t("whatif.baseline") if name == BASELINE else name
+
+
+def save_options(where: Any) -> None:
+    """Who saves (typed without accounts; the signed-in reader otherwise) and whether a saved
+    scenario of the same name may be replaced."""
+    if not user_name():
+        where.text_input(t("whatif.author"), key="whatif_author")
+    where.checkbox(t("whatif.replace"), key="whatif_replace")
+
+
+def saved_as() -> tuple[str, bool]:
+    """(author, replace) for `save_scenario`, from `save_options`."""
+    return user_name() or str(st.session_state.get("whatif_author", "")), bool(st.session_state.get("whatif_replace"))
 
 
 def kind_name(kind: str) -> str:

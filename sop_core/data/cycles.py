@@ -16,6 +16,7 @@ import pandas as pd
 
 from sop_core.common import Cycle, Message, MessageError
 from sop_core.data.store import Store
+from sop_core.data.users import allow
 
 __all__ = ["CYCLE_STEPS", "CycleRecord", "archive_of", "archived", "closed_cycles", "cycle_record", "cycle_steps", "data_freshness",
            "issued_pack_files", "keep_archive", "keep_issued_pack", "latest_cycle", "mark_closed", "open_cycle", "record_step"]
@@ -69,6 +70,7 @@ def _user(user: str) -> str:
 
 def open_cycle(store: Store, cycle: Cycle, as_of: dt.date, user: str, now: dt.datetime | None = None) -> None:
     """Open `cycle` as of `as_of` (a day of its month), after every cycle opened so far."""
+    allow(store, "planner")
     who = _user(user)
     if not cycle.start <= as_of <= cycle.end:
         raise MessageError(Message("cycle.error.as_of_outside", {"as_of": as_of, "cycle": str(cycle)}))
@@ -84,6 +86,7 @@ def mark_closed(store: Store, cycle: Cycle, user: str, archive: Mapping[str, str
                 now: dt.datetime | None = None) -> None:
     """Record `cycle` as closed with `archive` (tiles_json, agenda_json, decisions_json: what the
     cycle showed, `meeting.close_cycle` gathers it), in one transaction."""
+    allow(store, "planner")
     who = _user(user)
     with store.transaction() as cur:
         found = cur.execute("SELECT status FROM cycles WHERE cycle = ?", [str(cycle)]).fetchall()
@@ -102,6 +105,7 @@ ARCHIVE_PARTS = ("tiles_json", "agenda_json", "decisions_json")
 
 def keep_archive(store: Store, cycle: Cycle, archive: Mapping[str, str], now: dt.datetime | None = None) -> None:
     """Keep what `cycle` shows now (its pack issued: what its meeting saw), before it is closed."""
+    allow(store, "planner")
     with store.transaction() as cur:
         cur.execute("INSERT OR REPLACE INTO cycle_archive VALUES (?, ?, ?, ?, ?)",
                     [str(cycle), _now(now), *(archive[part] for part in ARCHIVE_PARTS)])
@@ -123,6 +127,7 @@ def archived(store: Store, cycle: Cycle) -> dict[str, str] | None:
 def keep_issued_pack(store: Store, cycle: Cycle, lang: str, fmt: str, content: bytes,
                      now: dt.datetime | None = None) -> None:
     """Keep the pack file of `cycle` as handed out (issued again: the latest one is kept)."""
+    allow(store, "planner")
     with store.transaction() as cur:
         cur.execute("INSERT OR REPLACE INTO issued_packs VALUES (?, ?, ?, ?, ?)",
                     [str(cycle), lang, fmt, _now(now), content])
@@ -137,6 +142,7 @@ def issued_pack_files(store: Store, cycle: Cycle) -> pd.DataFrame:
 
 def record_step(store: Store, cycle: Cycle, step: str, user: str, now: dt.datetime | None = None) -> None:
     """Record `step` of `cycle` as done by `user` (done again: the latest time and person count)."""
+    allow(store, "planner")
     if step not in CYCLE_STEPS:
         raise ValueError(f"unknown cycle step {step!r}: one of {', '.join(CYCLE_STEPS)}")
     who = _user(user)

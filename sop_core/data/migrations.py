@@ -250,4 +250,11 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        11,
+        "who imported each file (the signed-in user, or the account running the command)",
+        """
+        ALTER TABLE import_batches ADD COLUMN imported_by VARCHAR;
+        """,
+    ),
 )

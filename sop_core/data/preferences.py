@@ -11,6 +11,7 @@ import json
 from typing import Any, TypeVar
 
 from sop_core.data.store import Store
+from sop_core.data.users import allow
 
 T = TypeVar("T")
 
@@ -36,6 +37,7 @@ def load_preferences(store: Store, cls: type[T], prefix: str) -> T:
 
 def save_preferences(store: Store, settings: Any, prefix: str) -> None:
     """Store every field of the settings dataclass `settings` in one transaction."""
+    allow(store, "admin")
     with store.transaction() as cur:
         for field in dataclasses.fields(settings):
             store.set_setting(f"{prefix}.{field.name}", json.dumps(getattr(settings, field.name)), cur)

@@ -27,15 +27,13 @@ from sop_core.common import Message, SaidError, next_period
 from sop_core.data.contract import KINDS
 from sop_core.data.db import first_row
 from sop_core.data.migrations import MIGRATIONS
+from sop_core.data.sharing import RETRY_SECONDS, connect_in_turn, others_waiting, wait_seconds
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH = PROJECT_ROOT / "data" / "sop.duckdb"
 DB_PATH_ENV = "SOP_DB_PATH"
-DB_WAIT_ENV = "SOP_DB_WAIT"
-DEFAULT_WAIT_SECONDS = 60.0
 # A page run or a command makes many calls in a row: the file stays open between them, not longer.
 IDLE_SECONDS = 0.3
-RETRY_SECONDS = 0.05
 
 
 class StoreError(SaidError, RuntimeError):
@@ -83,67 +81,36 @@ def _busy_message(path: Path, exc: BaseException) -> Message:
     return Message("store.busy", {"path": str(path)})
 
 
-def _wait_seconds() -> float:
-    try:
-        return max(0.0, float(os.environ.get(DB_WAIT_ENV) or DEFAULT_WAIT_SECONDS))
-    except ValueError:
-        return DEFAULT_WAIT_SECONDS
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process: alive
-        return True
-    return True
-
-
 class Store:
     """One DuckDB file. Thread-safe: each call takes its own cursor on the process's connection,
     opened on first use and closed when idle (see the module's text); writes are serialised."""
 
     def __init__(self, path: Path | str, wait: float | None = None) -> None:
         self.path = Path(path)
-        self.wait = _wait_seconds() if wait is None else wait
+        self.wait = wait_seconds() if wait is None else wait
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
         self._cond = threading.Condition()
         self._timer: threading.Timer | None = None
         self._waiting = threading.local()  # per thread: who to tell when this call has to wait
         self._held = threading.local()  # per thread: how many leases it holds (a read inside a write)
+        self._acting = threading.local()  # per thread: the user whose work this is (see `act_as`)
         self.write_lock = threading.RLock()
+
+    def act_as(self, user: object | None) -> None:
+        """The signed-in user whose work this thread does (a dashboard page run); the core's writes
+        check their role (`users.allow`). None (the command line, an installation without
+        accounts) is the administrator of the machine."""
+        self._acting.user = user
+
+    def acting(self) -> object | None:
+        return getattr(self._acting, "user", None)
 
     # -- sharing the file with other processes ------------------------------------------------
 
     def on_wait(self, tell: Callable[[], None] | None) -> None:
         """Call `tell()` (in this thread) when a call of this thread finds the file taken and waits."""
         self._waiting.tell = tell
-
-    def _marker(self) -> Path:
-        return self.path.with_name(f"{self.path.name}.wait.{os.getpid()}")
-
-    def _waiters(self) -> list[tuple[float, Path]]:
-        """(since, marker) of the other live processes waiting for the file; stale markers removed."""
-        found = []
-        for marker in self.path.parent.glob(f"{self.path.name}.wait.*"):
-            pid = marker.name.rsplit(".", 1)[1]
-            if not pid.isdigit() or int(pid) == os.getpid():
-                continue
-            if not _alive(int(pid)):
-                marker.unlink(missing_ok=True)
-                continue
-            try:
-                found.append((marker.stat().st_mtime, marker))
-            except FileNotFoundError:
-                continue
-        return found
-
-    def _my_turn(self, since: float | None) -> bool:
-        """Whether to try the file now: no other process waits, or none has waited longer."""
-        others = [when for when, _ in self._waiters()]
-        return not others or (since is not None and since <= min(others))
 
     def _try_connect(self) -> duckdb.DuckDBPyConnection | duckdb.IOException:
         """The open (and migrated) file, or the lock error when another process holds it."""
@@ -161,25 +128,10 @@ class Store:
     def _connect(self) -> duckdb.DuckDBPyConnection:
         """Open the file, waiting (at most `self.wait` s) while another process has it or waited first."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline, since, told = time.monotonic() + self.wait, None, False
-        marker = self._marker()
-        try:
-            while True:
-                held = self._try_connect() if self._my_turn(since) else None
-                if isinstance(held, duckdb.DuckDBPyConnection):
-                    return held
-                if time.monotonic() >= deadline:
-                    raise StoreBusyError(_busy_message(self.path, held or RuntimeError()))
-                if since is None:
-                    marker.touch()
-                    since = marker.stat().st_mtime
-                if not told and getattr(self._waiting, "tell", None) is not None:
-                    self._waiting.tell()
-                    told = True
-                time.sleep(RETRY_SECONDS)
-        finally:
-            if since is not None:
-                marker.unlink(missing_ok=True)
+        opened = connect_in_turn(self.path, self.wait, self._try_connect, getattr(self._waiting, "tell", None))
+        if isinstance(opened, duckdb.DuckDBPyConnection):
+            return opened
+        raise StoreBusyError(_busy_message(self.path, opened or RuntimeError()))
 
     @contextmanager
     def _lease(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -190,7 +142,7 @@ class Store:
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
-            if self._con is not None and not nested and self._waiters():
+            if self._con is not None and not nested and others_waiting(self.path):
                 while self._users:
                     self._cond.wait(RETRY_SECONDS)
                 self._close_now()
@@ -211,7 +163,7 @@ class Store:
 
     def _release(self) -> None:
         """Nobody here uses the file: close it now if another process waits, else after a pause."""
-        if self._waiters():
+        if others_waiting(self.path):
             self._close_now()
             return
         self._timer = threading.Timer(IDLE_SECONDS, self._close_if_idle)
@@ -374,7 +326,7 @@ class Store:
         """The audit trail, newest first."""
         return self.query(
             "SELECT batch_id, started_at, kind, file_name, status, rows_read, rows_written, "
-            "rows_rejected, message, checksum FROM import_batches "
+            "rows_rejected, message, imported_by, checksum FROM import_batches "
             "ORDER BY batch_id DESC LIMIT ?",
             [limit],
         )

@@ -14,6 +14,7 @@ admin (`require_role(None, ...)` passes). Once there are accounts, one of them a
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,7 +27,7 @@ from sop_core.common import Message, MessageError
 from sop_core.data.store import Store
 
 __all__ = ["LOCK_WINDOW", "MAX_FAILURES", "MIN_PASSWORD_LENGTH", "ROLES", "LoginError", "PermissionDenied", "User",
-           "accounts_configured", "add_user", "can", "check_login", "list_users", "remove_user", "require_role",
+           "accounts_configured", "acting_name", "add_user", "allow", "can", "check_login", "list_users", "remove_user", "require_role",
            "set_role", "user_by_email"]
 
 ROLES = ("viewer", "planner", "admin")  # each role may do everything the ones before it may
@@ -83,6 +84,19 @@ def require_role(user: User | None, needed: str) -> None:
         raise PermissionDenied(Message("users.error.permission", {
             "login": user.login, "role": Message(f"users.role.{user.role}"),
             "needed": Message(f"users.role.{needed}")}))
+
+
+def allow(store: Store, needed: str) -> None:
+    """Refuse with `PermissionDenied` unless the user acting on `store` (`Store.act_as`) has
+    `needed` or more: every write of the core calls it, whatever button (or script) called it."""
+    acting = store.acting()
+    require_role(acting if isinstance(acting, User) else None, needed)
+
+
+def acting_name(store: Store) -> str:
+    """Who is writing, for the audit: the signed-in user's login, else the account running the process."""
+    acting = store.acting()
+    return acting.login if isinstance(acting, User) else getpass.getuser()
 
 
 def _login(login: str) -> str:

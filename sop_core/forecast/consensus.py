@@ -18,7 +18,7 @@ import math
 import pandas as pd
 
 from sop_core.common import Message, MessageError, check_granularity, period_start
-from sop_core.data import Store
+from sop_core.data import Store, allow
 from sop_core.forecast.models import get_model
 
 LEVELS = ("sku", "family")
@@ -82,6 +82,7 @@ def add_adjustment(store: Store, author: str, comment: str | None, level: str, k
     `period` may be any day of the period: it is stored as the period's first day so that it
     matches the forecast rows.
     """
+    allow(store, "planner")
     who = _check_author(author)
     check_key(store, level, key)
     check_granularity(granularity)
@@ -140,6 +141,7 @@ def adjustments(store: Store, granularity: str = "month") -> pd.DataFrame:
 
 def delete_adjustment(store: Store, adjustment_id: int) -> None:
     """Remove one adjustment; ValueError when it does not exist (a double click, a stale page)."""
+    allow(store, "planner")
     with store.transaction() as cur:
         found = cur.execute(
             "SELECT count(*) FROM forecast_adjustments WHERE adjustment_id = ?", [adjustment_id]
@@ -151,6 +153,7 @@ def delete_adjustment(store: Store, adjustment_id: int) -> None:
 
 def force_model(store: Store, level: str, key: str, model: str, author: str | None = None) -> None:
     """Force a model on a SKU or a family for the next runs; "auto" gives the choice back."""
+    allow(store, "planner")
     check_key(store, level, key)
     if model == "auto":
         clear_forced_model(store, level, key)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from sop_core.common import GRANULARITIES, Message, Progress, check_granularity, next_period, period_start, silent
-from sop_core.data import Store
+from sop_core.data import Store, allow
 from sop_core.forecast.demand import demand_history
 from sop_core.forecast.models import SeriesContext, get_model
 from sop_core.forecast.selection import SeriesForecast, forecast_series
@@ -164,6 +164,7 @@ def run_forecast(store: Store, settings: ForecastSettings, as_of: dt.date, progr
                  lang: str = "en") -> int:
     """Forecast every SKU from the history before `as_of`'s period; store the run; return its id.
     `progress` is told how far the run is, in `lang`."""
+    allow(store, "planner")
     settings.check()
     report = progress or silent
     started = time.perf_counter()

@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sop_core.common import GRANULARITIES, Cycle, Message, check_granularity, next_period, period_start
-from sop_core.data import Store
+from sop_core.data import Store, allow
 from sop_core.forecast.accuracy import accuracy_by, wape
 from sop_core.forecast.consensus import MissingRunError, final_forecast, run_granularity
 from sop_core.forecast.demand import demand_source, last_data_period
@@ -44,6 +44,7 @@ def freeze_cycle(store: Store, cycle: Cycle, run_id: int | None = None, granular
     Returns the number of rows frozen. Freezing a cycle again replaces its earlier snapshot at
     that granularity, in one transaction (the meeting may re-freeze after a late correction).
     """
+    allow(store, "planner")
     first = period_start(cycle.start, granularity)  # also checks the granularity
     run = run_id if run_id is not None else latest_run(store, granularity)
     if run is None:

@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from sop_core.common import Message, Progress, render_stored
-from sop_core.data import KINDS, Kind, Store, StoreError, first_row
+from sop_core.data import KINDS, Kind, Store, StoreError, acting_name, allow, first_row
 from sop_core.imports.importers import StagedImport, validate_file
 from sop_core.imports.mapping import ColumnMapping
 from sop_core.imports.report import Finding, ImportReport, kind_term
@@ -78,14 +78,15 @@ def _note_repeat(store: Store, report: ImportReport, checksum: str) -> None:
 
 def _record(
     cur: duckdb.DuckDBPyConnection, report: ImportReport, checksum: str, status: str,
-    written: int, started: dt.datetime, message: Message,
+    written: int, started: dt.datetime, message: Message, who: str,
 ) -> int:
-    """One audit row; its message is stored as JSON so the history reads in either language."""
+    """One audit row, with who imported; its message is stored as JSON so the history reads in
+    either language."""
     batch_id = int(first_row(cur, "SELECT nextval('import_batch_seq')")[0])
     cur.execute(
-        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+        "INSERT INTO import_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?)",
         [batch_id, report.kind, report.file_name, checksum, report.rows_read, written,
-         report.rows_rejected, status, message.to_json(), report.to_json(), started],
+         report.rows_rejected, status, message.to_json(), report.to_json(), started, who],
     )
     return batch_id
 
@@ -149,7 +150,7 @@ DERIVED_TABLES = ("forecast_values", "forecast_choices", "forecast_backtests", "
                   "cycle_archive", "cycle_steps", "cycles")
 
 
-def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: Message) -> None:
+def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: Message, who: str) -> None:
     """Empty every data table and what was computed from it (audit kept); forget the as-of date and
     the cycles opened on that data (their as-of dates would pin the new data to old days)."""
     for table in (*(kind.table for kind in KINDS.values()), *DERIVED_TABLES):
@@ -157,13 +158,14 @@ def clear_data(cur: duckdb.DuckDBPyConnection, started: dt.datetime, why: Messag
     cur.execute("DELETE FROM settings WHERE key = 'as_of'")
     # No file: the history's file name column says what happened, in the reader's language.
     cleared = ImportReport(Message("imports.history.cleared").to_json(), "all")
-    _record(cur, cleared, "", "reset", 0, started, why)
+    _record(cur, cleared, "", "reset", 0, started, why, who)
 
 
 def empty_store(store: Store) -> None:
     """Remove all data (to start from one's own files); the import history stays."""
+    allow(store, "admin")
     with store.transaction() as cur:
-        clear_data(cur, dt.datetime.now(), Message("imports.history.removed_by_user"))
+        clear_data(cur, dt.datetime.now(), Message("imports.history.removed_by_user"), acting_name(store))
 
 
 def _write_all(
@@ -172,12 +174,13 @@ def _write_all(
 ) -> list[int]:
     with store.transaction() as cur:
         if clear_first:
-            clear_data(cur, started, Message("imports.history.emptied_for_load"))
+            clear_data(cur, started, Message("imports.history.emptied_for_load"), acting_name(store))
         for key, value in settings.items():
             store.set_setting(key, value, cur)
         batch_ids = []
         for staged, checksum in zip(staged_all, checksums, strict=True):
-            batch_id = _record(cur, staged.report, checksum, "ok", 0, started, staged.report.summary_message())
+            batch_id = _record(cur, staged.report, checksum, "ok", 0, started, staged.report.summary_message(),
+                               acting_name(store))
             if staged.new_skus:
                 _insert_placeholders(cur, staged.new_skus, batch_id)
             written = _write_rows(cur, staged, batch_id)
@@ -191,7 +194,8 @@ def _record_outside(store: Store, reports: list[ImportReport], checksums: list[s
                     status: str, started: dt.datetime, message: Message | None = None) -> None:
     with store.transaction() as cur:
         for report, checksum in zip(reports, checksums, strict=True):
-            _record(cur, report, checksum, status, 0, started, message or report.summary_message())
+            _record(cur, report, checksum, status, 0, started, message or report.summary_message(),
+                    acting_name(store))
 
 
 def import_files(
@@ -207,6 +211,7 @@ def import_files(
     """Validate all `files`, then write all or nothing. `clear_first` empties the data tables
     and `settings` are stored in the same transaction (reset to demo). `progress` is told how far
     the import is, in `lang`. Raises StoreError when the database itself fails."""
+    allow(store, "admin")
 
     def report_progress(fraction: float, step: Message) -> None:
         if progress is not None:

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from sop_core.common import Cycle, Message, MessageError, has_key
-from sop_core.data import Store
+from sop_core.data import Store, allow
 from sop_core.meeting.executive import KPI_CODES
 
 LINK_KINDS = ("scenario", "kpi")
@@ -77,6 +77,7 @@ def record_decision(store: Store, cycle: Cycle, what: str, owner: str, due: dt.d
                     link_kind: str | None = None, link: str | None = None, now: dt.datetime | None = None) -> int:
     """Record a decision taken at `cycle`; returns its id. Everything is checked before writing, the
     scenario's existence inside the same transaction as the insert."""
+    allow(store, "planner")
     first = cycle.start
     what_text, owner_text = _text(what, "what"), _text(owner, "owner")
     if isinstance(due, dt.datetime):
@@ -98,6 +99,7 @@ def close_decision(store: Store, decision_id: int, cycle: Cycle, outcome: str, s
                    now: dt.datetime | None = None) -> None:
     """Close an open decision at `cycle` (its own cycle or a later one) as done or dropped, saying what
     came of it: a closed decision is history and is never closed again."""
+    allow(store, "planner")
     if status not in CLOSED_STATUSES:
         raise DecisionError("bad_status", status=status)
     text = _text(outcome, "outcome")

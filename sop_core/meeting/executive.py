@@ -25,7 +25,7 @@ from sop_core.common import (
     status_label,
     translate,
 )
-from sop_core.data import Store, load_preferences
+from sop_core.data import Store, allow, load_preferences
 from sop_core.forecast import accuracy_by
 from sop_core.kpi import ServiceSettings
 from sop_core.meeting.figures import SERVICE_PERIOD, STOCK_PERIOD, HistoryFigures, history_figures
@@ -213,6 +213,7 @@ def cycle_tiles(store: Store, as_of: dt.date, production: ProductionReport | Non
 def record_cycle_kpis(store: Store, cycle: Cycle, tiles: list[Tile], now: dt.datetime | None = None) -> None:
     """Keep the cycle's figures as the meeting saw them (done when its pack is produced), in one
     transaction: the next cycle's tiles show their change against these."""
+    allow(store, "planner")
     stamp = now or dt.datetime.now().replace(microsecond=0)
     with store.transaction() as cur:
         cur.execute("DELETE FROM cycle_kpis WHERE cycle = ?", [str(cycle)])

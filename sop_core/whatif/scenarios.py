@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from sop_core.common import Cycle, Message
-from sop_core.data import Store
+from sop_core.data import Store, allow
 from sop_core.production import customer_links, open_orders, rough_cut_load, workshops
 from sop_core.whatif.levers import Plan, Scenario, ScenarioError, scenario_error
 from sop_core.whatif.optimizer import MixResult, Target, cheapest_mix
@@ -68,6 +68,7 @@ def save_scenario(store: Store, scenario_json: str, author: str, replace: bool =
     colleague's, saved a minute ago) is replaced only when `replace` says so, else refused with who
     saved it and when: never lost in silence. The text is read back first, so a malformed one is
     refused before anything is written."""
+    allow(store, "planner")
     scenario = scenario_from_json(scenario_json)
     if not author.strip():
         raise scenario_error("no_author")
@@ -90,6 +91,7 @@ def saved_scenarios(store: Store) -> pd.DataFrame:
 
 
 def delete_scenario(store: Store, name: str) -> None:
+    allow(store, "planner")
     with store.transaction() as cur:
         cur.execute("DELETE FROM scenarios WHERE name = ?", [name])
 
@@ -97,6 +99,7 @@ def delete_scenario(store: Store, name: str) -> None:
 def mark_decision(store: Store, name: str, cycle: Cycle) -> None:
     """Record the saved scenario `name` as the decision of the S&OP cycle `cycle`: one decision per
     cycle, so a previous one for that cycle is unmarked."""
+    allow(store, "planner")
     with store.transaction() as cur:
         if not cur.execute("SELECT count(*) FROM scenarios WHERE name = ?", [name]).fetchall()[0][0]:
             raise scenario_error("not_saved", name=name)
