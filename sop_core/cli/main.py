@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from sop_core.cli.backup import BACKUP_COMMANDS, backup_parsers
 from sop_core.cli.common import (
     EXIT_MAPPING,
     EXIT_NO_RUN,
@@ -91,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     pack_parsers(commands, common)
     cycle_parsers(commands, common)
     users_parsers(commands, common)
+    backup_parsers(commands, common)
     return parser
 
 
@@ -272,7 +274,8 @@ def _export(args: argparse.Namespace, store: Store) -> int:
 
 
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    **PLANT_COMMANDS, **PACK_COMMANDS, **CYCLE_COMMANDS, **USER_COMMANDS}
+                    **PLANT_COMMANDS, **PACK_COMMANDS, **CYCLE_COMMANDS, **USER_COMMANDS,
+                    **BACKUP_COMMANDS}
 
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:
