@@ -13,7 +13,7 @@ import streamlit as st
 from sop_core.common import LANGUAGE_NAMES, LANGUAGES
 from sop_core.data import Store, StoreError
 from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
-from sop_ui.login import account_box, sign_in
+from sop_ui.login import account_box, remember_for_user, sign_in
 from sop_ui.session import as_of, data_version, get_store, meeting_mode, set_meeting_mode
 from sop_ui.text import date, lang, num, remember_lang, t
 from sop_ui.widgets import progress_bar
@@ -80,6 +80,7 @@ def _load_demo(store: Store) -> None:
 
 def _choose_language() -> None:
     remember_lang(st.session_state["lang_choice"])
+    remember_for_user(get_store(), "lang", st.session_state["lang_choice"])
 
 
 def _toggle_meeting() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sop_core.common import SaidError
+from sop_core.common import LANGUAGES, SaidError
 from sop_core.data import Store, User, accounts_configured, can, check_login, user_by_email
 from sop_ui.text import lang, t
 
@@ -43,9 +43,9 @@ def _sign_in_form(store: Store) -> None:
     with st.form("login"):
         login = st.text_input(t("login.login"), key="login_name")
         password = st.text_input(t("login.password"), type="password", key="login_password")
-        if st.form_submit_button(t("login.submit"), type="primary"):
+        if st.form_submit_button(t("login.submit"), type="primary", key="login_submit"):
             try:
-                st.session_state[USER_KEY] = check_login(store, login, password)
+                _welcome(store, check_login(store, login, password))
                 st.rerun()
             except SaidError as exc:
                 st.error(exc.render(lang()))
@@ -59,14 +59,35 @@ def sign_in(store: Store) -> User | None:
     if not accounts_configured(store):
         store.act_as(None)
         return None
-    user = st.session_state.get(USER_KEY) or _from_provider(store)
+    user = signed_in()
+    if user is None and (user := _from_provider(store)) is not None:
+        _welcome(store, user)
     if user is None:
         store.act_as(None)
         _sign_in_form(store)
         st.stop()
-    st.session_state[USER_KEY] = user
     store.act_as(user)
     return user
+
+
+def _preference_key(user: User, name: str) -> str:
+    return f"ui.user.{user.login}.{name}"  # ui.*: a reader's preference changes no figure
+
+
+def _welcome(store: Store, user: User) -> None:
+    """Sign `user` in for this session, in the language they chose last time (unless the address says one)."""
+    st.session_state[USER_KEY] = user
+    chosen = store.get_setting(_preference_key(user, "lang"))
+    if chosen in LANGUAGES and "lang" not in st.query_params:
+        st.session_state["lang"] = chosen
+
+
+def remember_for_user(store: Store, name: str, value: str) -> None:
+    """Keep a preference of the signed-in reader for their next sessions (nothing without accounts:
+    the session and the address keep it)."""
+    user = signed_in()
+    if user is not None:
+        store.set_setting(_preference_key(user, name), value)
 
 
 def signed_in() -> User | None:

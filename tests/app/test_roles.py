@@ -34,7 +34,7 @@ def accounts(demo_db: Path) -> Path:
 def _sign_in(app: AppTest, login: str, password: str = PASSWORD) -> AppTest:
     app.text_input(key="login_name").input(login)
     app.text_input(key="login_password").input(password)
-    next(b for b in app.button if b.label == "Sign in").click().run()
+    app.button(key="login_submit").click().run()
     return app
 
 
@@ -70,6 +70,14 @@ def test_a_planner_plans_but_does_not_import(open_page: OpenPage, accounts: Path
     assert "dec_save" in {b.key for b in app.button}
     app.switch_page("pages/1_Data.py").run()
     assert "import_go" not in {b.key for b in app.button} and not app.get("file_uploader")
+
+
+def test_a_signed_in_reader_finds_their_language_again_and_only_they(open_page: OpenPage, accounts: Path) -> None:
+    paul = _sign_in(open_page("pages/4_Service_rate.py"), "paul")
+    assert paul.title[0].value == "🚚 Taux de service"
+    paul.radio(key="lang_choice").set_value("en").run()
+    assert _sign_in(open_page("pages/4_Service_rate.py"), "paul").title[0].value == "🚚 Service rate (taux de service)"
+    assert _sign_in(open_page("pages/4_Service_rate.py"), "vera").title[0].value == "🚚 Taux de service"
 
 
 @pytest.mark.parametrize(("role", "write", "needed"), [
