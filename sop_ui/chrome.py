@@ -14,7 +14,7 @@ from sop_core.common import LANGUAGE_NAMES, LANGUAGES
 from sop_core.data import Store, StoreError
 from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
 from sop_ui.login import account_box, remember_for_user, sign_in
-from sop_ui.session import as_of, data_version, get_store, meeting_mode, set_meeting_mode
+from sop_ui.session import as_of, data_version, get_store, meeting_mode, new_run, set_meeting_mode
 from sop_ui.text import date, lang, num, remember_lang, t
 from sop_ui.widgets import progress_bar
 
@@ -46,6 +46,7 @@ def page_setup(title_key: str, icon: str = "📊") -> Store:
     and the sidebar facts. `title_key` names the page's title in the catalogue."""
     st.set_page_config(page_title=f"{t(title_key)} · {APP_TITLE}", page_icon=icon, layout="wide")
     store = get_store()
+    new_run()
     try:
         _wait_for_the_file(store)
         sign_in(store)  # with accounts, nothing below runs before its reader has signed in

@@ -96,6 +96,7 @@ class Store:
         self._held = threading.local()  # per thread: how many leases it holds (a read inside a write)
         self._acting = threading.local()  # per thread: the user whose work this is (see `act_as`)
         self.write_lock = threading.RLock()
+        self.writes = 0  # transactions committed by this process: a cached version is stale after one
 
     def act_as(self, user: object | None) -> None:
         """The signed-in user whose work this thread does (a dashboard page run); the core's writes
@@ -223,6 +224,7 @@ class Store:
             try:
                 yield cur
                 cur.commit()
+                self.writes += 1
             except BaseException:
                 cur.rollback()
                 raise

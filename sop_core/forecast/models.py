@@ -16,14 +16,6 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from statsforecast.models import (
-    TSB,
-    AutoETS,
-    AutoTheta,
-    CrostonSBA,
-    Naive,
-    SeasonalNaive,
-)
 
 from sop_core.common import Message, MessageError
 
@@ -117,24 +109,38 @@ class ProphetModel:
         return out
 
 
-def _sf(model_factory: Callable[[SeriesContext], Any], native: bool) -> Callable[[SeriesContext], Model]:
-    return lambda context: _StatsForecastModel(model_factory(context), native)
+def _statsforecast(name: str) -> Any:
+    """The statsforecast model class `name`, imported when a model is first built: the dashboard's
+    pages that only read stored forecasts never pay its second of import (a server's cold start)."""
+    from statsforecast import models
+
+    return getattr(models, name)
+
+
+def _sf(name: str, native: bool, **params: Callable[[SeriesContext], Any]) -> Callable[[SeriesContext], Model]:
+    """statsforecast's model `name`, its parameters worked out from the series' context."""
+    return lambda context: _StatsForecastModel(
+        _statsforecast(name)(**{key: value(context) for key, value in params.items()}), native)
+
+
+def _season(context: SeriesContext) -> int:
+    return context.season
 
 
 MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
-    ModelSpec("naive", "Naive (last value)", _sf(lambda c: Naive(), True), True),
+    ModelSpec("naive", "Naive (last value)", _sf("Naive", True), True),
     ModelSpec("seasonal_naive", "Seasonal naive (same period last year)",
-              _sf(lambda c: SeasonalNaive(season_length=c.season), True), True, seasonal=True),
+              _sf("SeasonalNaive", True, season_length=_season), True, seasonal=True),
     ModelSpec("moving_average", "Moving average (last 3 periods)", lambda c: MovingAverage(3), False),
     ModelSpec("ets", "Exponential smoothing (ETS, automatic)",
-              _sf(lambda c: AutoETS(season_length=c.season), True), True),
+              _sf("AutoETS", True, season_length=_season), True),
     # ETS refitted in the form `ets` chose on the whole history (see `ets_form`): 15x cheaper than
     # searching the 30 forms again at each backtest cutoff.
 
-    ModelSpec("theta", "Theta (automatic)", _sf(lambda c: AutoTheta(season_length=c.season), True), True),
-    ModelSpec("croston_sba", "Croston SBA (intermittent demand)", _sf(lambda c: CrostonSBA(), False), False),
+    ModelSpec("theta", "Theta (automatic)", _sf("AutoTheta", True, season_length=_season), True),
+    ModelSpec("croston_sba", "Croston SBA (intermittent demand)", _sf("CrostonSBA", False), False),
     ModelSpec("tsb", "TSB (intermittent demand, obsolescence)",
-              _sf(lambda c: TSB(alpha_d=0.2, alpha_p=0.2), False), False),
+              _sf("TSB", False, alpha_d=lambda c: 0.2, alpha_p=lambda c: 0.2), False),
     ModelSpec("prophet", "Prophet", ProphetModel, True),
     ModelSpec("zero", "Zero (no demand)", lambda c: ZeroModel(), True),
 )}
@@ -156,6 +162,14 @@ def ets_form(y: Floats, context: SeriesContext) -> Model:
     """ETS in the form AICc selects on `y` (e.g. M,Ad,A), to refit cheaply on shorter histories."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        components = AutoETS(season_length=context.season).fit(y).model_["components"]
-    fixed = AutoETS(season_length=context.season, model=components[:3], damped=components[3] == "D")
+        ets = _statsforecast("AutoETS")
+        components = ets(season_length=context.season).fit(y).model_["components"]
+    fixed = ets(season_length=context.season, model=components[:3], damped=components[3] == "D")
     return _StatsForecastModel(fixed, native_intervals=True)
+
+
+def theta_form(y: Floats, context: SeriesContext) -> Model:
+    """Theta in the variant (STM, OTM, DSTM, DOTM) AutoTheta selects on `y`, to refit cheaply."""
+    theta = _statsforecast("AutoTheta")
+    variant = theta(season_length=context.season).fit(y).model_["modeltype"]
+    return _StatsForecastModel(theta(season_length=context.season, model=variant), native_intervals=True)

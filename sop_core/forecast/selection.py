@@ -25,11 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
-from statsforecast.models import AutoTheta
 
 from sop_core.common import Message
 from sop_core.forecast.accuracy import seasonal_naive_mae
-from sop_core.forecast.models import Floats, Forecast, Model, SeriesContext, _StatsForecastModel, ets_form, get_model
+from sop_core.forecast.models import Floats, Forecast, Model, SeriesContext, ets_form, get_model, theta_form
 
 LEVELS = (80, 95)
 MIN_HISTORY = 6
@@ -106,12 +105,6 @@ def candidates(profile: str, n: int, season: int) -> list[str]:
         # No naive forecasts: repeating the last period (often 0) plans nothing, or a whole order.
         return ["moving_average", *fitted, "croston_sba", "tsb"]
     return ["naive", *(["seasonal_naive"] if n >= 2 * season else []), "moving_average", *fitted]
-
-
-def theta_form(y: Floats, context: SeriesContext) -> Model:
-    """Theta in the variant (STM, OTM, DSTM, DOTM) AutoTheta selects on `y`, to refit cheaply."""
-    variant = AutoTheta(season_length=context.season).fit(y).model_["modeltype"]
-    return _StatsForecastModel(AutoTheta(season_length=context.season, model=variant), native_intervals=True)
 
 
 def _model(name: str, context: SeriesContext, fixed: dict[str, Model]) -> Model:
