@@ -257,4 +257,12 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE import_batches ADD COLUMN imported_by VARCHAR;
         """,
     ),
+    (
+        12,
+        "who recorded and who closed each decision (the signed-in user, or the account running the command)",
+        """
+        ALTER TABLE decisions ADD COLUMN recorded_by VARCHAR;
+        ALTER TABLE decisions ADD COLUMN closed_by VARCHAR;
+        """,
+    ),
 )

@@ -18,13 +18,13 @@ from typing import Any
 import pandas as pd
 
 from sop_core.common import Cycle, Message, MessageError, has_key
-from sop_core.data import Store, allow
+from sop_core.data import Store, acting_name, allow
 from sop_core.meeting.executive import KPI_CODES
 
 LINK_KINDS = ("scenario", "kpi")
 CLOSED_STATUSES = ("done", "dropped")
 DECISION_COLUMNS = ("decision_id", "cycle", "what", "owner", "due", "link_kind", "link", "status", "outcome",
-                    "closed_cycle", "created_at", "closed_at")
+                    "closed_cycle", "created_at", "closed_at", "recorded_by", "closed_by")
 
 
 class DecisionError(MessageError):
@@ -89,9 +89,9 @@ def record_decision(store: Store, cycle: Cycle, what: str, owner: str, due: dt.d
     with store.transaction() as cur:
         kind, name = _check_link(cur, link_kind, link)
         rows = cur.execute(
-            "INSERT INTO decisions (decision_id, cycle, what, owner, due, link_kind, link, created_at, status) "
-            "VALUES (nextval('decision_seq'), ?, ?, ?, ?, ?, ?, ?, 'open') RETURNING decision_id",
-            [str(cycle), what_text, owner_text, due, kind, name, _now(now)]).fetchall()
+            "INSERT INTO decisions (decision_id, cycle, what, owner, due, link_kind, link, created_at, status, "
+            "recorded_by) VALUES (nextval('decision_seq'), ?, ?, ?, ?, ?, ?, ?, 'open', ?) RETURNING decision_id",
+            [str(cycle), what_text, owner_text, due, kind, name, _now(now), acting_name(store)]).fetchall()
     return int(rows[0][0])
 
 
@@ -113,8 +113,8 @@ def close_decision(store: Store, decision_id: int, cycle: Cycle, outcome: str, s
         if str(cycle) < taken:
             raise DecisionError("close_before_cycle", decision_id=decision_id,
                                 cycle=str(cycle), taken=taken)
-        cur.execute("UPDATE decisions SET status = ?, outcome = ?, closed_cycle = ?, closed_at = ? "
-                    "WHERE decision_id = ?", [status, text, str(cycle), _now(now), decision_id])
+        cur.execute("UPDATE decisions SET status = ?, outcome = ?, closed_cycle = ?, closed_at = ?, closed_by = ? "
+                    "WHERE decision_id = ?", [status, text, str(cycle), _now(now), acting_name(store), decision_id])
 
 
 def _decisions(store: Store, where: str = "", params: Sequence[Any] = (),

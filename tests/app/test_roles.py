@@ -94,3 +94,21 @@ def test_the_core_refuses_a_write_beyond_the_role(accounts: Path, role: str, wri
             write(store)
         store.act_as(None)
         assert store.row_counts() == before
+
+
+def test_every_write_says_who(accounts: Path, write_file) -> None:  # type: ignore[no-untyped-def]
+    """Decisions recorded and closed, and imports, carry the signed-in user's login."""
+    from sop_core.imports.ingest import FileToImport, import_files
+    from sop_core.meeting import close_decision
+
+    with Store(accounts) as store:
+        store.act_as(User("paul", "Paul Planner", "planner"))
+        decision = record_decision(store, Cycle(2026, 11), "Overtime in INJECTION", "Marc")
+        close_decision(store, decision, Cycle(2026, 11), "Done: 2 Saturdays")
+        store.act_as(User("ada", "Ada Admin", "admin"))
+        stock = write_file("stock.csv", "date;sku;on_hand\n30/11/2026;INJ-1001;5\n")
+        assert import_files(store, [FileToImport("stock", stock)]).ok
+        store.act_as(None)
+        assert store.row("SELECT recorded_by, closed_by FROM decisions WHERE decision_id = ?", [decision]) == (
+            "paul", "paul")
+        assert store.scalar("SELECT imported_by FROM import_batches ORDER BY batch_id DESC LIMIT 1") == "ada"
