@@ -45,9 +45,11 @@ from sop_core.common import (
     Cycle,
     Message,
     MessageError,
+    csv_bytes,
     format_date,
     format_number,
     format_percent,
+    xlsx_bytes,
 )
 from sop_core.data import KINDS, Store, StoreError, default_db_path, get_kind
 from sop_core.demo import DEMO_DIR, SNAPSHOTS_FILE, load_demo, prepare_demo, write_demo_files
@@ -264,10 +266,9 @@ def _export(args: argparse.Namespace, store: Store) -> int:
         raise MessageError(Message(f"cli.export.not_this_granularity.{args.granularity}", {"run": str(run_id)}))
     frame = export_frame(store, run_id)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    if args.format == "csv":
-        frame.to_csv(args.output, index=False)
-    else:
-        frame.to_excel(args.output, index=False, sheet_name="forecasts")
+    # The one writer of every file: a SKU named `=HYPERLINK(...)` stays inert text in both formats.
+    args.output.write_bytes(csv_bytes(frame, for_scripts=True) if args.format == "csv"
+                            else xlsx_bytes(frame, "forecasts"))
     emit(args, {"run_id": run_id, "rows": len(frame), "output": str(args.output)},
          say(args.lang, "cli.export.done", rows=len(frame), run=str(run_id), output=str(args.output)))
     return EXIT_OK

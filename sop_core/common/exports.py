@@ -40,9 +40,14 @@ def translated_headers(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.rename(columns=lambda name: translate(f"col.{name}", lang))
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_bytes(frame: pd.DataFrame, for_scripts: bool = False) -> bytes:
     """`;`-separated, decimal comma, dates dd/mm/yyyy, UTF-8 with a BOM: Excel in French opens it
-    by double-click with accents, numbers and dates intact."""
+    by double-click with accents, numbers and dates intact. `for_scripts`: the plain dialect a
+    script reads (`,`, decimal point, ISO dates, UTF-8), still neutralised: a script's output is
+    opened in a spreadsheet sooner or later."""
+    if for_scripts:
+        plain: str = neutralised(frame).to_csv(index=False, date_format="%Y-%m-%d")
+        return plain.encode("utf-8")
     text: str = neutralised(frame).to_csv(index=False, sep=";", decimal=",", date_format="%d/%m/%Y")
     return text.encode("utf-8-sig")
 
