@@ -1,8 +1,5 @@
 """Data: upload an ERP export, preview it, check it, import it; import history; reset to demo."""
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +14,18 @@ from sop_core.imports import (
     mapping_from_choices,
     preview_file,
 )
-from sop_ui import column_label, lang, may, next_cycle_panel, page_setup, progress_bar, show_table, t
+from sop_ui import (
+    column_label,
+    drop_upload_copy,
+    lang,
+    may,
+    next_cycle_panel,
+    page_setup,
+    progress_bar,
+    show_table,
+    t,
+    upload_copy,
+)
 
 NO_HEADER = "(none)"  # the mapping's "let the aliases decide"; shown translated
 
@@ -40,12 +48,11 @@ with tab_import:
         st.info(t("login.admin_only"))
     else:
         kind = st.selectbox(t("data.import.kind"), list(KINDS), key="import_kind", format_func=kind_labels.__getitem__)
-        upload = st.file_uploader(t("data.import.file"), key="import_file",
+        uploads = st.session_state.setdefault("uploads_done", 0)  # a new widget once an import is done
+        upload = st.file_uploader(t("data.import.file"), key=f"import_file_{uploads}",
                                   type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"])
-        if upload is not None:
-            tmp_dir = Path(tempfile.mkdtemp(prefix="sop_upload_"))
-            path = tmp_dir / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
+        path = upload_copy(upload)  # one temporary copy per upload, whatever the reruns
+        if upload is not None and path is not None:
             sheet = None
             if path.suffix.lower() in (".xlsx", ".xlsm"):
                 sheet = st.text_input(t("data.import.sheet"), key="import_sheet") or None
@@ -88,6 +95,9 @@ with tab_import:
                     st.stop()
                 report = outcome.reports[0]
                 (st.success if outcome.ok else st.error)(report.summary(lang()))
+                if outcome.ok:  # done: its temporary copy goes, the next run shows an empty uploader
+                    drop_upload_copy()
+                    st.session_state["uploads_done"] = uploads + 1
                 if report.findings:
                     # A static table: a report is a few lines that must all be read, not browsed.
                     findings = report.to_frame(lang())

@@ -14,12 +14,14 @@ from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
 from sop_ui.text import column_label, date, lang, money, num, pct, status_label, t
 from sop_ui.widgets import (
     downloads,
+    drop_upload_copy,
     file_downloads,
     kpi_filters,
     progress_bar,
     run_forecast_with_progress,
     show_chart,
     show_table,
+    upload_copy,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "data_version",
     "date",
     "downloads",
+    "drop_upload_copy",
     "file_downloads",
     "get_store",
     "kpi_filters",
@@ -55,5 +58,6 @@ __all__ = [
     "status_label",
     "step_action",
     "t",
+    "upload_copy",
     "user_name",
 ]

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -62,6 +65,32 @@ def kept_choice(key: str, default: Any) -> None:
 
 def keep_choice(key: str) -> None:
     st.session_state[f"kept:{key}"] = st.session_state[key]
+
+
+UPLOAD_COPY = "upload_copy"  # (the upload's id, the folder holding its one temporary copy)
+
+
+def upload_copy(upload: Any | None) -> Path | None:
+    """The file an upload is read from: one temporary copy per upload, made once and reused by every
+    rerun of the page; the copy of an upload that left the widget (removed, replaced, imported) is
+    deleted. None when nothing is uploaded."""
+    kept = st.session_state.get(UPLOAD_COPY)
+    if upload is not None and kept is not None and kept[0] == upload.file_id and kept[1].is_dir():
+        return Path(kept[1]) / Path(upload.name).name
+    drop_upload_copy()
+    if upload is None:
+        return None
+    folder = Path(tempfile.mkdtemp(prefix="sop_upload_"))
+    path = folder / Path(upload.name).name
+    path.write_bytes(upload.getvalue())
+    st.session_state[UPLOAD_COPY] = (upload.file_id, folder)
+    return path
+
+
+def drop_upload_copy() -> None:
+    kept = st.session_state.pop(UPLOAD_COPY, None)
+    if kept is not None:
+        shutil.rmtree(kept[1], ignore_errors=True)
 
 
 def _follow_link() -> None:

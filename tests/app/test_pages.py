@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -73,13 +74,33 @@ def test_data_page_describes_the_contract(open_page: OpenPage) -> None:
     assert columns[:3] == ["mo_id", "sku", "workshop"] and "progress_pct" in columns
 
 
+def test_one_temporary_copy_per_upload_gone_once_imported(open_page: OpenPage) -> None:
+    def copies() -> set[Path]:
+        return set(Path(tempfile.gettempdir()).glob("sop_upload_*"))
+
+    before = copies()
+    app = open_page("pages/1_Data.py", "en")
+    app.selectbox(key="import_kind").select("stock").run()
+    app.file_uploader(key="import_file_0").set_value(
+        ("stock.csv", b"date;sku;on_hand\n30/11/2026;INJ-1001;5\n", "text/csv")).run()
+    for _ in range(3):  # reruns (a click elsewhere, a language change...) reuse the one copy
+        app.run()
+    made = copies() - before
+    assert len(made) == 1 and [p.name for p in next(iter(made)).iterdir()] == ["stock.csv"]
+    app.button(key="import_go").click().run()
+    assert not app.exception and app.success
+    assert copies() == before  # imported: its copy is gone
+    app.run()
+    assert app.file_uploader(key="import_file_1").value is None  # and the page offers a new upload
+
+
 def test_data_page_says_what_is_wrong_in_french(open_page: OpenPage) -> None:
     """A refused file, a bad mapping and the history, on the French page: French sentences only."""
     from tests.app.shown_text import foreign_texts
 
     app = open_page("pages/1_Data.py", "fr")
     app.selectbox(key="import_kind").select("stock").run()
-    app.file_uploader(key="import_file").set_value(
+    app.file_uploader(key="import_file_0").set_value(
         ("stock.csv", b"date;sku;on_hand\n31/01/2026;A1;-1\n", "text/csv")).run()
     assert "Lu comme CSV, utf-8 ; premières lignes :" in [c.value for c in app.caption]
     app.button(key="import_go").click().run()

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -110,6 +111,7 @@ def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_pa
     bad.write_text("date;sku;on_hand\n31/01/2026;INJ-1001;-5\n", encoding="utf-8")
     from playwright.sync_api import expect
 
+    copies_before = set(Path(tempfile.gettempdir()).glob("sop_upload_*"))
     page.goto(f"{server}/Data?lang=en")
     page.get_by_text("What does the file hold?").wait_for()
     kind = page.locator("[data-testid='stSelectbox']").first
@@ -131,6 +133,9 @@ def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_pa
         page.screenshot(path=str(ARTIFACTS / "failed_data_bad_upload.png"), full_page=True)
         raise
     table_text = page.locator("[data-testid='stTable']").last.inner_text()
+    # One temporary copy of the refused upload, kept for a new try, however many runs the page made.
+    copies = set(Path(tempfile.gettempdir()).glob("sop_upload_*")) - copies_before
+    assert len(copies) == 1 and (copies.pop() / "stock_bad.csv").exists()
     assert "stock_bad.csv" in error.inner_text()
     assert "on_hand is negative" in table_text and "use a value of at least 0" in table_text
     assert page.locator("[data-testid='stException']").count() == 0

@@ -5,6 +5,7 @@ sidebar with the figures its meeting saw."""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -75,6 +76,7 @@ def test_a_month_of_the_cycle_from_upload_to_look_back(tab: Any, november: tuple
     lines = "".join(f"{day:02d}/11/2026;{sku};{100 + day},5;Électro-Distribution Centre\r\n"
                     for day in (3, 16, 30) for sku in skus)
     sales.write_bytes(("Date facture;Code article;Qté;Client\r\n" + lines).encode("cp1252"))
+    copies_before = set(Path(tempfile.gettempdir()).glob("sop_upload_*"))
     try:
         kind = tab.locator("[data-testid='stSelectbox']").first
         kind.click()
@@ -88,6 +90,8 @@ def test_a_month_of_the_cycle_from_upload_to_look_back(tab: Any, november: tuple
         _name(tab)
         tab.get_by_role("button", name="Open cycle 2026-12").click()
         tab.get_by_text("Cycle 2026-12 opened.").wait_for()
+        # The upload's one temporary copy went with its import, whatever the reruns since.
+        assert set(Path(tempfile.gettempdir()).glob("sop_upload_*")) == copies_before
 
         _go(tab, "Forecast")
         tab.get_by_role("button", name="Run the forecast now").click()
