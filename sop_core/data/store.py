@@ -123,7 +123,15 @@ class Store:
             raise StoreError(Message("store.cannot_open", {"path": str(self.path), "error": str(exc)})) from exc
         except duckdb.Error as exc:
             raise StoreError(Message("store.unusable", {"path": str(self.path), "error": str(exc)})) from exc
-        _migrate(con)
+        try:
+            _check_ours(con, self.path)
+            _migrate(con)
+        except StoreError:
+            con.close()
+            raise
+        except duckdb.Error as exc:
+            con.close()
+            raise StoreError(Message("store.unusable", {"path": str(self.path), "error": str(exc)})) from exc
         return con
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
@@ -332,6 +340,22 @@ class Store:
             "ORDER BY batch_id DESC LIMIT ?",
             [limit],
         )
+
+
+def _check_ours(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse, touching nothing, a DuckDB file that another program made (tables, but not our
+    `schema_version`, which the first opening writes) or that a newer version of the product
+    migrated past what this one knows."""
+    tables = [name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1").fetchall()]
+    if tables and "schema_version" not in tables:
+        shown = ", ".join(tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise StoreError(Message("store.not_ours", {"path": str(path), "count": len(tables), "tables": shown}))
+    if tables:
+        newest = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 0
+        if newest > MIGRATIONS[-1][0]:
+            raise StoreError(Message("store.newer", {"path": str(path), "version": newest,
+                                                     "known": MIGRATIONS[-1][0]}))
 
 
 def _migrate(con: duckdb.DuckDBPyConnection) -> None:
