@@ -3,13 +3,15 @@
 Exit codes: 0 success, 1 file refused (the report says why) or optimize target not reachable,
 2 bad usage (including a bad value such as a malformed cycle or an unknown SKU), 3 database busy
 or broken, 4 unreadable mapping file, 5 nothing to work on (no forecast run yet: run `forecast`
-first).
+first), 6 interrupted (Ctrl-C or SIGTERM): rolled back, nothing written.
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -19,6 +21,7 @@ import pandas as pd
 
 from sop_core.cli.backup import BACKUP_COMMANDS, backup_parsers
 from sop_core.cli.common import (
+    EXIT_INTERRUPTED,
     EXIT_MAPPING,
     EXIT_NO_RUN,
     EXIT_OK,
@@ -325,8 +328,14 @@ def _run(args: argparse.Namespace, store: Store) -> int:
     return _outcome(args, import_files(store, [item], progress=progress(args.lang), lang=args.lang))
 
 
+def _stop_on_term(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # a service stopping (SIGTERM) rolls back like Ctrl-C
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop_on_term)
     try:
         with Store(args.db or default_db_path()) as store:
             # A cron import may find the dashboard (or another import) at work: say it waits its turn.
@@ -339,3 +348,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreError as exc:
         print(say(args.lang, "cli.store_error", error=exc.message), file=sys.stderr)
         return EXIT_STORE
+    except KeyboardInterrupt:  # every transaction rolled back on the way out
+        print(say(args.lang, "cli.interrupted"), file=sys.stderr)
+        return EXIT_INTERRUPTED

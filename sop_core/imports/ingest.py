@@ -220,6 +220,17 @@ def import_files(
     started = dt.datetime.now()
     today = today or store.as_of()
     checksums = [file_checksum(f.path) if f.path.is_file() else "" for f in files]
+    try:
+        return _checked_and_written(store, files, checksums, today, started, clear_first, settings, report_progress)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the write rolled back; the history says so
+        reports = [ImportReport(f.file_name or f.path.name, f.kind) for f in files]
+        _record_outside(store, reports, checksums, "interrupted", started, Message("imports.history.interrupted"))
+        raise
+
+
+def _checked_and_written(store: Store, files: Sequence[FileToImport], checksums: list[str], today: dt.date,
+                         started: dt.datetime, clear_first: bool, settings: Mapping[str, str] | None,
+                         report_progress: Callable[[float, Message], None]) -> ImportOutcome:
     staged_all = _validate_all(store, files, today, report_progress, start_empty=clear_first)
     reports = [s.report for s in staged_all]
     for report, checksum in zip(reports, checksums, strict=True):
@@ -231,6 +242,8 @@ def import_files(
     report_progress(len(files) / (len(files) + 1), Message("imports.progress.writing"))
     try:
         batch_ids = _write_all(store, staged_all, checksums, started, clear_first, settings or {})
+    except duckdb.InterruptException as exc:  # DuckDB's own word for Ctrl-C inside a query
+        raise KeyboardInterrupt from exc
     except duckdb.Error as exc:
         _record_outside(store, reports, checksums, "failed", started,
                         Message("imports.history.db_error", {"error": str(exc)}))
