@@ -253,11 +253,35 @@ def _check_size(shop: pd.Series, where: Message, lever: Lever, size: float) -> N
         raise scenario_error("no_rate", where, rate=rate)
 
 
+MAX_LEVERS = 200  # a plant's scenario holds a few dozen; thousands are a pasted file, not a plan
+
+
+def _check_totals(plan: Plan, levers: tuple[Lever, ...]) -> None:
+    """The workshop's limits hold for the levers of one kind together, week by week: two 6 h overtime
+    levers on the same weeks are 12 h a person, refused where the limit is 6 h."""
+    totals: dict[tuple[str, str, dt.date], tuple[float, list[int]]] = {}
+    for index, lever in enumerate(levers):
+        week = lever.first_week
+        while week <= lever.last_week:
+            size, which = totals.get((lever.workshop, lever.kind, week), (0.0, []))
+            totals[(lever.workshop, lever.kind, week)] = (size + lever_size(lever), [*which, index])
+            week += dt.timedelta(weeks=1)
+    for (workshop, kind, week), (size, which) in sorted(totals.items()):
+        most = lever_limit(plan, levers[which[0]])
+        if len(which) > 1 and size > most + EPS:
+            raise scenario_error("total_above_max", workshop=workshop, kind=Message(f"whatif.kind.{kind}"),
+                                 week=week, total=size, most=most, levers=[n + 1 for n in which])
+
+
 def validate(plan: Plan, scenario: Scenario) -> None:
     """Refuse a scenario that cannot be played on `plan` with a `ScenarioError` naming the lever
-    (number from 1 and kind), the field and the fix."""
+    (number from 1 and kind), the field and the fix; then the levers of a kind on a workshop
+    together, week by week, within its limits."""
     if not isinstance(scenario.levers, tuple):
         raise scenario_error("levers_not_tuple", name=scenario.name, type=type(scenario.levers).__name__)
+    if len(scenario.levers) > MAX_LEVERS:
+        raise scenario_error("too_many_levers", count=len(scenario.levers), most=MAX_LEVERS)
     shops = workshop_parameters(plan.workshops)
     for index, lever in enumerate(scenario.levers):
         _check_lever(plan, shops, index, lever)
+    _check_totals(plan, scenario.levers)

@@ -28,7 +28,7 @@ import pandas as pd
 
 from sop_core.common import Message, MessageError
 from sop_core.whatif import mix_programme as programme
-from sop_core.whatif.levers import LEVER_KINDS, Lever, Overtime, Plan, Scenario, Subcontract, lever_size
+from sop_core.whatif.levers import LEVER_KINDS, Lever, Overtime, Plan, Scenario, ScenarioError, Subcontract, lever_size
 from sop_core.whatif.simulation import SimulationResult, simulate
 
 MIX_NAME = "Cheapest mix"
@@ -236,8 +236,11 @@ def _prune(plan: Plan, target: Target, scenario: Scenario, result: SimulationRes
         swap = _as_subcontract(plan, lever)
         if swap is None:
             continue
-        found = _least(plan, target, Scenario(scenario.name, (*kept[:index], swap, *kept[index + 1:]), scenario.notes),
-                       index, base)
+        try:
+            found = _least(plan, target, Scenario(scenario.name, (*kept[:index], swap, *kept[index + 1:]),
+                                                  scenario.notes), index, base)
+        except ScenarioError:  # subcontracted beside the mix's own subcontracting: over the weekly limit
+            continue
         if found is not None and found[1].total_cost < result.total_cost - 1e-9:
             kept, result = list(found[0].levers), found[1]
     return Scenario(scenario.name, tuple(kept), scenario.notes), result

@@ -209,6 +209,30 @@ def test_validate_numbers_the_failing_lever() -> None:
         validate(plan(), Scenario("s", levers))
 
 
+@pytest.mark.parametrize(("levers", "extra", "words"), [
+    # Two 6 h overtime levers on the same week are 12 h a person where the limit is 8 h.
+    ((Overtime("W", W47, W48, 6), Overtime("W", W48, W49, 6)), {},
+     ["levers 1, 2 (overtime, workshop W) add up to 12 in the week of 23 Nov 2026", "maximum (8)"]),
+    ((TempWorkers("W", W47, W47, 2), TempWorkers("W", W47, W47, 2), TempWorkers("W", W47, W47, 1)),
+     {"temp_max_headcount": 4.0}, ["levers 1, 2, 3 (temps, workshop W) add up to 5", "maximum (4)"]),
+    ((Subcontract("W", W47, W49, 30), Subcontract("W", W49, W49, 20)), {"subcontract_max_hours_per_week": 40.0},
+     ["levers 1, 2 (subcontract, workshop W) add up to 50 in the week of 30 Nov 2026"]),
+])
+def test_the_limits_hold_for_the_levers_together_week_by_week(levers: Any, extra: dict[str, Any],
+                                                               words: list[str]) -> None:
+    with pytest.raises(ScenarioError) as caught:
+        validate(plan(**extra), Scenario("s", levers))
+    for word in words:
+        assert word in str(caught.value)
+
+
+def test_levers_on_other_weeks_or_kinds_do_not_add_up_and_their_number_is_bounded() -> None:
+    validate(plan(temp_max_headcount=4.0), Scenario("ok", (
+        Overtime("W", W47, W47, 8), Overtime("W", W48, W48, 8), TempWorkers("W", W47, W48, 4))))
+    with pytest.raises(ScenarioError, match="the scenario has 201 levers, 200 at most"):
+        validate(plan(), Scenario("pasted", tuple(Overtime("W", W47, W47, 0) for _ in range(201))))
+
+
 def test_validate_accepts_the_limits() -> None:
     validate(plan(temp_max_headcount=2.0, subcontract_max_hours_per_week=40.0, hours_per_week=40.0),
              Scenario("max", (Overtime("W", W47, W47, 8), TempWorkers("W", W47, W47, 2),
@@ -295,6 +319,12 @@ def levers(draw: st.DrawFn, plant: Plan) -> Any:
     return Subcontract(workshop, MONDAYS[first], MONDAYS[last], draw(st.floats(0, 50)))
 
 
+def one_limit(lever: Any) -> tuple[str, str]:
+    """Levers drawn together are of different kinds or workshops: each then stays within its limit
+    (the same kind on the same workshop adds up, and may pass it: see the tests of `validate`)."""
+    return (lever.workshop, lever.kind)
+
+
 def ends(result: Any) -> pd.Series:
     """Projected end per order, a far day when it cannot finish."""
     return result.orders.set_index("mo_id")["projected_end"].fillna(pd.Timestamp("2100-01-01")).sort_index()
@@ -307,7 +337,7 @@ PROPERTY = settings(max_examples=30, deadline=None, suppress_health_check=[Healt
 @given(data=st.data())
 def test_a_valid_lever_never_makes_any_order_later(data: st.DataObject) -> None:
     plant = data.draw(plants())
-    chosen = tuple(data.draw(st.lists(levers(plant), min_size=1, max_size=3)))
+    chosen = tuple(data.draw(st.lists(levers(plant), min_size=1, max_size=3, unique_by=one_limit)))
     base = simulate(plant, Scenario("baseline"))
     result = simulate(plant, Scenario("s", chosen), baseline=base)
     assert (ends(result) <= ends(base)).all()
@@ -345,7 +375,7 @@ def test_cost_is_monotone_in_the_size_of_a_lever(data: st.DataObject) -> None:
 @given(data=st.data())
 def test_internal_plus_subcontracted_hours_are_the_scheduled_hours(data: st.DataObject) -> None:
     plant = data.draw(plants())
-    chosen = tuple(data.draw(st.lists(levers(plant), max_size=3)))
+    chosen = tuple(data.draw(st.lists(levers(plant), max_size=3, unique_by=one_limit)))
     result = simulate(plant, Scenario("s", chosen))
     assert result.internal_hours + result.subcontracted_hours == pytest.approx(result.scheduled_hours)
     assert result.subcontracted_hours <= result.costs.loc[result.costs["kind"] == "subcontract",
