@@ -75,10 +75,42 @@ def _lever_from_json(index: int, raw: object) -> Lever:
     return cls(raw["workshop"], weeks[0], weeks[1], float(size))
 
 
+MAX_JSON_CHARACTERS = 1_000_000  # a scenario of 200 levers is about 30,000
+MAX_JSON_DEPTH = 8  # scenario > levers > lever > value: anything deeper is not a scenario
+
+
+def _depth(text: str) -> int:
+    """How deep brackets nest in `text` (strings skipped), counted without parsing: a file nested
+    100,000 deep must be refused before the parser recurses into it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 def scenario_from_json(text: str) -> Scenario:
-    """Read a scenario written by `scenario_to_json` (or by hand); `ScenarioError` says what to fix."""
+    """Read a scenario written by `scenario_to_json` (or by hand); `ScenarioError` says what to fix.
+    Its size, its nesting and its numbers are bounded before anything is built."""
+    if isinstance(text, str) and len(text) > MAX_JSON_CHARACTERS:
+        raise scenario_error("too_long", size=len(text), most=MAX_JSON_CHARACTERS)
+    if isinstance(text, str) and _depth(text) > MAX_JSON_DEPTH:
+        raise scenario_error("too_deep", most=MAX_JSON_DEPTH)
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_int=_bounded_int)
     except (json.JSONDecodeError, TypeError) as error:
         raise scenario_error("not_json", error=str(error)) from None
     if not isinstance(raw, dict):
@@ -94,6 +126,14 @@ def scenario_from_json(text: str) -> Scenario:
     if not isinstance(levers, list):
         raise scenario_error("levers_not_list", value=repr(levers))
     return Scenario(raw["name"], tuple(_lever_from_json(i, lever) for i, lever in enumerate(levers)), notes)
+
+
+def _bounded_int(digits: str) -> int | float:
+    """An integer of the file, refused past 15 digits (no lever is that large; Python would refuse
+    past 4,300 with a message of its own)."""
+    if len(digits.lstrip("-")) > 15:
+        raise scenario_error("number_too_long", digits=len(digits.lstrip("-")))
+    return int(digits)
 
 
 def scenario_from_rows(name: str, rows: Sequence[Mapping[str, Any]], notes: str = "") -> Scenario:
