@@ -136,7 +136,11 @@ class Store:
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         """Open the file, waiting (at most `self.wait` s) while another process has it or waited first."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(Message("store.no_folder", {"path": str(self.path), "error": exc.strerror or str(exc)})) \
+                from exc
         opened = connect_in_turn(self.path, self.wait, self._try_connect, getattr(self._waiting, "tell", None))
         if isinstance(opened, duckdb.DuckDBPyConnection):
             return opened

@@ -47,3 +47,25 @@ def test_a_new_or_empty_file_becomes_ours(tmp_path: Path) -> None:
     assert main(["status", "--db", str(empty)]) == EXIT_OK
     assert main(["status", "--db", str(tmp_path / "new" / "sop.duckdb")]) == EXIT_OK
     assert "schema_version" in _tables(empty)
+
+
+@pytest.mark.parametrize(("damage", "said"), [
+    ("truncated", "Cannot open the database"),
+    ("garbage", "Cannot open the database"),
+    ("under_a_file", "Cannot create the folder of the database"),
+])
+def test_a_broken_file_or_path_is_one_message_naming_the_fix(demo_db: Path, tmp_path: Path, damage: str, said: str,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    if damage == "truncated":
+        target = tmp_path / "cut.duckdb"
+        target.write_bytes(demo_db.read_bytes()[:5000])
+    elif damage == "garbage":
+        target = tmp_path / "garbage.duckdb"
+        target.write_bytes(b"not a database " * 500)
+    else:
+        (tmp_path / "a_file").write_text("x")
+        target = tmp_path / "a_file" / "sub" / "sop.duckdb"
+    assert main(["status", "--db", str(target), "--lang", "en"]) == EXIT_STORE
+    err = capsys.readouterr().err
+    assert err.startswith(f"Database error: {said} {target}") and "Traceback" not in err
+    assert "restore" in err or "a folder you can write to" in err
