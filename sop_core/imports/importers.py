@@ -52,14 +52,16 @@ def guess_decimal(con: duckdb.DuckDBPyConnection, kind: Kind, headers: ResolvedH
     sources = [s for c in kind.columns if c.type == "number" for s in _raw_sources(headers, c.name)]
     if not sources:
         return "."
-    values = " UNION ALL ".join(f"SELECT {parsing.trimmed(s)} AS v FROM {RAW}" for s in sources)
+    # Thousands spaces and units removed first: "1 234,5" alone settles the decimal comma.
+    cleaned = [parsing.without_noise(s) for s in sources]
+    values = " UNION ALL ".join(f"SELECT {sql.text} AS v FROM {RAW}" for sql in cleaned)
     # Each pattern needs its separator, so the regexp only runs on values that contain it: a CASE
     # skips the others (DuckDB would evaluate both sides of an AND), halving the scan.
     evidence = "count(*) FILTER (WHERE CASE WHEN contains(v, '{0}') THEN regexp_full_match(v, ?) END)"
     comma, dot = first_row(
         con,
         f"SELECT {evidence.format(',')}, {evidence.format('.')} FROM ({values})",
-        [parsing.DECIMAL_COMMA_VALUE, parsing.DECIMAL_DOT_VALUE],
+        [parsing.DECIMAL_COMMA_VALUE, parsing.DECIMAL_DOT_VALUE, *(p for sql in cleaned for p in sql.params)],
     )
     return "," if comma > dot else "."
 

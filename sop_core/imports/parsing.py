@@ -75,6 +75,12 @@ def coalesce(parts: list[Sql]) -> Sql:
     )
 
 
+def without_noise(raw: str) -> Sql:
+    """`raw` trimmed, without the spaces, apostrophes, euro and percent signs numbers carry
+    ("1 234,5 €" -> "1234,5")."""
+    return Sql(f"regexp_replace({trimmed(raw)}, ?, '', 'g')", [_NOISE])
+
+
 def number(raw: str, decimal: str) -> Sql:
     """Parse `raw` as a finite number with `decimal` ("," or ".") as the decimal separator."""
     squeezed = f"regexp_replace({trimmed(raw)}, ?, '', 'g')"

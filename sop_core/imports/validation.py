@@ -19,6 +19,8 @@ from sop_core.imports.report import MAX_EXAMPLE_ROWS, Finding, ImportReport, Sev
 
 TYPED, BAD_ROWS, KNOWN_KEYS = "typed", "bad_rows", "known_keys"
 FAR_FUTURE_YEARS = 3
+# Control characters but tab, line feed and carriage return (RE2 escapes, bound as a parameter).
+CONTROL_CHARACTERS = r"[\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,12 @@ def _column_checks(column: Column) -> list[Check]:
         checks.append(Check(
             Sql(f"{raw(name)} IS NULL"), "error", "empty_value", Message("imports.check.empty", named),
             Message("imports.check.empty.fix", named), name,
+        ))
+    if column.type == "text":  # a NUL or a bell inside a name: garbage from the export, not data
+        checks.append(Check(
+            Sql(f"regexp_matches({raw(name)}, ?)", [CONTROL_CHARACTERS]), "error", "control_characters",
+            Message("imports.check.control_characters", named), Message("imports.check.control_characters.fix"),
+            name, name,
         ))
     if column.type != "text":
         what = "imports.check.not_a_date" if column.type == "date" else "imports.check.not_a_number"
