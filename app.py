@@ -32,6 +32,7 @@ from sop_ui import (
     num,
     page_of,
     page_setup,
+    plain,
     progress_bar,
     show_table,
     shown_cycle,
@@ -65,7 +66,7 @@ def show_agenda(agenda: pd.DataFrame) -> None:
     if agenda.empty:
         st.success(t("home.no_exceptions"))
     for _, item in agenda.iterrows():
-        st.page_link(page_of(item["topic"]), label=agenda_text(item, lang()))
+        st.page_link(page_of(item["topic"]), label=plain(agenda_text(item, lang())))  # names from the data, as text
 
 
 def show_follow_up(store: Store, cycle: Cycle) -> None:

@@ -21,6 +21,7 @@ from sop_ui import (
     may,
     next_cycle_panel,
     page_setup,
+    plain,
     progress_bar,
     show_table,
     t,
@@ -58,7 +59,8 @@ with tab_import:
                 sheet = st.text_input(t("data.import.sheet"), key="import_sheet") or None
             preview = preview_file(path, kind, sheet, lang=lang())
             if preview.error:
-                st.error(t("data.import.unreadable", file=upload.name, error=preview.error.render(lang())))
+                st.error(t("data.import.unreadable", file=plain(upload.name),
+                           error=plain(preview.error.render(lang()))))
                 st.stop()
             st.caption(t("data.import.read_as", read_as=preview.read_as.render(lang())))
             st.dataframe(preview.rows, hide_index=True)  # the file's own headers, as written
@@ -83,7 +85,7 @@ with tab_import:
                     KINDS[kind], choices, formats, skip_invalid_rows=skip, ignore_unmapped=extra,
                     mapping_text=mapping_upload.getvalue().decode("utf-8-sig") if mapping_upload else None)
             except MappingError as exc:
-                st.error(t("data.mapping.error", error=exc.render(lang())))
+                st.error(t("data.mapping.error", error=plain(exc.render(lang()))))
                 st.stop()
             if st.button(t("data.import.go"), type="primary", key="import_go"):
                 try:
@@ -91,10 +93,10 @@ with tab_import:
                         outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
                                                progress=progress, lang=lang())
                 except StoreError as exc:  # rolled back: the store is as it was
-                    st.error(exc.render(lang()))
+                    st.error(plain(exc.render(lang())))
                     st.stop()
                 report = outcome.reports[0]
-                (st.success if outcome.ok else st.error)(report.summary(lang()))
+                (st.success if outcome.ok else st.error)(plain(report.summary(lang())))  # names as text
                 if outcome.ok:  # done: its temporary copy goes, the next run shows an empty uploader
                     drop_upload_copy()
                     st.session_state["uploads_done"] = uploads + 1
@@ -135,8 +137,8 @@ with tab_reset:
         if left.button(t("data.reset.demo"), disabled=not confirm, key="reset_demo"):
             with progress_bar(t("data.reset.loading")) as progress:
                 outcome = prepare_demo(store, progress=progress, lang=lang())
-            (st.success if outcome.ok else st.error)(
-                t("data.reset.demo_loaded") if outcome.ok else "; ".join(r.summary(lang()) for r in outcome.reports))
+            said = "; ".join(r.summary(lang()) for r in outcome.reports)
+            (st.success if outcome.ok else st.error)(t("data.reset.demo_loaded") if outcome.ok else plain(said))
         if right.button(t("data.reset.empty"), disabled=not confirm, key="reset_empty"):
             empty_store(store)
             st.success(t("data.reset.emptied"))

@@ -24,6 +24,7 @@ from sop_ui import (
     may,
     num,
     page_setup,
+    plain,
     require_data,
     run_forecast_with_progress,
     show_chart,
@@ -81,7 +82,7 @@ if level == "sku" and key:
     if choice:
         st.markdown(t("forecast.story", model=model_label(choice["model"]), profile=profile_label(choice["profile"]),
                       periods=num(choice["history_periods"]),
-                      reason=render_stored(choice["reason"], lang())))
+                      reason=plain(render_stored(choice["reason"], lang()))))
     else:  # a SKU imported after this run
         st.info(t("forecast.no_story"))
     show_table(scores.rename(columns={"score": "backtest_error"}).assign(model=scores["model"].map(model_label)))
@@ -97,7 +98,7 @@ if level != "total" and key and may("planner"):  # a viewer reads the forecast, 
                               format_func=models.__getitem__)
         if st.form_submit_button(t("forecast.force.submit"), key="fc_force_submit"):
             force_model(store, level, key, forced, author=user_name() or None)
-            st.success(t("forecast.force.done", name=key, model=model_label(forced)))
+            st.success(t("forecast.force.done", name=plain(key), model=model_label(forced)))
     st.subheader(t("forecast.consensus"))
     with st.form("consensus", clear_on_submit=False):
         table = forecast[["period", "statistical", "adjustment", "final"]].assign(new_final=forecast["final"])
@@ -129,7 +130,7 @@ if level != "total" and key and may("planner"):  # a viewer reads the forecast, 
     pending = st.session_state.get("consensus_conflicts")
     if pending and pending[:2] == (level, key) and pending[4]:
         for _, _, said in pending[4]:
-            st.warning(said)
+            st.warning(plain(said))
         if st.button(t("forecast.apply_mine"), key="consensus_apply_mine"):  # over the colleague's, knowingly
             for period, wanted, _ in pending[4]:
                 set_final(store, pending[2], pending[3], level, key, granularity, period, run_id, wanted)

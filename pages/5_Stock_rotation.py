@@ -31,6 +31,7 @@ from sop_ui import (
     money,
     num,
     page_setup,
+    plain,
     require_data,
     show_chart,
     show_table,
@@ -110,7 +111,7 @@ show_chart(coverage_chart(skus, language), right)
 covered = skus.dropna(subset=["coverage_days"])
 outliers = covered.nlargest(10, "coverage_days")
 st.caption(t("stock.longest", items=", ".join(
-    f"{r.sku} ({t('stock.days_short', days=num(r.coverage_days))})" for r in outliers.itertuples())))
+    f"{plain(r.sku)} ({t('stock.days_short', days=num(r.coverage_days))})" for r in outliers.itertuples())))
 
 st.subheader(t("stock.per_sku"))
 status = st.multiselect(t("stock.status_filter"), list(STOCK_STATUS_ORDER), key="stock_status",

@@ -24,6 +24,7 @@ from sop_ui import (
     num,
     page_setup,
     pct,
+    plain,
     require_data,
     show_chart,
     show_table,
@@ -53,7 +54,7 @@ load.metric(t("production.load_4w"), "–" if headline["load_4w"] is None else p
 
 tiles = st.columns(len(report.summary))
 for tile, shop in zip(tiles, report.summary.itertuples(), strict=True):
-    tile.metric(shop.workshop, t("production.tile.value", red=num(shop.red), symbol=STATUS_SYMBOLS["red"]),
+    tile.metric(plain(shop.workshop), t("production.tile.value", red=num(shop.red), symbol=STATUS_SYMBOLS["red"]),
                 t("production.tile.delta", orange=num(shop.orange), orange_symbol=STATUS_SYMBOLS["orange"],
                   green=num(shop.green), green_symbol=STATUS_SYMBOLS["green"]), delta_color="off",
                 help=t("production.tile.help", orders=num(shop.orders), hours=num(shop.remaining_hours),

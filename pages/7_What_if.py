@@ -29,6 +29,7 @@ from sop_core.whatif import (
 from sop_ui import as_of, compute, lang, money, num, page_setup, require_data, show_chart, show_table, status_label, t
 from sop_ui.cycle import step_action
 from sop_ui.login import may
+from sop_ui.text import plain
 from sop_ui.whatif import kind_name, lever_editor, save_options, saved_as, shown_name, tune_panel
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "example.json"
@@ -47,7 +48,7 @@ def add(scenario: Scenario) -> None:
     try:
         compute(simulate_scenario, today, scenario)
     except ScenarioError as exc:
-        st.error(t("whatif.not_added", error=exc.render(language)))
+        st.error(t("whatif.not_added", error=plain(exc.render(language))))
         return
     st.session_state["whatif_scenarios"] = with_scenario(st.session_state["whatif_scenarios"], scenario)
 
@@ -61,14 +62,14 @@ with st.expander(t("whatif.add"), expanded=not compared):
             try:
                 add(scenario_from_rows(name, rows.to_dict("records")))
             except ScenarioError as exc:
-                st.error(t("whatif.not_added", error=exc.render(language)))
+                st.error(t("whatif.not_added", error=plain(exc.render(language))))
     with file_tab:
         uploaded = st.file_uploader(t("whatif.file"), type=["json"], key="whatif_file")
         if uploaded is not None and st.button(t("whatif.add_file"), key="whatif_add_file"):
             try:
                 add(scenario_from_json(uploaded.getvalue().decode("utf-8-sig")))
             except ScenarioError as exc:
-                st.error(t("scenario.error.at", where=uploaded.name, problem=exc.render(language)))
+                st.error(t("scenario.error.at", where=plain(uploaded.name), problem=plain(exc.render(language))))
         if st.button(t("whatif.add_example"), key="whatif_example"):
             add(scenario_from_json(EXAMPLE.read_text(encoding="utf-8")))
     with mix_tab, st.form("whatif_mix"):
@@ -78,7 +79,7 @@ with st.expander(t("whatif.add"), expanded=not compared):
         if st.form_submit_button(t("whatif.find_mix")):
             with st.spinner(t("whatif.solving")):
                 mix = compute(find_cheapest_mix, today, None if goal == "no_red" else rate / 100)
-            (st.success if mix.reached else st.warning)(mix.message.render(language))
+            (st.success if mix.reached else st.warning)(plain(mix.message.render(language)))
             if mix.scenario.levers:  # named in the page's language: it is saved and exported under that name
                 add(replace(mix.scenario, name=t("whatif.mix_name")))
 
@@ -91,7 +92,7 @@ table = comparison_table(everything, [shown_name(r.scenario.name) for r in every
 st.dataframe(table.style.format(lambda value: num(value, 1)), key="whatif_compare")  # one unit per row
 for column, result in zip(st.columns(max(len(results), 1)), results, strict=False):
     scenario = result.scenario
-    column.markdown(t("whatif.scenario_cost", name=scenario.name, cost=money(result.total_cost)))
+    column.markdown(t("whatif.scenario_cost", name=plain(scenario.name), cost=money(result.total_cost)))
     costs = result.costs[["kind", "workshop", "weeks", "paid_hours", "cost"]]
     show_table(costs.assign(kind=costs["kind"].map(kind_name)).rename(columns={"kind": "lever_type"}),
                key=f"whatif_costs_{scenario.name}", money=("cost",), where=column)
@@ -137,12 +138,12 @@ chosen = st.selectbox(t("whatif.capacity_of"), [r.scenario.name for r in everyth
 shown = next(r for r in everything if r.scenario.name == chosen)
 show_chart(capacity_chart(shown, shown_name(chosen), language))
 left, right = st.columns(2)
-left.markdown(t("whatif.lines_at_risk", name=shown_name(chosen), count=num(shown.lines_at_risk)))
+left.markdown(t("whatif.lines_at_risk", name=plain(shown_name(chosen)), count=num(shown.lines_at_risk)))
 lines = lines_at_risk_of(shown)
 show_table(lines.assign(status=lines["status"].map(status_label),
                         served_by=lines["served_by"].map(lambda s: t(f"production.served_by.{s}"))),
            key="whatif_lines", where=left)
-right.markdown(t("whatif.rough_cut", name=shown_name(chosen)))
+right.markdown(t("whatif.rough_cut", name=plain(shown_name(chosen))))
 show_table(shown.rough_cut.round({"capacity_hours": 1, "open_orders_hours": 1, "forecast_hours": 1, "load_hours": 1,
                                   "overload_hours": 1}),
            key="whatif_rough_cut", where=right, percent=("load_pct",),

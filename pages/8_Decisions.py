@@ -21,7 +21,7 @@ from sop_core.meeting import (
     record_decision,
 )
 from sop_core.whatif import saved_scenarios
-from sop_ui import as_of, date, downloads, lang, may, page_setup, show_table, shown_cycle, step_action, t
+from sop_ui import as_of, date, downloads, lang, may, page_setup, plain, show_table, shown_cycle, step_action, t
 
 store = page_setup("decisions.title", "📝")
 st.title("📝 " + t("decisions.title"))
@@ -58,7 +58,7 @@ def _close() -> None:
 def _message(key: str) -> None:
     if key in state:
         kind, text = state.pop(key)
-        (st.success if kind == "success" else st.error)(text)
+        (st.success if kind == "success" else st.error)(plain(text))
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:

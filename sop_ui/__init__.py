@@ -11,7 +11,7 @@ from sop_ui.chrome import APP_TITLE, PAGES, page_of, page_setup, require_data
 from sop_ui.cycle import ShownCycle, cycle_panel, next_cycle_panel, shown_cycle, step_action
 from sop_ui.login import may, signed_in, user_name
 from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
-from sop_ui.text import column_label, date, lang, money, num, pct, status_label, t
+from sop_ui.text import column_label, date, lang, money, num, pct, plain, status_label, t
 from sop_ui.widgets import (
     downloads,
     drop_upload_copy,
@@ -48,6 +48,7 @@ __all__ = [
     "page_of",
     "page_setup",
     "pct",
+    "plain",
     "progress_bar",
     "require_data",
     "run_forecast_with_progress",

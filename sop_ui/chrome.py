@@ -15,7 +15,7 @@ from sop_core.data import Store, StoreError
 from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
 from sop_ui.login import account_box, remember_for_user, sign_in
 from sop_ui.session import as_of, data_version, get_store, meeting_mode, new_run, set_meeting_mode
-from sop_ui.text import date, lang, num, remember_lang, t
+from sop_ui.text import date, lang, num, plain, remember_lang, t
 from sop_ui.widgets import progress_bar
 
 APP_TITLE = "S&OP — PIC/PDP"
@@ -51,7 +51,7 @@ def page_setup(title_key: str, icon: str = "📊") -> Store:
         _wait_for_the_file(store)
         sign_in(store)  # with accounts, nothing below runs before its reader has signed in
     except StoreError as exc:
-        st.error(exc.render(lang()))
+        st.error(plain(exc.render(lang())))
         st.stop()
     if needs_first_load(store):
         _load_demo(store)
