@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 
 from sop_core.common import Message, MessageError
 from sop_core.data import first_row
+from sop_core.imports.limits import check_csv_header, check_workbook
 
 ROW = "_row"
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -66,7 +67,8 @@ def _not_utf8(exc: duckdb.Error) -> bool:
 
 
 def _header_delimiter(path: Path) -> str | None:
-    """The separator of the header line (; tab , |), or None to let DuckDB's sniffer decide.
+    """The separator of the header line (; tab , |), or None to let DuckDB's sniffer decide; a
+    header of more columns than the limit is refused here, before DuckDB reads a row.
 
     DuckDB sniffs from the data rows and can be fooled by a ragged or single-column file; the
     header line of an export is regular, and the stdlib sniffer reads one line reliably.
@@ -74,9 +76,13 @@ def _header_delimiter(path: Path) -> str | None:
     with path.open(encoding="utf-8-sig", errors="replace") as handle:
         first = next((line for line in handle if line.strip()), "")
     try:
-        return csv.Sniffer().sniff(first, delimiters=";\t,|").delimiter
+        delimiter: str | None = csv.Sniffer().sniff(first[:65536], delimiters=";\t,|").delimiter
     except csv.Error:
-        return None
+        delimiter = None
+    refused = check_csv_header(first, delimiter)
+    if refused is not None:
+        raise FileReadError(refused)
+    return delimiter
 
 
 def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
@@ -114,6 +120,8 @@ def _read_csv_as(con: duckdb.DuckDBPyConnection, path: Path, table: str, encodin
                     [str(utf8_path)], first_row=1,
                 )
             except duckdb.Error as exc:
+                if "maximum line size" in str(exc).lower():
+                    raise FileReadError(Message("imports.limit.line")) from exc
                 raise FileReadError(Message("imports.read_error.csv", {"detail": _first_line(exc)})) from exc
 
 
@@ -167,7 +175,11 @@ def _excel_cell_text(value: object) -> str | None:
 
 
 def _excel_frame(path: Path, sheet: str | None) -> pd.DataFrame:
-    """The sheet's cells as typed; a sheet the workbook lacks is said with the sheets it has."""
+    """The sheet's cells as typed; a sheet the workbook lacks is said with the sheets it has; a
+    workbook that would unpack to too much is refused before it is opened."""
+    refused = check_workbook(path)
+    if refused is not None:
+        raise FileReadError(refused)
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
             if sheet and sheet not in book.sheet_names:
