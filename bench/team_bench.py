@@ -21,34 +21,25 @@ import argparse
 import asyncio
 import contextlib
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+from tests.serving import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy  # noqa: E402 (after the path)
+
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 HOME, WHAT_IF = "", "What_if"
 PAGES = (HOME, WHAT_IF, "Service_rate", "Stock_rotation", "Production_delays", "Forecast_accuracy",
          "Decisions", "Data")
 TIMEOUT_MS = 300_000
 TARGET_CPU, TARGET_P95, TARGET_COLD = 0.5, 3.0, 5.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def demo_database() -> Path:
@@ -70,20 +61,6 @@ def start_server(db: Path, port: int, options: list[str]) -> subprocess.Popen[by
         key, _, value = option.partition("=")
         command += [f"--{key}", value]
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
 
 
 def cpu_seconds(pid: int) -> float:

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +15,10 @@ import pytest
 
 from sop_core.data.store import DB_PATH_ENV
 from tests.conftest import PROJECT_ROOT, CopyDatabase
+from tests.serving import CHROMIUM as CHROMIUM_PATH
+from tests.serving import CHROMIUM_ARGS, free_port, wait_healthy
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(CHROMIUM_PATH)
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 pytestmark = [
     pytest.mark.e2e,
@@ -29,39 +28,15 @@ pytestmark = [
 ]
 
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 def launch(playwright: Any) -> Any:
     """Debian's Chromium, headless (Playwright's own browser download does not work offline)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_healthy(url: str, server: subprocess.Popen[bytes], timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 @contextlib.contextmanager
 def start_server(db: Path) -> Iterator[str]:
     """`streamlit run app.py` on the database `db` (a copy of the demo), on a free port, until the block ends."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, DB_PATH_ENV: str(db)}
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
                "--server.port", str(port), "--server.address", "127.0.0.1",
@@ -70,7 +45,7 @@ def start_server(db: Path) -> Iterator[str]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(url, process)
+        wait_healthy(url, process)
         yield url
     finally:
         process.terminate()
