@@ -38,7 +38,7 @@ def _record() -> None:
         new_id = record_decision(store, cycle, state["dec_what"], state["dec_owner"], state["dec_due"],
                                  None if kind == "none" else kind, link)
     except DecisionError as exc:
-        state["dec_record_msg"] = ("error", exc.render(lang()))
+        state["dec_record_msg"] = ("error", plain(exc.render(lang())))  # it may quote a name
         return
     state["dec_record_msg"] = ("success", t("decisions.recorded", id=new_id, cycle=cycle))
     state["dec_what"], state["dec_due"] = "", None
@@ -48,7 +48,7 @@ def _close() -> None:
     try:
         close_decision(store, int(state["dec_close_pick"]), cycle, state["dec_outcome"], state["dec_close_as"])
     except DecisionError as exc:
-        state["dec_close_msg"] = ("error", exc.render(lang()))
+        state["dec_close_msg"] = ("error", plain(exc.render(lang())))
         return
     state["dec_close_msg"] = ("success", t("decisions.closed", id=state["dec_close_pick"],
                                            status=t(f"decisions.status.{state['dec_close_as']}")))
@@ -58,7 +58,7 @@ def _close() -> None:
 def _message(key: str) -> None:
     if key in state:
         kind, text = state.pop(key)
-        (st.success if kind == "success" else st.error)(plain(text))
+        (st.success if kind == "success" else st.error)(text)
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:

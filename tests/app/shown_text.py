@@ -26,6 +26,12 @@ NUMBER_FORMATS = {
 }
 
 
+def visible(markdown: str) -> str:
+    """What a reader sees of a Markdown text the page escaped (data shown as text): `2026\\-11` reads
+    `2026-11`."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def styled_cells(app: AppTest) -> Iterator[tuple[str, pd.Series, pd.Series]]:
     """(table n°.column, shown texts, underlying values) of every number column shown through a Styler."""
     for index, table in enumerate(app.dataframe):

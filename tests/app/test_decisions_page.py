@@ -13,6 +13,7 @@ from sop_core.whatif.levers import Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import save_scenario
 from tests.app.conftest import OpenPage
+from tests.app.shown_text import visible
 
 PAGE = "pages/8_Decisions.py"
 
@@ -50,7 +51,7 @@ def test_record_show_and_close_a_decision(open_page: OpenPage, demo_db: Path) ->
     app.text_input(key="dec_owner").input("  ")  # refused: nothing written, the text is kept
     app.text_input(key="dec_what").input("Second one")
     app.button(key="dec_save").click().run()
-    assert app.error[0].value == "Fill in the owner: it is empty."
+    assert visible(app.error[0].value) == "Fill in the owner: it is empty."
     assert app.text_input(key="dec_what").value == "Second one"
     app.text_input(key="dec_owner").input("Marc")
     app.button(key="dec_save").click().run()

@@ -11,7 +11,7 @@ from sop_core.common.i18n import translate
 from sop_core.common.messages import render_stored
 from sop_core.data.store import Store
 from tests.app.conftest import OpenPage
-from tests.app.shown_text import misformatted_numbers
+from tests.app.shown_text import misformatted_numbers, visible
 
 EXAMPLE = "Novembre : heures sup injection + intérim assemblage"
 
@@ -27,7 +27,7 @@ def test_the_french_forecast_page_says_why_the_model_was_chosen_in_french(open_p
     sku = app.selectbox(key="fc_key_sku").value
     with Store(demo_db) as store:
         reason = store.scalar("SELECT reason FROM forecast_choices WHERE sku = ?", [sku])
-    story = next(m.value for m in app.markdown if m.value.startswith("**Modèle :"))
+    story = visible(next(m.value for m in app.markdown if m.value.startswith("**Modèle :")))
     assert render_stored(reason, "fr") in story and render_stored(reason, "en") not in story
     # The consensus table below it writes its computed figures the French way (the editable column
     # is the browser's number input: Streamlit does not style cells that can be edited).

@@ -13,6 +13,7 @@ from sop_core.data.store import Store
 from sop_core.meeting.agenda import exceptions_agenda
 from sop_core.meeting.executive import cycle_tiles, tile_text
 from tests.app.conftest import OpenPage
+from tests.app.shown_text import visible
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -26,7 +27,7 @@ def test_home_tiles_and_agenda_are_the_executive_figures(open_page: OpenPage, de
     for text in expected:
         assert shown[text.label].value == text.value
         assert text.status in " ".join(m.value for m in app.markdown)
-    links = [link.proto.label for link in app.get("page_link")]
+    links = [visible(link.proto.label) for link in app.get("page_link")]  # names escaped: shown as text
     assert len(agenda) >= 5 and all(any(label.endswith(str(subject)) or str(subject) in label for label in links)
                                     for subject in agenda["subject"])
 

@@ -96,7 +96,7 @@ def test_one_temporary_copy_per_upload_gone_once_imported(open_page: OpenPage) -
 
 def test_data_page_says_what_is_wrong_in_french(open_page: OpenPage) -> None:
     """A refused file, a bad mapping and the history, on the French page: French sentences only."""
-    from tests.app.shown_text import foreign_texts
+    from tests.app.shown_text import foreign_texts, visible
 
     app = open_page("pages/1_Data.py", "fr")
     app.selectbox(key="import_kind").select("stock").run()
@@ -105,7 +105,7 @@ def test_data_page_says_what_is_wrong_in_french(open_page: OpenPage) -> None:
     assert "Lu comme CSV, utf-8 ; premières lignes :" in [c.value for c in app.caption]
     app.button(key="import_go").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert app.error[0].value == ("stock.csv (Stocks, CSV, utf-8, point décimal) : 1 lignes lues, 1 rejetées, "
+    assert visible(app.error[0].value) == ("stock.csv (Stocks, CSV, utf-8, point décimal) : 1 lignes lues, 1 rejetées, "
                                   "2 erreur(s), 0 avertissement(s) : refusé, rien n'a été écrit")
     findings = app.table[0].value
     assert findings.index.tolist() == ["erreur", "erreur"]
@@ -113,10 +113,10 @@ def test_data_page_says_what_is_wrong_in_french(open_page: OpenPage) -> None:
         ["valeur négative pour on_hand", "indiquez une valeur d'au moins 0"],
         ["valeur de sku absente du fichier Articles", "importez d'abord le fichier Articles, ou ajoutez-y ces valeurs"]]
     history = app.dataframe[1].value  # the history tab: the refusal just recorded, in French
-    assert history["message"].iloc[0] == app.error[0].value
+    assert history["message"].iloc[0] == visible(app.error[0].value)
     assert not foreign_texts(app, "fr")
     app.file_uploader(key="map_file").set_value(("m.yaml", b"decimal: ';'\n", "application/yaml")).run()
-    assert app.error[0].value == 'Correspondance : decimal : indiquez "," ou "."'
+    assert visible(app.error[0].value) == 'Correspondance : decimal : indiquez "," ou "."'
 
 
 @pytest.mark.slow
