@@ -21,7 +21,7 @@ from sop_core.data.cycles import (
 )
 from sop_core.data.db import first_row
 from sop_core.data.overview import DataOverview, data_overview
-from sop_core.data.preferences import load_preferences, save_preferences
+from sop_core.data.preferences import load_preferences, preferences_changed, save_preferences
 from sop_core.data.store import PROJECT_ROOT, Store, StoreError, default_db_path
 from sop_core.data.users import (
     LOCK_WINDOW,
@@ -75,6 +75,7 @@ __all__ = [
     "not_cancelled",
     "PRODUCTION_ORDERS",
     "PROJECT_ROOT",
+    "preferences_changed",
     "save_preferences",
     "Store",
     "StoreError",

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sop_core.common.periods import Cycle
-from sop_core.data import PermissionDenied, Store, User, add_user, save_preferences
+from sop_core.data import PermissionDenied, Store, User, add_user, preferences_changed, save_preferences
 from sop_core.imports.ingest import empty_store
 from sop_core.kpi import ServiceSettings
 from sop_core.meeting import record_decision
@@ -97,7 +97,7 @@ def test_the_core_refuses_a_write_beyond_the_role(accounts: Path, role: str, wri
 
 
 def test_every_write_says_who(accounts: Path, write_file) -> None:  # type: ignore[no-untyped-def]
-    """Decisions recorded and closed, and imports, carry the signed-in user's login."""
+    """Decisions recorded and closed, settings changed and imports carry the signed-in user's login."""
     from sop_core.imports.ingest import FileToImport, import_files
     from sop_core.meeting import close_decision
 
@@ -106,6 +106,8 @@ def test_every_write_says_who(accounts: Path, write_file) -> None:  # type: igno
         decision = record_decision(store, Cycle(2026, 11), "Overtime in INJECTION", "Marc")
         close_decision(store, decision, Cycle(2026, 11), "Done: 2 Saturdays")
         store.act_as(User("ada", "Ada Admin", "admin"))
+        save_preferences(store, ServiceSettings(0.9, 0.05), "service")
+        assert preferences_changed(store, "service")["by"] == "ada"  # type: ignore[index]
         stock = write_file("stock.csv", "date;sku;on_hand\n30/11/2026;INJ-1001;5\n")
         assert import_files(store, [FileToImport("stock", stock)]).ok
         store.act_as(None)
