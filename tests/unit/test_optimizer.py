@@ -159,6 +159,23 @@ def cases(draw: st.DrawFn) -> tuple[Plan, Target]:
     return Plan(AS_OF, pd.DataFrame(rows), workshops, ProductionSettings(horizon_days=120)), target
 
 
+def test_the_mix_never_subcontracts_past_the_weekly_limit_beside_its_own_subcontracting() -> None:
+    """Found by the property test below once scenario limits were summed per week: the mix held 40 h
+    of subcontracting and swapped an overtime lever for 15 h more of it in the same week (55 h where
+    the limit is 40), and `cheapest_mix` raised instead of proposing a scenario."""
+    rows = [{"mo_id": "M0", "workshop": "W", "remaining_hours": 31.0, "planned_start": AS_OF - dt.timedelta(days=5),
+             "planned_end": D(2026, 11, 18)},
+            {"mo_id": "M1", "workshop": "W", "remaining_hours": 2.0, "planned_start": D(2026, 11, 11),
+             "planned_end": D(2026, 12, 10)},
+            {"mo_id": "M2", "workshop": "W", "remaining_hours": 25.0, "planned_start": D(2026, 11, 11),
+             "planned_end": D(2026, 11, 16)}]
+    plant = Plan(AS_OF, pd.DataFrame(rows), pd.DataFrame([shop(headcount=2.0, **LIMITS)]),
+                 ProductionSettings(horizon_days=120))
+    mix = cheapest_mix(plant, ON_TIME)
+    again = simulate(plant, mix.scenario)  # a scenario the simulation accepts: every limit holds
+    assert mix.reached and meets(again, plant, ON_TIME)
+
+
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=cases())
