@@ -3,26 +3,26 @@
 import pandas as pd
 import streamlit as st
 
-from sop_core.data import KINDS, StoreError, contract_frame
+from sop_core.data import KINDS, contract_frame
 from sop_core.demo import prepare_demo
 from sop_core.imports import (
     FileToImport,
     MappingError,
     empty_store,
-    import_files,
     import_history,
     mapping_from_choices,
     preview_file,
 )
 from sop_ui import (
-    column_label,
-    drop_upload_copy,
+    UPLOADS_DONE,
     lang,
     may,
     next_cycle_panel,
     page_setup,
     plain,
     progress_bar,
+    run_import,
+    show_import_verdict,
     show_table,
     t,
     upload_copy,
@@ -49,7 +49,7 @@ with tab_import:
         st.info(t("login.admin_only"))
     else:
         kind = st.selectbox(t("data.import.kind"), list(KINDS), key="import_kind", format_func=kind_labels.__getitem__)
-        uploads = st.session_state.setdefault("uploads_done", 0)  # a new widget once an import is done
+        uploads = st.session_state.get(UPLOADS_DONE, 0)  # a new widget once an import is done
         upload = st.file_uploader(t("data.import.file"), key=f"import_file_{uploads}",
                                   type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"])
         path = upload_copy(upload)  # one temporary copy per upload, whatever the reruns
@@ -88,22 +88,8 @@ with tab_import:
                 st.error(t("data.mapping.error", error=plain(exc.render(lang()))))
                 st.stop()
             if st.button(t("data.import.go"), type="primary", key="import_go"):
-                try:
-                    with progress_bar(t("data.import.checking")) as progress:
-                        outcome = import_files(store, [FileToImport(kind, path, mapping, sheet, file_name=upload.name)],
-                                               progress=progress, lang=lang())
-                except StoreError as exc:  # rolled back: the store is as it was
-                    st.error(plain(exc.render(lang())))
-                    st.stop()
-                report = outcome.reports[0]
-                (st.success if outcome.ok else st.error)(plain(report.summary(lang())))  # names as text
-                if outcome.ok:  # done: its temporary copy goes, the next run shows an empty uploader
-                    drop_upload_copy()
-                    st.session_state["uploads_done"] = uploads + 1
-                if report.findings:
-                    # A static table: a report is a few lines that must all be read, not browsed.
-                    findings = report.to_frame(lang())
-                    st.table(findings.rename(columns=column_label).set_index(column_label("severity")))
+                run_import(store, FileToImport(kind, path, mapping, sheet, file_name=upload.name))
+        show_import_verdict()  # this run's, or that of a run a click stopped
     next_cycle_panel(store)  # how fresh each kind is, and the next cycle once new demand has come in
 
 with tab_history:

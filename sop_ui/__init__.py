@@ -9,6 +9,7 @@ meeting mode) and tables through `show_table` (translated headers, numbers in th
 
 from sop_ui.chrome import APP_TITLE, PAGES, page_of, page_setup, require_data
 from sop_ui.cycle import ShownCycle, cycle_panel, next_cycle_panel, shown_cycle, step_action
+from sop_ui.importing import UPLOADS_DONE, run_import, show_import_verdict
 from sop_ui.login import may, signed_in, user_name
 from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
 from sop_ui.text import column_label, date, lang, money, num, pct, plain, status_label, t
@@ -27,6 +28,7 @@ from sop_ui.widgets import (
 __all__ = [
     "APP_TITLE",
     "PAGES",
+    "UPLOADS_DONE",
     "ShownCycle",
     "as_of",
     "column_label",
@@ -52,7 +54,9 @@ __all__ = [
     "progress_bar",
     "require_data",
     "run_forecast_with_progress",
+    "run_import",
     "show_chart",
+    "show_import_verdict",
     "show_table",
     "shown_cycle",
     "signed_in",

@@ -18,22 +18,11 @@ import pandas as pd
 
 from sop_core.common import Message, Progress, render_stored
 from sop_core.data import KINDS, Kind, Store, StoreError, acting_name, allow, first_row
-from sop_core.imports.importers import StagedImport, validate_file
-from sop_core.imports.mapping import ColumnMapping
-from sop_core.imports.report import Finding, ImportReport, kind_term
+from sop_core.imports.checking import FileToImport, check_files, check_files_apart
+from sop_core.imports.importers import StagedImport
+from sop_core.imports.report import Finding, ImportReport
 
 PLACEHOLDER_FAMILY = "(non classé)"
-
-
-@dataclass(frozen=True)
-class FileToImport:
-    """One file of a set: its kind, path, and how to read it."""
-
-    kind: str
-    path: Path
-    mapping: ColumnMapping | None = None
-    sheet: str | None = None
-    file_name: str | None = None  # the name the user knows (uploads arrive as temp files)
 
 
 @dataclass
@@ -54,14 +43,6 @@ def file_checksum(path: Path) -> str:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def _target_keys(staged: StagedImport) -> dict[str, list[str]]:
-    """Keys this staged file adds for later files of the set to reference."""
-    if staged.rows is None or staged.kind.name not in ("products", "workshops"):
-        return {}
-    key = staged.kind.key[0]
-    return {staged.kind.name: [str(v) for v in staged.rows.column(key).to_pylist()]}
 
 
 def _note_repeat(store: Store, report: ImportReport, checksum: str) -> None:
@@ -122,26 +103,6 @@ def _write_rows(cur: duckdb.DuckDBPyConnection, staged: StagedImport, batch_id: 
     finally:
         cur.unregister("_staged")
     return int(staged.rows.num_rows)
-
-
-def _validate_all(
-    store: Store, files: Sequence[FileToImport], today: dt.date, progress: Callable[[float, Message], None],
-    start_empty: bool,
-) -> list[StagedImport]:
-    known: dict[str, list[str]] = {} if start_empty else store.known_keys()
-    staged_all = []
-    for i, item in enumerate(files):
-        file_name = item.file_name or item.path.name
-        progress(i / (len(files) + 1),
-                 Message("imports.progress.checking", {"file": file_name, "kind": kind_term(item.kind)}))
-        staged = validate_file(
-            item.path, item.kind, mapping=item.mapping, known_keys=known, today=today,
-            sheet=item.sheet, file_name=item.file_name,
-        )
-        for target, keys in _target_keys(staged).items():
-            known[target] = [*known.get(target, []), *keys]
-        staged_all.append(staged)
-    return staged_all
 
 
 # Computed from the data: meaningless once the data they came from is gone.
@@ -207,10 +168,13 @@ def import_files(
     settings: Mapping[str, str] | None = None,
     progress: Progress | None = None,
     lang: str = "en",
+    apart: bool = False,
 ) -> ImportOutcome:
     """Validate all `files`, then write all or nothing. `clear_first` empties the data tables
     and `settings` are stored in the same transaction (reset to demo). `progress` is told how far
-    the import is, in `lang`. Raises StoreError when the database itself fails."""
+    the import is, in `lang`. `apart` checks the files in a child process (the dashboard: see
+    `checking`); whatever `progress` raises stops the import there. Raises StoreError when the
+    database itself fails."""
     allow(store, "admin")
 
     def report_progress(fraction: float, step: Message) -> None:
@@ -221,17 +185,25 @@ def import_files(
     today = today or store.as_of()
     checksums = [file_checksum(f.path) if f.path.is_file() else "" for f in files]
     try:
-        return _checked_and_written(store, files, checksums, today, started, clear_first, settings, report_progress)
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the write rolled back; the history says so
+        known = {} if clear_first else store.known_keys()
+        staged_all = (check_files_apart if apart else check_files)(files, known, today, report_progress)
+        outcome = _written(store, staged_all, checksums, started, clear_first, settings, report_progress)
+    except Exception:
+        raise
+    except BaseException:  # Ctrl-C, SIGTERM, a page's Cancel: the write rolled back; the history says so
         reports = [ImportReport(f.file_name or f.path.name, f.kind) for f in files]
         _record_outside(store, reports, checksums, "interrupted", started, Message("imports.history.interrupted"))
         raise
+    if outcome.ok:  # outside the guard: stopping here leaves a written import, rightly recorded as such
+        report_progress(1.0, Message("imports.progress.done"))
+    return outcome
 
 
-def _checked_and_written(store: Store, files: Sequence[FileToImport], checksums: list[str], today: dt.date,
-                         started: dt.datetime, clear_first: bool, settings: Mapping[str, str] | None,
-                         report_progress: Callable[[float, Message], None]) -> ImportOutcome:
-    staged_all = _validate_all(store, files, today, report_progress, start_empty=clear_first)
+def _written(store: Store, staged_all: list[StagedImport], checksums: list[str], started: dt.datetime,
+             clear_first: bool, settings: Mapping[str, str] | None,
+             report_progress: Callable[[float, Message], None]) -> ImportOutcome:
+    """Write the checked files, or record their refusal. No progress is reported once the write
+    began: a caller stopping at a progress report must find the store either untouched or written."""
     reports = [s.report for s in staged_all]
     for report, checksum in zip(reports, checksums, strict=True):
         if checksum and not clear_first:  # a full reload replaces everything: repeats are expected
@@ -239,7 +211,7 @@ def _checked_and_written(store: Store, files: Sequence[FileToImport], checksums:
     if not all(s.report.ok for s in staged_all):
         _record_outside(store, reports, checksums, "refused", started)
         return ImportOutcome(reports)
-    report_progress(len(files) / (len(files) + 1), Message("imports.progress.writing"))
+    report_progress(len(staged_all) / (len(staged_all) + 1), Message("imports.progress.writing"))
     try:
         batch_ids = _write_all(store, staged_all, checksums, started, clear_first, settings or {})
     except duckdb.InterruptException as exc:  # DuckDB's own word for Ctrl-C inside a query
@@ -248,5 +220,4 @@ def _checked_and_written(store: Store, files: Sequence[FileToImport], checksums:
         _record_outside(store, reports, checksums, "failed", started,
                         Message("imports.history.db_error", {"error": str(exc)}))
         raise StoreError(Message("store.import_failed", {"error": str(exc)})) from exc
-    report_progress(1.0, Message("imports.progress.done"))
     return ImportOutcome(reports, batch_ids)
