@@ -291,6 +291,7 @@ def validate_file(
             report.add(Finding("error", "unreadable", Message("imports.unreadable", {"error": exc.message}),
                                Message(fix)))
             return StagedImport(kind, report)
+        report.findings.extend(raw_file.findings)
         headers = resolve_headers(raw_file.headers, kind, mapping)
         report.findings.extend(headers.findings)
         report.rows_read = int(first_row(con, f"SELECT count(*) FROM {RAW}")[0])

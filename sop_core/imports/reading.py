@@ -13,9 +13,7 @@ import datetime as dt
 import math
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -25,41 +23,102 @@ import pyarrow.parquet as pq
 from sop_core.common import Message, MessageError
 from sop_core.data import first_row
 from sop_core.imports.limits import check_csv_header, check_workbook
+from sop_core.imports.report import MAX_EXAMPLE_ROWS, Finding, rows_term
 
 ROW = "_row"
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
 _CHUNK = 1 << 20
+# Past DuckDB's 2 MB line limit: a line this long is refused by the read anyway, so it may be cut
+# anywhere rather than held whole in memory.
+_MAX_PENDING = 4 * _CHUNK
 
 
 class FileReadError(MessageError):
     """The file cannot be read at all (not a table, wrong format, missing sheet...)."""
 
 
-def _transcode_to_utf8(path: Path, encoding: str, target: Path) -> None:
-    # DuckDB reads UTF-8 and Latin-1 natively, but cp1252 differs from Latin-1 exactly where French
-    # files put their euro signs and curly apostrophes, so transcode rather than misread.
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+@dataclass
+class _NonAsciiRows:
+    """The rows of one encoding holding non-ASCII bytes: the first few numbers, and how many in all."""
+
+    first: list[int] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, row: int) -> None:
+        if len(self.first) < MAX_EXAMPLE_ROWS:
+            self.first.append(row)
+        self.count += 1
+
+    def term(self) -> Message:
+        return rows_term(tuple(self.first), self.count)
+
+
+@dataclass
+class _LineEncodings:
+    """Decodes a file that is not all UTF-8 line by line, and remembers which rows were read how.
+
+    DuckDB reads UTF-8 and Latin-1 natively, but cp1252 differs from Latin-1 exactly where French
+    files put their euro signs and curly apostrophes, so such a file is transcoded rather than
+    misread. It is done per line because a file appended to by two programs holds UTF-8 rows among
+    cp1252 ones: read whole as cp1252, `Pièce` would be stored as `PiÃ¨ce`. A cp1252 line of
+    accented text is almost never valid UTF-8, so a line that is valid UTF-8 is read as UTF-8.
+    """
+
+    utf8: _NonAsciiRows = field(default_factory=_NonAsciiRows)
+    cp1252: _NonAsciiRows = field(default_factory=_NonAsciiRows)
+
+    def decode_line(self, line: bytes, row: int) -> str:
+        if line.isascii():
+            return line.decode("ascii")
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            self.cp1252.add(row)
+            return line.decode("cp1252", errors="replace")
+        self.utf8.add(row)
+        return text
+
+    def decode_lines(self, block: bytes, first_row: int) -> str:
+        """`block`'s lines, the first being row `first_row`; an all-ASCII block in one go."""
+        if block.isascii():
+            return block.decode("ascii")
+        lines = block.split(b"\n")  # the newline byte is ASCII in both encodings
+        return "\n".join(self.decode_line(line, row) for row, line in enumerate(lines, first_row))
+
+    def findings(self) -> tuple[Finding, ...]:
+        """A warning when the file holds rows of both encodings: every value was read right, but the
+        file itself is inconsistent and the next program to open it may misread half of it."""
+        if not (self.utf8.count and self.cp1252.count):
+            return ()
+        return (Finding("warning", "mixed_encodings",
+                        Message("imports.mixed_encodings",
+                                {"utf8_rows": self.utf8.term(), "cp1252_rows": self.cp1252.term()}),
+                        Message("imports.mixed_encodings.fix")),)
+
+
+def _complete_lines_end(block: bytes) -> int:
+    """Where the complete lines of `block` end; the whole block when one line is past the limit."""
+    end = block.rfind(b"\n") + 1
+    return end if end or len(block) < _MAX_PENDING else len(block)
+
+
+def _transcode_to_utf8(path: Path, target: Path) -> _LineEncodings:
+    """Write `path` (not all UTF-8) to `target` in UTF-8, a chunk of complete lines at a time."""
+    encodings = _LineEncodings()
+    row, pending = 1, b""
     with path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as sink:
+        if source.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+            source.seek(0)  # a BOM is the file's signature, not row 1's content
         while chunk := source.read(_CHUNK):
-            sink.write(decoder.decode(chunk))
-        sink.write(decoder.decode(b"", final=True))
-
-
-@contextmanager
-def _as_utf8(path: Path, encoding: str) -> Iterator[Path]:
-    """`path` itself when UTF-8, else a UTF-8 copy in a temporary folder removed afterwards."""
-    if encoding == "utf-8":
-        yield path
-        return
-    tmp_dir = Path(tempfile.mkdtemp(prefix="sop_import_"))
-    try:
-        target = tmp_dir / "utf8.csv"
-        _transcode_to_utf8(path, encoding, target)
-        yield target
-    finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+            block = pending + chunk
+            end = _complete_lines_end(block)
+            sink.write(encodings.decode_lines(block[:end], row))
+            row += block.count(b"\n", 0, end)
+            pending = block[end:]
+        sink.write(encodings.decode_lines(pending, row))
+    return encodings
 
 
 def _not_utf8(exc: duckdb.Error) -> bool:
@@ -85,44 +144,50 @@ def _header_delimiter(path: Path) -> str | None:
     return delimiter
 
 
-def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> str:
-    """Read as UTF-8 (DuckDB checks every byte while it reads); on invalid UTF-8, as cp1252."""
+def _read_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> tuple[str, tuple[Finding, ...]]:
+    """Read as UTF-8 (DuckDB checks every byte while it reads); on invalid UTF-8, each line as UTF-8
+    or cp1252, with a warning when the file mixes both. Returns the encoding and that warning."""
     if path.stat().st_size == 0:
         raise FileReadError(Message("imports.read_error.empty"))
     try:
-        _read_csv_as(con, path, table, "utf-8")
-        return "utf-8"
+        _read_utf8_csv(con, path, table)
+        return "utf-8", ()
     except FileReadError as exc:
         if not isinstance(exc.__cause__, duckdb.Error) or not _not_utf8(exc.__cause__):
             raise
-    _read_csv_as(con, path, table, "cp1252")
-    return "cp1252"
+    tmp_dir = Path(tempfile.mkdtemp(prefix="sop_import_"))
+    try:
+        target = tmp_dir / "utf8.csv"
+        encodings = _transcode_to_utf8(path, target)
+        _read_utf8_csv(con, target, table)
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
+    return "cp1252", encodings.findings()
 
 
-def _read_csv_as(con: duckdb.DuckDBPyConnection, path: Path, table: str, encoding: str) -> None:
-    with _as_utf8(path, encoding) as utf8_path:
-        # all_varchar keeps every value as typed so our parser decides what `1,5` or `01/02/24`
-        # means. The header is read as the first data row so that no header text ever becomes an
-        # SQL identifier.
-        options = "all_varchar = true, header = false, strict_mode = false, sample_size = 20480"
-        delimiter = _header_delimiter(utf8_path)
-        if delimiter:
-            options += ", delim = " + {";": "';'", "\t": "'\\t'", ",": "','", "|": "'|'"}[delimiter]
+def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> None:
+    # all_varchar keeps every value as typed so our parser decides what `1,5` or `01/02/24`
+    # means. The header is read as the first data row so that no header text ever becomes an
+    # SQL identifier.
+    options = "all_varchar = true, header = false, strict_mode = false, sample_size = 20480"
+    delimiter = _header_delimiter(path)
+    if delimiter:
+        options += ", delim = " + {";": "';'", "\t": "'\\t'", ",": "','", "|": "'|'"}[delimiter]
+    try:
+        _create_raw(con, table, f"read_csv(?, {options})", [str(path)], first_row=1)
+    except duckdb.Error as first_error:
+        if _not_utf8(first_error):
+            raise FileReadError(Message("imports.read_error.not_utf8")) from first_error
+        # Ragged rows need null padding, which DuckDB only does with the serial reader.
         try:
-            _create_raw(con, table, f"read_csv(?, {options})", [str(utf8_path)], first_row=1)
-        except duckdb.Error as first_error:
-            if _not_utf8(first_error):
-                raise FileReadError(Message("imports.read_error.not_utf8")) from first_error
-            # Ragged rows need null padding, which DuckDB only does with the serial reader.
-            try:
-                _create_raw(
-                    con, table, f"read_csv(?, {options}, null_padding = true, parallel = false)",
-                    [str(utf8_path)], first_row=1,
-                )
-            except duckdb.Error as exc:
-                if "maximum line size" in str(exc).lower():
-                    raise FileReadError(Message("imports.limit.line")) from exc
-                raise FileReadError(Message("imports.read_error.csv", {"detail": _first_line(exc)})) from exc
+            _create_raw(
+                con, table, f"read_csv(?, {options}, null_padding = true, parallel = false)",
+                [str(path)], first_row=1,
+            )
+        except duckdb.Error as exc:
+            if "maximum line size" in str(exc).lower():
+                raise FileReadError(Message("imports.limit.line")) from exc
+            raise FileReadError(Message("imports.read_error.csv", {"detail": _first_line(exc)})) from exc
 
 
 def _cells(table: str) -> str:
@@ -220,10 +285,12 @@ def _read_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> lis
 
 @dataclass(frozen=True)
 class RawFile:
-    """What `read_raw` found: the headers as written, and how the file was understood."""
+    """What `read_raw` found: the headers as written, how the file was understood, and what the
+    report should warn about the file itself (a CSV mixing two encodings)."""
 
     headers: tuple[str, ...]
     description: Message
+    findings: tuple[Finding, ...] = ()
 
 
 def read_raw(
@@ -235,6 +302,7 @@ def read_raw(
     how the file was understood. Fully empty rows (Excel's trailing `;;;;`) are dropped.
     """
     suffix = path.suffix.lower()
+    findings: tuple[Finding, ...] = ()
     if not path.is_file():
         raise FileReadError(Message("imports.read_error.not_found"))
     if suffix in PARQUET_SUFFIXES:
@@ -245,7 +313,8 @@ def read_raw(
             description = (Message("imports.read.excel_sheet", {"sheet": repr(sheet)}) if sheet
                            else Message("imports.read.excel_first"))
         elif suffix in CSV_SUFFIXES or not suffix:
-            description = Message("imports.read.csv", {"encoding": _read_csv(con, path, table)})
+            encoding, findings = _read_csv(con, path, table)
+            description = Message("imports.read.csv", {"encoding": encoding})
         else:
             raise FileReadError(Message("imports.read_error.suffix", {"suffix": repr(suffix)}))
         headers = _pop_header_row(con, table)
@@ -253,7 +322,7 @@ def read_raw(
         # DuckDB reads an empty cell as NULL: Excel's trailing `;;;;` rows are all NULL.
         all_empty = " AND ".join(f"c{i} IS NULL" for i in range(len(headers)))
         con.execute(f"DELETE FROM {_cells(table)} WHERE {all_empty}")
-    return RawFile(tuple(headers), description)
+    return RawFile(tuple(headers), description, findings)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -24,6 +24,16 @@ def kind_term(kind: str) -> Message:
     return Message(f"data.kind.{kind}")
 
 
+def rows_term(rows: tuple[int, ...], count: int) -> Message:
+    """The first `rows` as a term of a sentence, and how many more of the `count` in all: "rows 4, 7
+    and 12 more"."""
+    # Row numbers are joined as text: a thousands separator would read as one more row.
+    joined = ", ".join(map(str, rows))
+    if count > len(rows):
+        return Message("imports.where.rows_more", {"rows": joined, "more": count - len(rows)})
+    return Message("imports.where.rows" if len(rows) > 1 else "imports.where.row", {"rows": joined})
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in a file. `rows` are the first examples; `count` is how many in all."""
@@ -38,15 +48,7 @@ class Finding:
     examples: tuple[str, ...] = ()
 
     def _where(self) -> list[Message]:
-        where = []
-        if self.rows:
-            # Row numbers are joined as text: a thousands separator would read as one more row.
-            rows = ", ".join(map(str, self.rows))
-            if self.count > len(self.rows):
-                where.append(Message("imports.where.rows_more", {"rows": rows, "more": self.count - len(self.rows)}))
-            else:
-                where.append(Message("imports.where.rows" if len(self.rows) > 1 else "imports.where.row",
-                                     {"rows": rows}))
+        where = [rows_term(self.rows, self.count)] if self.rows else []
         if self.column:
             where.append(Message("imports.where.column", {"column": repr(self.column)}))
         return where
