@@ -1,6 +1,7 @@
 """The data layer: the data contract, the DuckDB store and its migrations, the users' settings, the
 local accounts and their roles."""
 
+from sop_core.data.attempts import begin_attempt, end_attempts, importing
 from sop_core.data.contract import Column, DERIVED_DEFAULTS, KINDS, Kind, PRODUCTION_ORDERS, WORKSHOPS, contract_frame, get_kind, normalize_header, not_cancelled
 from sop_core.data.cycles import (
     CYCLE_STEPS,
@@ -45,6 +46,9 @@ from sop_core.data.users import (
 )
 
 __all__ = [
+    "begin_attempt",
+    "end_attempts",
+    "importing",
     "CYCLE_STEPS",
     "CycleRecord",
     "archive_of",

@@ -265,4 +265,21 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         ALTER TABLE decisions ADD COLUMN closed_by VARCHAR;
         """,
     ),
+    (
+        13,
+        "import attempts under way, with their process, so that one killed outright shows as interrupted",
+        """
+        CREATE SEQUENCE import_attempt_seq START 1;
+        CREATE TABLE import_attempts (
+            attempt_id BIGINT PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            checksum VARCHAR,
+            started_at TIMESTAMP NOT NULL,
+            imported_by VARCHAR,
+            pid INTEGER NOT NULL,             -- the importing process, judged only on its own host
+            host VARCHAR NOT NULL             -- socket.gethostname() of that process
+        );
+        """,
+    ),
 )

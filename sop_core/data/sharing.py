@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 __all__ = ["DB_WAIT_ENV", "DEFAULT_WAIT_SECONDS", "RETRY_SECONDS", "connect_in_turn", "others_waiting",
-           "wait_seconds"]
+           "process_alive", "wait_seconds"]
 
 DB_WAIT_ENV = "SOP_DB_WAIT"
 DEFAULT_WAIT_SECONDS = 60.0
@@ -32,7 +32,8 @@ def wait_seconds() -> float:
         return DEFAULT_WAIT_SECONDS
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process `pid` of this machine runs (another user's included)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -53,7 +54,7 @@ def others_waiting(path: Path) -> list[float]:
         pid = marker.name.rsplit(".", 1)[1]
         if not pid.isdigit() or int(pid) == os.getpid():
             continue
-        if not _alive(int(pid)):
+        if not process_alive(int(pid)):
             marker.unlink(missing_ok=True)
             continue
         try:

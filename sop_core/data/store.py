@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from sop_core.common import Message, SaidError, next_period
+from sop_core.data.attempts import settle_abandoned
 from sop_core.data.contract import KINDS
 from sop_core.data.db import first_row
 from sop_core.data.migrations import MIGRATIONS
@@ -114,7 +115,8 @@ class Store:
         self._waiting.tell = tell
 
     def _try_connect(self) -> duckdb.DuckDBPyConnection | duckdb.IOException:
-        """The open (and migrated) file, or the lock error when another process holds it."""
+        """The open (and migrated) file, or the lock error when another process holds it; the
+        imports whose process was killed meanwhile are shown as interrupted from then on."""
         try:
             con = duckdb.connect(str(self.path))
         except duckdb.IOException as exc:
@@ -126,6 +128,7 @@ class Store:
         try:
             _check_ours(con, self.path)
             _migrate(con)
+            settle_abandoned(con)
         except StoreError:
             con.close()
             raise

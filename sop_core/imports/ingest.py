@@ -2,7 +2,9 @@
 
 A set of files (the demo, a monthly refresh) is checked file by file, each against the store plus
 the files before it in the set (so products may name workshops of the same set), and written only
-if every file passes. Every attempt, refused or not, leaves a row in `import_batches`.
+if every file passes. Every attempt, refused or not, leaves a row in `import_batches`: until it ends,
+a row in `import_attempts`, which a later opening of the store turns into an `interrupted` one when
+the process was killed outright (`sop_core.data.attempts`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,18 @@ import duckdb
 import pandas as pd
 
 from sop_core.common import Message, Progress, render_stored
-from sop_core.data import KINDS, Kind, Store, StoreError, acting_name, allow, first_row
+from sop_core.data import (
+    KINDS,
+    Kind,
+    Store,
+    StoreError,
+    acting_name,
+    allow,
+    begin_attempt,
+    end_attempts,
+    first_row,
+    importing,
+)
 from sop_core.imports.checking import FileToImport, check_files, check_files_apart
 from sop_core.imports.importers import StagedImport
 from sop_core.imports.report import Finding, ImportReport
@@ -129,11 +142,21 @@ def empty_store(store: Store) -> None:
         clear_data(cur, dt.datetime.now(), Message("imports.history.removed_by_user"), acting_name(store))
 
 
+def _begin_attempts(store: Store, reports: list[ImportReport], checksums: list[str],
+                    started: dt.datetime) -> list[int]:
+    """Note the files in `import_attempts` at once, committed before the checks: a process killed
+    before the end of the import leaves them for the next opening of the store to settle."""
+    with store.transaction() as cur:
+        return [begin_attempt(cur, report.kind, report.file_name, checksum, started, acting_name(store))
+                for report, checksum in zip(reports, checksums, strict=True)]
+
+
 def _write_all(
     store: Store, staged_all: list[StagedImport], checksums: list[str], started: dt.datetime,
-    clear_first: bool, settings: Mapping[str, str],
+    clear_first: bool, settings: Mapping[str, str], attempts: list[int],
 ) -> list[int]:
     with store.transaction() as cur:
+        end_attempts(cur, attempts)
         if clear_first:
             clear_data(cur, started, Message("imports.history.emptied_for_load"), acting_name(store))
         for key, value in settings.items():
@@ -151,9 +174,10 @@ def _write_all(
         return batch_ids
 
 
-def _record_outside(store: Store, reports: list[ImportReport], checksums: list[str],
+def _record_outside(store: Store, reports: list[ImportReport], checksums: list[str], attempts: list[int],
                     status: str, started: dt.datetime, message: Message | None = None) -> None:
     with store.transaction() as cur:
+        end_attempts(cur, attempts)
         for report, checksum in zip(reports, checksums, strict=True):
             _record(cur, report, checksum, status, 0, started, message or report.summary_message(),
                     acting_name(store))
@@ -182,25 +206,29 @@ def import_files(
             progress(fraction, step.render(lang))
 
     started = dt.datetime.now()
-    today = today or store.as_of()
     checksums = [file_checksum(f.path) if f.path.is_file() else "" for f in files]
-    try:
-        known = {} if clear_first else store.known_keys()
-        staged_all = (check_files_apart if apart else check_files)(files, known, today, report_progress)
-        outcome = _written(store, staged_all, checksums, started, clear_first, settings, report_progress)
-    except Exception:
-        raise
-    except BaseException:  # Ctrl-C, SIGTERM, a page's Cancel: the write rolled back; the history says so
-        reports = [ImportReport(f.file_name or f.path.name, f.kind) for f in files]
-        _record_outside(store, reports, checksums, "interrupted", started, Message("imports.history.interrupted"))
-        raise
+    unread = [ImportReport(f.file_name or f.path.name, f.kind) for f in files]
+    with importing():
+        attempts = _begin_attempts(store, unread, checksums, started)
+        try:
+            known = {} if clear_first else store.known_keys()
+            staged_all = (check_files_apart if apart else check_files)(
+                files, known, today or store.as_of(), report_progress)
+            outcome = _written(store, staged_all, checksums, attempts, started, clear_first, settings,
+                               report_progress)
+        except Exception:
+            raise
+        except BaseException:  # Ctrl-C, SIGTERM, a page's Cancel: the write rolled back; the history says so
+            _record_outside(store, unread, checksums, attempts, "interrupted", started,
+                            Message("imports.history.interrupted"))
+            raise
     if outcome.ok:  # outside the guard: stopping here leaves a written import, rightly recorded as such
         report_progress(1.0, Message("imports.progress.done"))
     return outcome
 
 
-def _written(store: Store, staged_all: list[StagedImport], checksums: list[str], started: dt.datetime,
-             clear_first: bool, settings: Mapping[str, str] | None,
+def _written(store: Store, staged_all: list[StagedImport], checksums: list[str], attempts: list[int],
+             started: dt.datetime, clear_first: bool, settings: Mapping[str, str] | None,
              report_progress: Callable[[float, Message], None]) -> ImportOutcome:
     """Write the checked files, or record their refusal. No progress is reported once the write
     began: a caller stopping at a progress report must find the store either untouched or written."""
@@ -209,15 +237,15 @@ def _written(store: Store, staged_all: list[StagedImport], checksums: list[str],
         if checksum and not clear_first:  # a full reload replaces everything: repeats are expected
             _note_repeat(store, report, checksum)
     if not all(s.report.ok for s in staged_all):
-        _record_outside(store, reports, checksums, "refused", started)
+        _record_outside(store, reports, checksums, attempts, "refused", started)
         return ImportOutcome(reports)
     report_progress(len(staged_all) / (len(staged_all) + 1), Message("imports.progress.writing"))
     try:
-        batch_ids = _write_all(store, staged_all, checksums, started, clear_first, settings or {})
+        batch_ids = _write_all(store, staged_all, checksums, started, clear_first, settings or {}, attempts)
     except duckdb.InterruptException as exc:  # DuckDB's own word for Ctrl-C inside a query
         raise KeyboardInterrupt from exc
     except duckdb.Error as exc:
-        _record_outside(store, reports, checksums, "failed", started,
+        _record_outside(store, reports, checksums, attempts, "failed", started,
                         Message("imports.history.db_error", {"error": str(exc)}))
         raise StoreError(Message("store.import_failed", {"error": str(exc)})) from exc
     return ImportOutcome(reports, batch_ids)
