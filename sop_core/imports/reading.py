@@ -240,17 +240,21 @@ def _excel_cell_text(value: object) -> str | None:
 
 
 def _excel_frame(path: Path, sheet: str | None) -> pd.DataFrame:
-    """The sheet's cells as typed; a sheet the workbook lacks is said with the sheets it has; a
-    workbook that would unpack to too much is refused before it is opened."""
+    """The sheet's cells as typed; a sheet the workbook lacks, or an empty one, is said with the
+    sheets it has; a workbook that would unpack to too much is refused before it is opened."""
     refused = check_workbook(path)
     if refused is not None:
         raise FileReadError(refused)
     try:
         with pd.ExcelFile(path, engine="openpyxl") as book:
+            sheets = {"sheets": [repr(s) for s in book.sheet_names]}
             if sheet and sheet not in book.sheet_names:
-                raise FileReadError(Message("imports.read_error.no_sheet",
-                                            {"sheet": repr(sheet), "sheets": [repr(s) for s in book.sheet_names]}))
-            return book.parse(sheet_name=sheet or 0, dtype=object, header=None)
+                raise FileReadError(Message("imports.read_error.no_sheet", {"sheet": repr(sheet), **sheets}))
+            frame = book.parse(sheet_name=sheet or 0, dtype=object, header=None)
+            if frame.columns.empty:  # a blank sheet (a cover page...): DuckDB cannot view a table of no column
+                raise FileReadError(Message("imports.read_error.empty_sheet",
+                                            {"sheet": repr(sheet or book.sheet_names[0]), **sheets}))
+            return frame
     except FileReadError:
         raise
     except Exception as exc:  # openpyxl raises many types for a corrupt or non-Excel file

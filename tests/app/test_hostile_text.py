@@ -20,19 +20,25 @@ LINK = "[link](javascript:alert(1))"
 MARKUP = ("![img](", "](http", "](javascript")
 
 
-@pytest.fixture
-def hostile(demo_db: Path) -> Path:
-    """The demo with its biggest customer named like an image, its injection workshop like a link,
-    and a saved scenario named like both."""
-    with Store(demo_db) as store:
+def name_hostile(db: Path, image: str = IMAGE, link: str = LINK, html: str = "") -> None:
+    """Give the demo in `db` its biggest customer named like an image, its busiest workshop like a
+    link, its first product (when `html`) like an HTML tag, and a saved scenario named like both."""
+    with Store(db) as store:
         customer = store.scalar("SELECT customer FROM orders GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
         workshop = store.scalar("SELECT workshop FROM production_orders GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
         with store.transaction() as cur:
             for table in ("orders", "sales"):
-                cur.execute(f"UPDATE {table} SET customer = ? WHERE customer = ?", [IMAGE, customer])
+                cur.execute(f"UPDATE {table} SET customer = ? WHERE customer = ?", [image, customer])
             for table in ("workshops", "products", "production_orders"):
-                cur.execute(f"UPDATE {table} SET workshop = ? WHERE workshop = ?", [f"INJ {LINK}", workshop])
-        save_scenario(store, scenario_to_json(Scenario(f"Plan {IMAGE}")), "Claire")
+                cur.execute(f"UPDATE {table} SET workshop = ? WHERE workshop = ?", [f"INJ {link}", workshop])
+            if html:
+                cur.execute("UPDATE products SET name = ? WHERE sku = (SELECT min(sku) FROM products)", [html])
+        save_scenario(store, scenario_to_json(Scenario(f"Plan {image}")), "Claire")
+
+
+@pytest.fixture
+def hostile(demo_db: Path) -> Path:
+    name_hostile(demo_db)
     return demo_db
 
 
