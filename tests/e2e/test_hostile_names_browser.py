@@ -8,7 +8,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -27,9 +27,9 @@ POINTERS = """address => [...document.querySelectorAll('[src], [href], [srcset],
 
 
 class _Counting(http.server.BaseHTTPRequestHandler):
-    paths: list[str] = []
+    paths: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_GET(self) -> None:  # the standard library's name
         self.paths.append(self.path)
         self.send_response(204)
         self.end_headers()
