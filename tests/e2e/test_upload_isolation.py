@@ -18,7 +18,7 @@ from tests.e2e.test_browser import launch, pytestmark, start_server  # noqa: F40
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
 HEADER = ("order_id", "line", "customer", "sku", "quantity", "order_date", "promised_date")
-VIEWS = 5
+VIEWS = 7
 MAX_RATIO = 2.0
 
 
