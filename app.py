@@ -39,10 +39,13 @@ from sop_ui import (
     t,
 )
 
-# A tile's border says its status in colour; its text says it in a symbol and a word as well.
+# A tile's border says its status in colour; its text says it in a symbol and a word as well. Its
+# change wraps rather than end in "…" (at 1440 px "vs cycle précédent (recalculé)" lost its source).
 TILE_CSS = "<style>" + "".join(
     f'[class*="st-key-tile_{status}_"] {{ border-left: 0.6rem solid {color} !important; }}'
-    for status, color in STATUS_COLORS.items()) + "</style>"
+    for status, color in STATUS_COLORS.items()) + (
+    ".st-key-kpi-area [data-testid='stMetricDelta'] * { white-space: normal !important; overflow: visible !important;"
+    " text-overflow: clip !important; }</style>")
 DeltaColor = Literal["normal", "inverse", "off"]
 DELTA_COLORS: dict[bool, DeltaColor] = {True: "normal", False: "inverse"}
 

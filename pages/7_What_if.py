@@ -12,7 +12,6 @@ from sop_core.whatif import (
     ScenarioError,
     baseline_result,
     capacity_chart,
-    comparison_table,
     delete_scenario,
     find_cheapest_mix,
     lines_at_risk_of,
@@ -30,11 +29,11 @@ from sop_ui import as_of, compute, lang, money, num, page_setup, require_data, s
 from sop_ui.cycle import step_action
 from sop_ui.login import may
 from sop_ui.text import plain
-from sop_ui.whatif import kind_name, lever_editor, save_options, saved_as, shown_name, tune_panel
+from sop_ui.whatif import kind_name, lever_editor, save_options, saved_as, show_comparison, shown_name, tune_panel
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "example.json"
 
-store = page_setup("whatif.title", "🧮")
+store = page_setup("whatif.title", "🧮", money="euro")  # every amount here in whole euros
 language = lang()  # bound for the choices' labels: AppTest also calls them outside the run
 st.title("🧮 " + t("whatif.heading"))
 require_data(store, "production_orders", "workshops")
@@ -57,7 +56,7 @@ with st.expander(t("whatif.add"), expanded=not compared):
     levers_tab, file_tab, mix_tab = st.tabs([t("whatif.tab.levers"), t("whatif.tab.file"), t("whatif.tab.mix")])
     with levers_tab, st.form("whatif_levers"):
         name = st.text_input(t("whatif.name"), t("whatif.default_name"), key="whatif_name")
-        rows = lever_editor(list(baseline.load["workshop"].unique()))
+        rows = lever_editor(list(baseline.load["workshop"].unique()), today)
         if st.form_submit_button(t("whatif.simulate")):
             try:
                 add(scenario_from_rows(name, rows.to_dict("records")))
@@ -88,8 +87,7 @@ planner = may("planner")  # a viewer compares scenarios; saving or deciding is a
 results = [compute(simulate_scenario, today, scenario)[1] for scenario in compared]
 everything = [baseline, *results]
 st.subheader(t("whatif.side_by_side"))
-table = comparison_table(everything, [shown_name(r.scenario.name) for r in everything], language)
-st.dataframe(table.style.format(lambda value: num(value, 1)), key="whatif_compare")  # one unit per row
+show_comparison(everything)
 for column, result in zip(st.columns(max(len(results), 1)), results, strict=False):
     scenario = result.scenario
     column.markdown(t("whatif.scenario_cost", name=plain(scenario.name), cost=money(result.total_cost)))

@@ -21,6 +21,7 @@ from sop_ui.widgets import (
     progress_bar,
     run_forecast_with_progress,
     show_chart,
+    show_figures,
     show_table,
     upload_copy,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "run_forecast_with_progress",
     "run_import",
     "show_chart",
+    "show_figures",
     "show_import_verdict",
     "show_table",
     "shown_cycle",

@@ -15,7 +15,7 @@ from sop_core.data import Store, StoreError
 from sop_core.demo import demo_manifest, needs_first_load, prepare_demo
 from sop_ui.login import account_box, remember_for_user, sign_in
 from sop_ui.session import as_of, data_version, get_store, meeting_mode, new_run, set_meeting_mode
-from sop_ui.text import date, lang, num, plain, remember_lang, t
+from sop_ui.text import choose_money_scale, date, lang, num, plain, remember_lang, t
 from sop_ui.widgets import progress_bar
 
 APP_TITLE = "S&OP — PIC/PDP"
@@ -41,10 +41,12 @@ def page_of(topic: str) -> str:
     return TOPIC_PAGES[topic]
 
 
-def page_setup(title_key: str, icon: str = "📊") -> Store:
+def page_setup(title_key: str, icon: str = "📊", money: str | None = None) -> Store:
     """Page config, the store (loading the demo on a brand-new database), language, meeting mode
-    and the sidebar facts. `title_key` names the page's title in the catalogue."""
+    and the sidebar facts. `title_key` names the page's title in the catalogue; `money` the
+    precision of every amount on the page (`i18n.MONEY_SCALES`)."""
     st.set_page_config(page_title=f"{t(title_key)} · {APP_TITLE}", page_icon=icon, layout="wide")
+    choose_money_scale(money)
     store = get_store()
     new_run()
     try:

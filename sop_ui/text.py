@@ -1,4 +1,5 @@
-"""The session's language and the figures written in it: `t(key)`, `num`, `pct`, `money`, `date`."""
+"""The session's language and the figures written in it: `t(key)`, `num`, `count`, `pct`, `money`,
+`date`, and `figure` for a figure of a given kind (`i18n.format_figure`, the one rule)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import streamlit as st
 from sop_core.common import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
+    format_count,
     format_date,
+    format_figure,
     format_money,
     format_number,
     format_percent,
@@ -48,8 +51,31 @@ def pct(fraction: float | None, decimals: int = 1) -> str:
     return format_percent(fraction, lang(), decimals)
 
 
+def count(value: float | int | None) -> str:
+    return format_count(value, lang())
+
+
+MONEY_SCALE = "money_scale"
+
+
+def choose_money_scale(scale: str | None) -> None:
+    """The precision of every amount on the screen being drawn (a key of `i18n.MONEY_SCALES`), set
+    once by the page through `page_setup`: one cost then never reads 30 957 € in one place and
+    31,0 k€ in another. None keeps each amount's own short form (4,32 M€, 42,8 k€, 950 €)."""
+    st.session_state[MONEY_SCALE] = scale
+
+
+def money_scale() -> str | None:
+    scale = st.session_state.get(MONEY_SCALE)
+    return str(scale) if scale else None
+
+
 def money(value: float | None) -> str:
-    return format_money(value, lang())
+    return format_money(value, lang(), money_scale())
+
+
+def figure(value: Any, kind: str) -> str:
+    return format_figure(value, kind, lang(), money_scale() or "euro")
 
 
 def date(value: dt.date | None) -> str:

@@ -3,6 +3,7 @@ tuning of a compared scenario's levers with sliders (a fragment: a move reruns i
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -10,14 +11,36 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from sop_core.whatif import BASELINE, LEVER_KINDS, Plan, Scenario, SimulationResult, lever_limit, simulate
+from sop_core.whatif import (
+    BASELINE,
+    FIGURE_KINDS,
+    LEVER_KINDS,
+    Plan,
+    Scenario,
+    SimulationResult,
+    comparison_table,
+    lever_limit,
+    simulate,
+)
 from sop_ui.login import user_name
-from sop_ui.text import num, pct, t
+from sop_ui.text import money, num, pct, t
+from sop_ui.widgets import show_figures
+
+# How a lever's size moves on its slider, and how the slider writes it: people come whole (2, not
+# 2.00), hours by the half hour (4.5).
+SLIDER_STEPS = {"headcount": (1, "%d"), "hours_per_person": (0.5, "%.1f"), "hours_per_week": (0.5, "%.1f")}
 
 
 def shown_name(name: str) -> str:
     """A scenario's name as shown: the baseline is named in the page's language."""
     return t("whatif.baseline") if name == BASELINE else name
+
+
+def show_comparison(results: Sequence[SimulationResult]) -> None:
+    """The compared figures side by side, each written by its kind; the baseline's empty cost per
+    late day avoided says why it is empty."""
+    show_figures(comparison_table(results, [shown_name(r.scenario.name) for r in results]), FIGURE_KINDS,
+                 "whatif.figure", why_empty={"cost_per_late_day_avoided": "whatif.empty.cost_per_late_day_avoided"})
 
 
 def save_options(where: Any) -> None:
@@ -37,20 +60,29 @@ def kind_name(kind: str) -> str:
     return t(f"whatif.kind.{kind}")
 
 
-def lever_editor(workshops: Sequence[str]) -> pd.DataFrame:
-    """The levers typed in, one row each: kind, workshop, first and last week, size."""
+def lever_editor(workshops: Sequence[str], today: dt.date) -> pd.DataFrame:
+    """The levers typed in, one row each: kind, workshop, first and last week, size. A new row starts
+    filled (next week, for four weeks, size 4) rather than with empty cells the grid would show as
+    "None"."""
     kinds: dict[Any, str] = {kind: kind_name(kind) for kind in LEVER_KINDS}  # made now: AppTest formats later
+    first = today + dt.timedelta(days=7 - today.weekday())  # next Monday: a lever starts on a week
+    last = first + dt.timedelta(weeks=3)
     edited: pd.DataFrame = st.data_editor(
-        pd.DataFrame({"kind": ["overtime"], "workshop": [workshops[0]], "first_week": [pd.NaT],
-                      "last_week": [pd.NaT], "size": [4.0]}),
+        pd.DataFrame({"kind": ["overtime"], "workshop": [workshops[0]], "first_week": [first],
+                      "last_week": [last], "size": [4.0]}),
         num_rows="dynamic", key="whatif_editor", hide_index=True, column_config={
             "kind": st.column_config.SelectboxColumn(t("whatif.editor.kind"), options=list(LEVER_KINDS),
-                                                     required=True, format_func=kinds.__getitem__),
+                                                     required=True, format_func=kinds.__getitem__,
+                                                     default="overtime"),
             "workshop": st.column_config.SelectboxColumn(t("whatif.editor.workshop"), options=list(workshops),
-                                                         required=True),
-            "first_week": st.column_config.DateColumn(t("whatif.editor.first_week"), format="DD/MM/YYYY"),
-            "last_week": st.column_config.DateColumn(t("whatif.editor.last_week"), format="DD/MM/YYYY"),
-            "size": st.column_config.NumberColumn(t("whatif.editor.size"))})
+                                                         required=True, default=workshops[0]),
+            "first_week": st.column_config.DateColumn(t("whatif.editor.first_week"), format="DD/MM/YYYY",
+                                                      default=first),
+            "last_week": st.column_config.DateColumn(t("whatif.editor.last_week"), format="DD/MM/YYYY",
+                                                     default=last),
+            # %g: 4 and 4.5, never 4.00; the size is hours or people depending on the kind.
+            "size": st.column_config.NumberColumn(t("whatif.editor.size"), format="%g", min_value=0.0,
+                                                  default=4.0)})
     return edited
 
 
@@ -61,14 +93,17 @@ def _sliders(plan: Plan, picked: Scenario, where: Any) -> Scenario:
         label = t("whatif.tune.lever", n=i + 1, kind=kind_name(lever.kind), workshop=lever.workshop,
                   first=f"{lever.first_week:%d/%m}", last=f"{lever.last_week:%d/%m}",
                   unit=t(f"whatif.size.{lever.size_field}"))
-        size = where.slider(label, 0.0, max(top, 0.5), min(float(getattr(lever, lever.size_field)), top),
-                            1.0 if lever.kind == "temps" else 0.5, key=f"whatif_tune_{picked.name}_{i}")
+        step, shown_as = SLIDER_STEPS[lever.size_field]
+        kind_of_step = type(step)  # int for people: the slider then holds and writes whole numbers
+        size = where.slider(label, kind_of_step(0), kind_of_step(max(top, step)),
+                            kind_of_step(min(float(getattr(lever, lever.size_field)), top)), step,
+                            format=shown_as, key=f"whatif_tune_{picked.name}_{i}")
         levers.append(replace(lever, **{lever.size_field: size}))
     return Scenario(t("whatif.tuned_name", name=picked.name), tuple(levers), picked.notes)
 
 
 def _figures(result: SimulationResult, baseline: SimulationResult, where: Any) -> None:
-    where.metric(t("whatif.metric.total_cost"), t("whatif.euros", amount=num(result.total_cost)))
+    where.metric(t("whatif.metric.total_cost"), money(result.total_cost))
     where.metric(t("whatif.metric.red"), num(result.red_orders), result.red_orders - baseline.red_orders,
                  delta_color="inverse")
     gain = 100 * ((result.projected_on_time_rate or 0) - (baseline.projected_on_time_rate or 0))

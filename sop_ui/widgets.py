@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sop_core.common import (
 from sop_core.forecast import ForecastSettings, run_forecast
 from sop_core.kpi import PERIOD_MONTHS, KpiFilters, filter_choices
 from sop_ui.session import as_of, compute, get_store, meeting_mode
-from sop_ui.text import column_label, lang, t
+from sop_ui.text import column_label, figure, lang, money_scale, t
 
 # The Styler costs about 80 µs a cell: past this size a table keeps the browser's number formats.
 STYLED_CELLS_MAX = 50_000
@@ -152,8 +153,26 @@ def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, An
     shown: Any = frame.reset_index(drop=True)
     if frame.size <= STYLED_CELLS_MAX:
         shown = shown.style.format(
-            table_formatters(shown, lang(), percent=(*RATE_COLUMNS, *percent), money=(*MONEY_COLUMNS, *money)))
+            table_formatters(shown, lang(), percent=(*RATE_COLUMNS, *percent), money=(*MONEY_COLUMNS, *money),
+                             money_scale=money_scale()))
     where.dataframe(shown, hide_index=True, column_config=columns, key=key)
+
+
+def show_figures(table: pd.DataFrame, kinds: Mapping[str, str], labels: str,
+                 why_empty: Mapping[str, str] | None = None) -> None:
+    """A few figures side by side: one row per figure (`table`'s index: codes, named by the
+    catalogue's `<labels>.<code>`), each written by the one rule for its kind (`kinds[code]`, see
+    `i18n.format_figure`). A plain HTML table rather than the data grid: its text follows the page's
+    type size, so meeting mode can make it legible from the back of the room. Under it, why a row
+    shows "–" (`why_empty[code]`: a catalogue key saying it), for the rows that do."""
+    named = table.rename(index=lambda code: t(f"{labels}.{code}"))
+    styled = named.style
+    for code, label in zip(table.index, named.index, strict=True):
+        styled = styled.format(partial(figure, kind=kinds[code]), subset=pd.IndexSlice[[label], :])
+    st.table(styled)
+    for code, key in (why_empty or {}).items():
+        if table.loc[code].isna().any():
+            st.caption(t(key))
 
 
 def _default_column(values: pd.Series) -> dict[str, Any]:

@@ -89,10 +89,23 @@ def translate(key: str, lang: str, /, **params: Any) -> str:
     return text.format(**params) if params else text
 
 
+EMPTY = "–"
+
+
+def is_empty(value: object) -> bool:
+    """No figure to show: None, NaN, infinity, or pandas' NA and NaT (which are not floats)."""
+    if value is None:
+        return True
+    try:
+        return not math.isfinite(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
 def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
     """1 234,5 in French, 1,234.5 in English; an empty value is a dash."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "–"
+    if is_empty(value):
+        return EMPTY
     text = f"{value:,.{decimals}f}"
     if lang == "fr":
         text = text.replace(",", NBSP).replace(".", ",")
@@ -101,8 +114,8 @@ def format_number(value: float | int | None, lang: str, decimals: int = 0) -> st
 
 def format_percent(fraction: float | None, lang: str, decimals: int = 1) -> str:
     """A fraction as a percentage: 84,1 % in French (a space before %), 84.1% in English."""
-    if fraction is None or not math.isfinite(fraction):
-        return "–"
+    if fraction is None or is_empty(fraction):
+        return EMPTY
     number = format_number(100 * fraction, lang, decimals)
     return f"{number}{NBSP}%" if lang == "fr" else f"{number}%"
 
@@ -114,15 +127,25 @@ def format_signed(value: float, lang: str, decimals: int = 1) -> str:
     return sign + format_number(abs(value), lang, decimals)
 
 
-def format_money(value: float | None, lang: str) -> str:
-    """Euros short enough for a tile read from the back of the room: 4,32 M€, 42,8 k€, 950 €."""
-    if value is None or not math.isfinite(value):
-        return "–"
-    if abs(value) >= 1e6:
-        return f"{format_number(value / 1e6, lang, 2)}{NBSP}M€"
-    if abs(value) >= 1e4:
-        return f"{format_number(value / 1e3, lang, 1)}{NBSP}k€"
-    return f"{format_number(value, lang, 0)}{NBSP}€"
+def format_count(value: float | int | None, lang: str) -> str:
+    """A number of things (orders, days, people) as an integer: 32, never 32,0."""
+    return EMPTY if value is None or is_empty(value) else format_number(round(float(value)), lang, 0)
+
+
+# The precisions a screen may choose for all its money: whole euros, or thousands with one decimal.
+MONEY_SCALES = {"euro": (1.0, 0, "€"), "k€": (1e3, 1, "k€")}
+
+
+def format_money(value: float | None, lang: str, scale: str | None = None) -> str:
+    """Euros in the precision `scale` a screen chose for all its amounts (30 957 € / 31,0 k€), so one
+    cost never reads three ways on one screen. Without a scale, short enough for a tile of the
+    meeting pack: 4,32 M€, 42,8 k€, 950 €."""
+    if value is None or is_empty(value):
+        return EMPTY
+    if scale is None:
+        scale = "M€" if abs(value) >= 1e6 else "k€" if abs(value) >= 1e4 else "euro"
+    divisor, decimals, unit = {**MONEY_SCALES, "M€": (1e6, 2, "M€")}[scale]
+    return f"{format_number(value / divisor, lang, decimals)}{NBSP}{unit}"
 
 
 DATE_FORMATS = {"fr": "%d/%m/%Y", "en": "%d %b %Y"}
@@ -132,10 +155,29 @@ TABLE_DATE_FORMATS = {"fr": "DD/MM/YYYY", "en": "D MMM YYYY"}
 
 def format_date(value: dt.date | None, lang: str) -> str:
     """21/11/2026 in French, 21 Nov 2026 in English (never the ambiguous 11/21/2026)."""
-    if value is None:
-        return "–"
+    if value is None or value != value:  # pandas' NaT is a date unequal to itself
+        return EMPTY
     # %b is the C locale's English month whatever the machine's locale: Python is started in C here.
     return value.strftime(DATE_FORMATS[lang])
+
+
+# What a figure is, hence how it is written (`format_figure`).
+FIGURE_KINDS = ("count", "money", "percent", "hours", "date")
+
+
+def format_figure(value: Any, kind: str, lang: str, money_scale: str = "euro") -> str:
+    """The one way a figure reaches the screen: a count as an integer, money in the screen's
+    precision with its unit, a fraction as a percentage with one decimal, hours with one decimal, a
+    date in the language; an empty value of any kind is a dash."""
+    if kind not in FIGURE_KINDS:
+        raise ValueError(f"Unknown figure kind {kind!r}: choose one of {', '.join(FIGURE_KINDS)}.")
+    if kind == "date":
+        return format_date(value, lang)
+    if kind == "money":
+        return format_money(value, lang, money_scale)
+    if kind == "percent":
+        return format_percent(value, lang, 1)
+    return format_count(value, lang) if kind == "count" else format_number(value, lang, 1)
 
 
 def format_week(day: dt.date, lang: str) -> str:

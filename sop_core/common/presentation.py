@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from sop_core.common.i18n import CHART_LOCALES, NBSP, format_number, format_percent, translate
+from sop_core.common.i18n import CHART_LOCALES, EMPTY, NBSP, format_money, format_number, format_percent, translate
 
 STATUS_COLORS = {"green": "#009E73", "orange": "#E69F00", "red": "#D55E00"}
 # Three shapes, readable in black and white and present in the PDF's font (no emoji there).
@@ -74,10 +74,12 @@ def _column_decimals(values: pd.Series, money: bool) -> int:
 
 
 def table_formatters(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
-                     money: Iterable[str] = ()) -> dict[str, Callable[[Any], str]]:
+                     money: Iterable[str] = (), money_scale: str | None = None) -> dict[str, Callable[[Any], str]]:
     """The text of every number column of `frame` in `lang` (1 234,5 / 84,1 % / 1 234 €), for a
     pandas Styler: Streamlit's own column formats follow the browser's locale, not the language chosen.
-    Columns in `percent` hold fractions (0.841 is 84,1 %); identifiers are left as they are."""
+    Columns in `percent` hold fractions (0.841 is 84,1 %); `money` columns are in the screen's
+    `money_scale` when it chose one (`i18n.MONEY_SCALES`); identifiers are left as they are; an
+    empty cell is a dash."""
     percent, money = set(percent), set(money)
     formatters: dict[str, Callable[[Any], str]] = {}
     for name in frame.columns:
@@ -87,7 +89,9 @@ def table_formatters(frame: pd.DataFrame, lang: str, percent: Iterable[str] = ()
             continue
         floats = pd.to_numeric(values, errors="coerce").astype(float)
         if name in percent:
-            formatters[name] = partial(_percent_cell, lang=lang)
+            formatters[name] = partial(format_percent, lang=lang)
+        elif name in money and money_scale is not None:
+            formatters[name] = partial(format_money, lang=lang, scale=money_scale)
         else:
             decimals = _column_decimals(floats, name in money)
             formatters[name] = partial(_number_cell, lang=lang, decimals=decimals, euro=name in money)
@@ -96,10 +100,6 @@ def table_formatters(frame: pd.DataFrame, lang: str, percent: Iterable[str] = ()
 
 def _number_cell(value: Any, lang: str, decimals: int, euro: bool) -> str:
     if value is None or pd.isna(value):
-        return ""
+        return EMPTY
     text = format_number(float(value), lang, decimals)
     return f"{text}{NBSP}€" if euro else text
-
-
-def _percent_cell(value: Any, lang: str) -> str:
-    return "" if value is None or pd.isna(value) else format_percent(float(value), lang)

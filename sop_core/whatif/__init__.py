@@ -1,7 +1,14 @@
 """What-if: overtime, temps and subcontracting on the production plan, and the cheapest mix."""
 
 from sop_core.whatif.charts import capacity_chart
-from sop_core.whatif.compared import FIGURES, MAX_COMPARED, comparison_table, lines_at_risk_of, with_scenario
+from sop_core.whatif.compared import (
+    FIGURE_KINDS,
+    FIGURES,
+    MAX_COMPARED,
+    comparison_table,
+    lines_at_risk_of,
+    with_scenario,
+)
 from sop_core.whatif.levers import LEVER_KINDS, Plan, Scenario, ScenarioError, lever_limit, validate
 from sop_core.whatif.optimizer import MIX_NAME, Target
 from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
@@ -22,6 +29,7 @@ from sop_core.whatif.simulation import SimulationResult, compare, simulate
 __all__ = [
     "BASELINE",
     "FIGURES",
+    "FIGURE_KINDS",
     "LEVER_KINDS",
     "MAX_COMPARED",
     "MIX_NAME",

@@ -212,7 +212,7 @@ def test_production_page_tiles_filters_and_plan(open_page: OpenPage, demo_db: Pa
 
 def _comparison(app: AppTest) -> pd.DataFrame:
     """The side-by-side table of the What-if page (its rows are the compared figures)."""
-    return next(d.value for d in app.dataframe if "Total cost (€)" in d.value.index)
+    return next(d.value for d in app.table if "Total cost (€)" in d.value.index)
 
 
 @pytest.mark.slow
