@@ -7,8 +7,6 @@ from sop_core.common import Cycle
 from sop_core.forecast import accuracy_chart, accuracy_report, fva_chart
 from sop_ui import compute, downloads, lang, page_setup, pct, require_data, show_chart, show_table, shown_cycle, t
 
-PERCENT_COLUMNS = ("wape", "accuracy", "bias_pct", "mape", "smape")
-
 
 def signed_pct(fraction: float) -> str:
     """A change in points with its sign always shown: +1,5 % / −0,3 %."""
@@ -54,7 +52,7 @@ show_chart(accuracy_chart(report["by_family"], "family", lang()), left)
 show_chart(fva_chart(report["fva"], lang()), right)
 
 st.subheader(t("accuracy.worst"))
-show_table(report["worst_skus"], key="accuracy_worst", percent=PERCENT_COLUMNS)
+show_table(report["worst_skus"], key="accuracy_worst")
 st.subheader(t("accuracy.downloads"))
 for name in ("by_month", "by_family", "by_lag", "by_sku"):
     st.caption(t(f"accuracy.table.{name}"))

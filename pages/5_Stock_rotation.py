@@ -119,7 +119,7 @@ status = st.multiselect(t("stock.status_filter"), list(STOCK_STATUS_ORDER), key=
 shown = skus[skus["status"].isin(status)] if status else skus
 shown = shown.assign(status=shown["status"].map(status_name),
                      coverage_source=shown["coverage_source"].map(lambda s: t(f"stock.coverage_source.{s}")))
-show_table(shown, key="stock_skus", money=("unit_cost",))
+show_table(shown, key="stock_skus")
 downloads(shown, "stock_per_sku")
 st.subheader(t("stock.by_family"))
 families = by_family.rename(columns={"key": "family"})

@@ -93,7 +93,7 @@ for column, result in zip(st.columns(max(len(results), 1)), results, strict=Fals
     column.markdown(t("whatif.scenario_cost", name=plain(scenario.name), cost=money(result.total_cost)))
     costs = result.costs[["kind", "workshop", "weeks", "paid_hours", "cost"]]
     show_table(costs.assign(kind=costs["kind"].map(kind_name)).rename(columns={"kind": "lever_type"}),
-               key=f"whatif_costs_{scenario.name}", money=("cost",), where=column)
+               key=f"whatif_costs_{scenario.name}", where=column)
     column.download_button(t("whatif.download_json"), scenario_to_json(scenario), file_name=f"{scenario.name}.json",
                            mime="application/json", key=f"whatif_json_{scenario.name}", on_click="ignore")
     if column.button(t("whatif.remove"), key=f"whatif_remove_{scenario.name}"):
@@ -144,5 +144,5 @@ show_table(lines.assign(status=lines["status"].map(status_label),
 right.markdown(t("whatif.rough_cut", name=plain(shown_name(chosen))))
 show_table(shown.rough_cut.round({"capacity_hours": 1, "open_orders_hours": 1, "forecast_hours": 1, "load_hours": 1,
                                   "overload_hours": 1}),
-           key="whatif_rough_cut", where=right, percent=("load_pct",),
+           key="whatif_rough_cut", where=right,
            config={"month": dict(st.column_config.DateColumn(format="MM/YYYY"))})

@@ -31,8 +31,6 @@ from sop_ui.text import column_label, figure, lang, money_scale, t
 
 # The Styler costs about 80 µs a cell: past this size a table keeps the browser's number formats.
 STYLED_CELLS_MAX = 50_000
-RATE_COLUMNS = ("on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif")
-MONEY_COLUMNS = ("late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value")
 
 
 @contextmanager
@@ -138,10 +136,10 @@ def show_chart(chart: alt.TopLevelMixin, where: Any = st) -> None:
 
 
 def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, Any] | None = None,
-               where: Any = st, percent: tuple[str, ...] = (), money: tuple[str, ...] = ()) -> None:
+               where: Any = st) -> None:
     """A table with its headers in the page's language (`col.<name>` in the catalogue), dates and
-    numbers in the language's format, `percent` columns (fractions; rate columns always) as
-    percentages and `money` columns in euros; `config` adds or overrides column settings.
+    numbers in the language's format, ratio columns (fractions) as percentages and money columns in
+    euros (`common.columns` names them); `config` adds or overrides column settings.
 
     Numbers are written by a pandas Styler (Streamlit's number formats follow the browser's locale,
     not the language chosen): the cell shows the text, sorting still uses the number."""
@@ -153,8 +151,7 @@ def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, An
     shown: Any = frame.reset_index(drop=True)
     if frame.size <= STYLED_CELLS_MAX:
         shown = shown.style.format(
-            table_formatters(shown, lang(), percent=(*RATE_COLUMNS, *percent), money=(*MONEY_COLUMNS, *money),
-                             money_scale=money_scale()))
+            table_formatters(shown, lang(), money_scale=money_scale()))
     where.dataframe(shown, hide_index=True, column_config=columns, key=key)
 
 
@@ -193,11 +190,9 @@ def downloads(table: pd.DataFrame | Callable[[], pd.DataFrame], name: str) -> No
     frame = table if callable(table) else lambda: table
     language = lang()
 
-    def localized_frame() -> pd.DataFrame:
-        return translated_headers(frame(), language)
-
-    file_downloads(name, {"csv": lambda: csv_bytes(localized_frame()),
-                          "xlsx": lambda: xlsx_bytes(localized_frame(), name)})
+    # The workbook translates the headers itself: it reads the columns' kinds from sop_core's names.
+    file_downloads(name, {"csv": lambda: csv_bytes(translated_headers(frame(), language)),
+                          "xlsx": lambda: xlsx_bytes(frame(), name, language)})
 
 
 FILE_TYPES = {"csv": ("CSV", "text/csv"), "pdf": ("PDF", "application/pdf"),

@@ -1,6 +1,7 @@
 """What every layer shares: languages and texts (i18n, messages), how figures look, files for spreadsheets."""
 
-from sop_core.common.exports import csv_bytes, translated_headers, workbook_bytes, xlsx_bytes
+from sop_core.common.columns import MONEY_COLUMNS, RATIO_COLUMNS, ColumnKind, column_kind
+from sop_core.common.exports import CellKinds, Sheet, csv_bytes, translated_headers, workbook_bytes, xlsx_bytes
 from sop_core.common.i18n import (
     DATE_FORMATS,
     DEFAULT_LANGUAGE,
@@ -39,17 +40,23 @@ __all__ = [
     "GRANULARITIES",
     "LANGUAGES",
     "LANGUAGE_NAMES",
+    "MONEY_COLUMNS",
+    "RATIO_COLUMNS",
     "STATUS_COLORS",
     "STATUS_SYMBOLS",
     "TABLE_DATE_FORMATS",
+    "CellKinds",
+    "ColumnKind",
     "Cycle",
     "Message",
     "MessageError",
     "Progress",
     "SaidError",
+    "Sheet",
     "a_chart",
     "check_granularity",
     "check_language",
+    "column_kind",
     "csv_bytes",
     "format_count",
     "format_date",

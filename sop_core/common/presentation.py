@@ -7,14 +7,14 @@ colour-blindnesses, and every status also carries a symbol of its own shape and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import altair as alt
-import numpy as np
 import pandas as pd
 
+from sop_core.common.columns import MONEY_COLUMNS, PLAIN_NUMBER_SUFFIXES, RATIO_COLUMNS, column_decimals
 from sop_core.common.i18n import CHART_LOCALES, EMPTY, NBSP, format_money, format_number, format_percent, translate
 
 STATUS_COLORS = {"green": "#009E73", "orange": "#E69F00", "red": "#D55E00"}
@@ -57,30 +57,12 @@ def localized(chart: alt.TopLevelMixin, lang: str, large: bool = False) -> alt.T
     return configured
 
 
-# Columns holding identifiers or calendar numbers: shown as written, never as "2 026" or "12 345".
-PLAIN_NUMBER_SUFFIXES = ("_id", "year", "batch", "run")
-
-
-def _column_decimals(values: pd.Series, money: bool) -> int:
-    """One precision per column, so the decimal marks line up: none for whole numbers (and for
-    euros in the thousands), one for large quantities, two for small ones."""
-    finite = values[np.isfinite(values)]
-    if finite.empty or bool((finite == finite.round()).all()):
-        return 0
-    largest = float(finite.abs().max())
-    if money:
-        return 0 if largest >= 1000 else 2
-    return 1 if largest >= 100 else 2
-
-
-def table_formatters(frame: pd.DataFrame, lang: str, percent: Iterable[str] = (),
-                     money: Iterable[str] = (), money_scale: str | None = None) -> dict[str, Callable[[Any], str]]:
+def table_formatters(frame: pd.DataFrame, lang: str, money_scale: str | None = None) -> dict[str, Callable[[Any], str]]:
     """The text of every number column of `frame` in `lang` (1 234,5 / 84,1 % / 1 234 €), for a
     pandas Styler: Streamlit's own column formats follow the browser's locale, not the language chosen.
-    Columns in `percent` hold fractions (0.841 is 84,1 %); `money` columns are in the screen's
-    `money_scale` when it chose one (`i18n.MONEY_SCALES`); identifiers are left as they are; an
-    empty cell is a dash."""
-    percent, money = set(percent), set(money)
+    Ratio columns hold fractions (0.841 is 84,1 %); ratio and money columns are those `columns`
+    names; money is in the screen's `money_scale` when it chose one (`i18n.MONEY_SCALES`).
+    Identifiers are left as they are; an empty cell is a dash."""
     formatters: dict[str, Callable[[Any], str]] = {}
     for name in frame.columns:
         values = frame[name]
@@ -88,13 +70,13 @@ def table_formatters(frame: pd.DataFrame, lang: str, percent: Iterable[str] = ()
                 or str(name).endswith(PLAIN_NUMBER_SUFFIXES)):
             continue
         floats = pd.to_numeric(values, errors="coerce").astype(float)
-        if name in percent:
+        if name in RATIO_COLUMNS:
             formatters[name] = partial(format_percent, lang=lang)
-        elif name in money and money_scale is not None:
+        elif name in MONEY_COLUMNS and money_scale is not None:
             formatters[name] = partial(format_money, lang=lang, scale=money_scale)
         else:
-            decimals = _column_decimals(floats, name in money)
-            formatters[name] = partial(_number_cell, lang=lang, decimals=decimals, euro=name in money)
+            decimals = column_decimals(floats, name in MONEY_COLUMNS)
+            formatters[name] = partial(_number_cell, lang=lang, decimals=decimals, euro=name in MONEY_COLUMNS)
     return formatters
 
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from sop_core.common import (
+    ColumnKind,
     Cycle,
     format_date,
     format_money,
@@ -33,6 +34,9 @@ from sop_core.production import LOAD_WEEKS, ProductionReport, open_production
 PER_KIND = 2
 AGENDA_COLUMNS = ("kind", "status", "subject", "week", "figure", "topic")
 # The topic whose page shows an item in detail (the interface maps topics to its pages).
+# What each kind's figure is: a rate (WAPE, OTIF, load), euros of overstock, days (late, of cover).
+FIGURE_KINDS: dict[str, ColumnKind] = {"forecast_miss": "ratio", "customer_hurt": "ratio", "overload": "ratio",
+                                       "red_order": "decimal", "stockout": "decimal", "overstock": "money"}
 KIND_TOPICS = {"forecast_miss": "accuracy", "customer_hurt": "service", "red_order": "production",
                "overload": "production", "stockout": "stock", "overstock": "stock"}
 
@@ -111,9 +115,9 @@ def cycle_figures(store: Store, as_of: dt.date) -> tuple[list[Tile], pd.DataFram
 
 
 def _figure(kind: str, value: float, lang: str) -> str:
-    if kind in ("forecast_miss", "customer_hurt", "overload"):
+    if FIGURE_KINDS[kind] == "ratio":
         return format_percent(value, lang, 0)
-    if kind == "overstock":
+    if FIGURE_KINDS[kind] == "money":
         return format_money(value, lang)
     return format_number(value, lang, 0)
 

@@ -63,8 +63,8 @@ from sop_core.whatif.levers import (
     validate,
 )
 
-COST_COLUMNS = ("lever", "kind", "workshop", "first_week", "last_week", "weeks", "added_hours", "paid_hours",
-                "used_hours", "cost")
+COST_COLUMNS = ("lever", "kind", "workshop", "first_week", "last_week", "weeks", "amount", "unit", "added_hours",
+                "paid_hours", "used_hours", "cost")
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,7 +74,8 @@ class SimulationResult:
     `orders`: the projection (`production.PROJECTED_COLUMNS`); `load`: `production_load.weekly_load`
     plus base_capacity_hours, added_overtime_hours, added_temps_hours, added_subcontract_hours
     (capacity added, to stack on a chart) and subcontracted_hours (used); `costs`: one row per lever
-    (`COST_COLUMNS`); `lines`: the plan's customer lines with their risk (`exposure.RISK_COLUMNS`,
+    (`COST_COLUMNS`; `amount` is the lever's size in its `unit`: hours_per_person, headcount or
+    hours_per_week); `lines`: the plan's customer lines with their risk (`exposure.RISK_COLUMNS`,
     empty when the plan has none); `rough_cut`: the plan's rough-cut load against the scenario's
     capacity (`exposure.ROUGH_CUT_COLUMNS`, empty when the plan has none). Hours are productive
     hours except paid_hours.
@@ -168,6 +169,7 @@ def _costs(scenario: Scenario, levers: list[_LeverDays], used: list[np.ndarray])
         paid = float(used[i].sum()) if lever.kind == "subcontract" else float(days_of.paid.sum())
         rows.append({"lever": i + 1, "kind": lever.kind, "workshop": lever.workshop, "first_week": lever.first_week,
                      "last_week": lever.last_week, "weeks": (lever.last_week - lever.first_week).days // 7 + 1,
+                     "amount": lever_size(lever), "unit": lever.size_field,
                      "added_hours": float(days_of.added.sum()), "paid_hours": paid,
                      "used_hours": float(used[i].sum()), "cost": paid * days_of.rate})
     return pd.DataFrame(rows, columns=list(COST_COLUMNS))

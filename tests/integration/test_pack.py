@@ -48,7 +48,8 @@ def pdf_text(data: bytes) -> str:
 
 
 def sheets_of(data: bytes) -> dict[str, pd.DataFrame]:
-    frames: dict[str, pd.DataFrame] = pd.read_excel(io.BytesIO(data), sheet_name=None)
+    """The pack's tables: each sheet's header is on its second row, under the sheet's title."""
+    frames: dict[str, pd.DataFrame] = pd.read_excel(io.BytesIO(data), sheet_name=None, header=1)
     return frames
 
 

@@ -25,10 +25,11 @@ from sop_core.common import (
     Message,
     MessageError,
     Progress,
+    Sheet,
     check_language,
+    format_date,
     status_label,
     translate,
-    translated_headers,
     workbook_bytes,
 )
 from sop_core.data import Store, load_preferences
@@ -42,9 +43,12 @@ from sop_core.meeting.pack.charts import accuracy_chart, load_chart, service_cha
 from sop_core.meeting.pack.model import MAX_SCENARIOS, SHEETS, MeetingPack
 from sop_core.meeting.pack.tables import (
     accuracy_by_month,
+    agenda_kinds,
     agenda_table,
     decisions_table,
+    kpi_kinds,
     kpi_table,
+    lever_table,
     load_by_week,
     scenario_table,
     service_by_month,
@@ -56,6 +60,7 @@ from sop_core.whatif import (
     BASELINE,
     Scenario,
     ScenarioError,
+    SimulationResult,
     compare,
     plan_from_store,
     saved_scenarios,
@@ -84,14 +89,14 @@ def pack_as_of(store: Store, cycle: Cycle, as_of: dt.date | None = None) -> dt.d
     return today if cycle == current else last
 
 
-def _compared(store: Store, cycle: Cycle,
-              as_of: dt.date) -> tuple[pd.DataFrame, str | None, list[tuple[str, ScenarioError]]]:
+def _played(store: Store, cycle: Cycle,
+            as_of: dt.date) -> tuple[list[SimulationResult], str | None, list[tuple[str, ScenarioError]]]:
     """The baseline and up to `MAX_SCENARIOS` saved scenarios (the one decided at `cycle` first, then
-    the newest) played on the plan of `as_of`: compare's rows (none without a plan), the decided
+    the newest) played on the plan of `as_of`: their results (none without a plan), the decided
     scenario's name, and the (name, error) of those that could not be played."""
     counts = store.row_counts()
     if not counts.get("production_orders") or not counts.get("workshops"):
-        return pd.DataFrame(), None, []
+        return [], None, []
     saved = saved_scenarios(store)
     saved = saved.assign(_decided=saved["decision_cycle"] == str(cycle)).sort_values("_decided", ascending=False,
                                                                                   kind="stable")
@@ -104,7 +109,7 @@ def _compared(store: Store, cycle: Cycle,
             results.append(simulate(plan, scenario_from_json(str(row.scenario_json)), baseline))
         except ScenarioError as exc:
             skipped.append((str(row.name), exc))
-    return compare(results), decided, skipped
+    return results, decided, skipped
 
 
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -147,7 +152,8 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
     step(0.25, "agenda")
     agenda = exceptions_agenda(store, day, production, history)
     step(0.4, "scenarios")
-    compared, decided, skipped = _compared(store, cycle, day)
+    results, decided, skipped = _played(store, cycle, day)
+    compared = compare(results)
     notes = [translate("pack.scenarios.skipped", lang, name=name, reason=error.render(lang)) for name, error in skipped]
     if not len(compared):
         notes.append(translate("pack.scenarios.no_plan", lang))
@@ -167,17 +173,26 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
     scenarios = scenario_table(compared, decided, BASELINE, lang) if len(compared) else compared
     tables = {"kpis": kpi_table(tiles, lang), "agenda": agenda_table(agenda, lang),
               "cycle_status": status_table(status, lang), "scenarios": scenarios,
-              "decisions": decisions_table(decisions, lang), "follow_up": decisions_table(follow_up, lang),
+              "levers": lever_table(results, lang), "decisions": decisions_table(decisions, lang),
+              "follow_up": decisions_table(follow_up, lang),
               **{code: _labelled(frame, lang) for code, frame in figures.items()}}
     charts = _charts(figures, store, lang)
     step(1.0, "done")
     return MeetingPack(cycle=cycle, as_of=day, lang=lang, tiles=tiles, agenda=agenda, status=status,
-                       scenarios=scenarios, decisions=tables["decisions"], follow_up=tables["follow_up"],
+                       scenarios=scenarios, levers=tables["levers"], decisions=tables["decisions"],
+                       follow_up=tables["follow_up"],
                        tables=tables, charts=charts, notes=tuple(notes), recorded=current)
 
 
 def pack_xlsx(pack: MeetingPack) -> bytes:
-    """The workbook: one sheet per table of the pack, headers in the pack's language, every text cell
-    neutralised against formula injection (`exports.workbook_bytes`)."""
-    return workbook_bytes({translate(f"pack.sheet.{code}", pack.lang): translated_headers(pack.tables[code], pack.lang)
-                           for code in SHEETS})
+    """The workbook: one sheet per table of the pack, titled, headers in the pack's language, figures
+    in their formats and every text cell neutralised against formula injection (`exports.workbook_bytes`)."""
+    # The KPI figures and the agenda's figure mix units: their kinds are given row by row.
+    kinds = {"kpis": kpi_kinds(pack.tiles), "agenda": agenda_kinds(pack.agenda)}
+    sheets = {}
+    for code in SHEETS:
+        name = translate(f"pack.sheet.{code}", pack.lang)
+        title = translate("pack.sheet_title", pack.lang, sheet=name, cycle=pack.cycle,
+                          as_of=format_date(pack.as_of, pack.lang))
+        sheets[name] = Sheet(pack.tables[code], title, kinds.get(code, {}))
+    return workbook_bytes(sheets, pack.lang)

@@ -17,14 +17,15 @@ __all__ = ["MAX_SCENARIOS", "SHEETS", "MeetingPack"]
 
 MAX_SCENARIOS = 4
 # The workbook's sheets, in order: a table of the pack each (`pack.sheet.<code>` names them).
-SHEETS = ("kpis", "agenda", "cycle_status", "scenarios", "decisions", "follow_up", "service", "accuracy", "load",
-          "stock")
+SHEETS = ("kpis", "agenda", "cycle_status", "scenarios", "levers", "decisions", "follow_up", "service", "accuracy",
+          "load", "stock")
 
 
 @dataclass(frozen=True)
 class MeetingPack:
     """Everything the pack shows, computed once. `tables` (one per `SHEETS` code) hold the workbook's
-    cells in the pack's language under sop_core's column names; `charts` are (code, Vega-Lite spec);
+    cells in the pack's language under sop_core's column names; `levers` are the levers of the scenarios
+    played with their costs (`tables.lever_table`); `charts` are (code, Vega-Lite spec);
     `notes` are sentences the PDF adds (a scenario that could not be played, no scenario saved)."""
 
     cycle: Cycle
@@ -34,6 +35,7 @@ class MeetingPack:
     agenda: pd.DataFrame
     status: Mapping[str, StepDone | None]
     scenarios: pd.DataFrame
+    levers: pd.DataFrame
     decisions: pd.DataFrame
     follow_up: pd.DataFrame
     tables: Mapping[str, pd.DataFrame]

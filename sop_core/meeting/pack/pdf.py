@@ -1,12 +1,17 @@
 """The meeting pack as a PDF, A4 landscape for the projector and the printer: the KPI tiles and the
-cycle's progress, the charts, the exceptions agenda, the scenarios compared and the decisions, a
-section a page, in the pack's language. Charts are rendered offline by vl-convert.
+cycle's progress, the charts, the exceptions agenda, the scenarios compared with their levers and
+costs, and the decisions, a section a page, in the pack's language. Charts are rendered offline by
+vl-convert.
+
+Colour marks a status and nothing else (a tile's band, an agenda item's swatch, the cells counting
+red, orange and green OF), always beside the status's symbol and word, and a legend says what the
+colours mean: a reader in black and white or colour-blind reads the same page.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -19,12 +24,14 @@ from fpdf.fonts import FontFace
 
 from sop_core.common import (
     STATUS_COLORS,
+    STATUS_SYMBOLS,
     Cycle,
     format_date,
     format_money,
     format_month,
     format_number,
     format_percent,
+    status_label,
     translate,
 )
 from sop_core.meeting.agenda import agenda_text, cycle_status_text
@@ -38,11 +45,18 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
 MARGIN, PAGE_W, PAGE_H = 12.0, 297.0, 210.0
 INNER = PAGE_W - 2 * MARGIN
-GREY, DARK, LIGHT, NO_STATUS = (110, 110, 110), (30, 30, 30), (244, 244, 244), (170, 170, 170)
+RGB = tuple[int, int, int]
+GREY, DARK, LIGHT, NO_STATUS, WHITE = (110, 110, 110), (30, 30, 30), (244, 244, 244), (170, 170, 170), (255, 255, 255)
+TINT = 0.55  # how far a status cell's colour goes towards white: dark text stays legible on it
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
+def _rgb(color: str) -> RGB:
     return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def _tint(status: str) -> RGB:
+    red, green, blue = _rgb(STATUS_COLORS[status])
+    return (round(red + (255 - red) * TINT), round(green + (255 - green) * TINT), round(blue + (255 - blue) * TINT))
 
 
 @lru_cache(maxsize=1)
@@ -99,17 +113,29 @@ class _Pdf(FPDF):
         self.multi_cell(0, 6, text, align="L", new_x="LMARGIN", new_y="NEXT")
 
     def grid(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
-             right: frozenset[int] = frozenset()) -> None:
-        """A table with a grey heading row; columns in `right` aligned right (numbers)."""
+             right: frozenset[int] = frozenset(), tinted: Mapping[int, RGB] | None = None,
+             bold: frozenset[int] = frozenset()) -> None:
+        """A table with a grey heading row; columns in `right` aligned right (numbers), columns in
+        `tinted` filled with their status's colour, rows in `bold` (totals) in bold."""
         self.text_style(9)
+        # fpdf fills a table's cells with the current fill colour: without this, the last agenda
+        # swatch's orange filled every row of the tables after it.
+        self.set_fill_color(*WHITE)
         style = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
         with self.table(col_widths=tuple(widths), width=INNER, line_height=5.5, headings_style=style,
                         text_align="LEFT", padding=1.2) as table:
-            for line in (headers, *rows):
-                row = table.row()
+            for number, line in enumerate((headers, *rows), start=-1):  # the heading row is number -1
+                row = table.row(style=FontFace(emphasis="BOLD") if number in bold else None)
                 for i, value in enumerate(line):
-                    row.cell(value, align="RIGHT" if i in right else "LEFT")
+                    fill = (tinted or {}).get(i) if number >= 0 else None
+                    row.cell(value, align="RIGHT" if i in right else "LEFT",
+                             style=FontFace(fill_color=fill) if fill else None)
         self.ln(4)
+
+    def swatch(self, status: str, x: float, y: float) -> None:
+        self.set_fill_color(*_tint(status))
+        self.set_draw_color(*GREY)
+        self.rect(x, y, 4, 4, style="DF")
 
 
 def _tile(pdf: _Pdf, tile: Tile, lang: str, x: float, y: float, w: float, h: float) -> None:
@@ -202,25 +228,86 @@ def _cell(value: Any, kind: str, lang: str) -> str:
     return formats[kind](value) if kind in formats else str(value)
 
 
-# (column, format, width) of the PDF's tables; numbers aligned right.
-SCENARIO_COLUMNS = (("scenario", "text", 44), ("decided", "text", 16), ("total_cost", "money", 24),
-                    ("late_days", "number", 20), ("late_days_avoided", "number", 24),
-                    ("cost_per_late_day_avoided", "money", 30), ("red_orders", "number", 16),
-                    ("projected_on_time_rate", "percent", 28), ("lines_at_risk", "number", 26),
-                    ("subcontracted_hours", "number", 32))
+# (column, format, width) of the PDF's tables; numbers aligned right; widths are relative.
+SCENARIO_COLUMNS = (("scenario", "text", 38), ("decided", "text", 18), ("total_cost", "money", 22),
+                    ("late_days", "number", 18), ("late_days_avoided", "number", 22),
+                    ("cost_per_late_day_avoided", "money", 26), ("red_orders", "number", 15),
+                    ("orange_orders", "number", 15), ("green_orders", "number", 15),
+                    ("projected_on_time_rate", "percent", 24), ("lines_at_risk", "number", 22),
+                    ("subcontracted_hours", "number", 30))
+# The scenario table's columns that count OF of one status: their cells carry the status's colour.
+STATUS_COUNTS = {"red_orders": "red", "orange_orders": "orange", "green_orders": "green"}
+LEVER_COLUMNS = (("scenario", "text", 40), ("lever", "number", 12), ("lever_type", "text", 34),
+                 ("workshop", "text", 28), ("first_week", "date", 24), ("last_week", "date", 24),
+                 ("weeks", "number", 16), ("amount", "text", 48), ("paid_hours", "number", 22),
+                 ("cost", "money", 26))
 DECISION_COLUMNS = (("decision_id", "text", 12), ("cycle", "text", 18), ("what", "text", 78), ("owner", "text", 30),
                     ("due", "date", 24), ("link", "text", 34), ("status", "text", 24), ("outcome", "text", 53))
 NUMERIC = frozenset({"money", "number", "percent"})
 
 
+def _header(name: str, lang: str) -> str:
+    """A column's header; a status count's with its status's symbol, as the legend shows it."""
+    header = translate(f"col.{name}", lang)
+    return f"{STATUS_SYMBOLS[STATUS_COUNTS[name]]} {header}" if name in STATUS_COUNTS else header
+
+
+def _rows(frame: pd.DataFrame, columns: Sequence[tuple[str, str, float]], lang: str) -> list[list[str]]:
+    return [[_cell(record[name], kind, lang) for name, kind, _ in columns] for record in frame.to_dict("records")]
+
+
+def _grid(pdf: _Pdf, columns: Sequence[tuple[str, str, float]], rows: Sequence[Sequence[str]], lang: str,
+          bold: frozenset[int] = frozenset()) -> None:
+    pdf.grid([_header(name, lang) for name, _, _ in columns], rows, [w for *_, w in columns],
+             frozenset(i for i, (_, kind, _) in enumerate(columns) if kind in NUMERIC),
+             {i: _tint(STATUS_COUNTS[name]) for i, (name, _, _) in enumerate(columns) if name in STATUS_COUNTS},
+             bold)
+
+
 def _table(pdf: _Pdf, frame: pd.DataFrame, columns: Sequence[tuple[str, str, float]], lang: str) -> None:
     columns = [c for c in columns if c[0] in frame.columns]
-    rows = [[_cell(record[name], kind, lang) for name, kind, _ in columns] for record in frame.to_dict("records")]
-    pdf.grid([translate(f"col.{name}", lang) for name, _, _ in columns], rows, [w for *_, w in columns],
-             frozenset(i for i, (_, kind, _) in enumerate(columns) if kind in NUMERIC))
+    _grid(pdf, columns, _rows(frame, columns, lang), lang)
+
+
+def _legend(pdf: _Pdf, lang: str) -> None:
+    """What the colours of the OF counts mean: a swatch, the status's symbol and word, and a sentence."""
+    pdf.text_style(9.5, DARK, bold=True)
+    pdf.cell(0, 6, translate("pack.legend", lang), new_x="LMARGIN", new_y="NEXT")
+    for status in STATUS_COUNTS.values():
+        y = pdf.get_y()
+        pdf.swatch(status, MARGIN, y + 0.8)
+        pdf.set_xy(MARGIN + 6, y)
+        pdf.text_style(9.5)
+        pdf.cell(0, 5.6, translate("pack.legend.item", lang, status=status_label(status, lang),
+                                   meaning=translate(f"pack.legend.orders.{status}", lang)),
+                 new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+
+
+def _amount(amount: float, unit: str, lang: str) -> str:
+    """A lever's size after its unit: "heures par personne : 4", "headcount: 1.5"."""
+    return translate("pack.levers.amount", lang, unit=unit,
+                     amount=format_number(amount, lang, 0 if float(amount).is_integer() else 1))
+
+
+def _levers(pdf: _Pdf, pack: MeetingPack) -> None:
+    """Each scenario's levers and what each costs, then the scenario's total in bold."""
+    lang = pack.lang
+    pdf.heading(translate("pack.levers", lang), translate("pack.levers.caption", lang))
+    shown = pack.levers.assign(amount=[_amount(float(a), str(u), lang)
+                                       for a, u in zip(pack.levers["amount"], pack.levers["unit"], strict=True)])
+    rows: list[list[str]] = []
+    totals: set[int] = set()
+    for scenario, levers in shown.groupby("scenario", sort=False):
+        rows += _rows(levers, LEVER_COLUMNS, lang)
+        totals.add(len(rows))
+        rows.append([translate("pack.levers.total", lang, scenario=scenario), *[""] * (len(LEVER_COLUMNS) - 2),
+                     format_money(float(levers["cost"].sum()), lang)])
+    _grid(pdf, LEVER_COLUMNS, rows, lang, frozenset(totals))
 
 
 def _scenarios(pdf: _Pdf, pack: MeetingPack) -> None:
+    """The scenarios side by side, the key to their OF colours, then their levers and costs."""
     pdf.add_page()
     pdf.heading(translate("pack.scenarios", pack.lang),
                 translate("pack.scenarios.caption", pack.lang, date=format_date(pack.as_of, pack.lang)))
@@ -229,6 +316,9 @@ def _scenarios(pdf: _Pdf, pack: MeetingPack) -> None:
     pdf.ln(2)
     if len(pack.scenarios):
         _table(pdf, pack.scenarios, SCENARIO_COLUMNS, pack.lang)
+        _legend(pdf, pack.lang)
+    if len(pack.levers):
+        _levers(pdf, pack)
 
 
 def _decisions(pdf: _Pdf, pack: MeetingPack) -> None:

@@ -9,17 +9,18 @@ finds their `col.<column>` headers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from sop_core.common import next_period, status_label, translate
+from sop_core.common import CellKinds, ColumnKind, next_period, status_label, translate
 from sop_core.data import Store, load_preferences
 from sop_core.forecast import accuracy_report
 from sop_core.kpi import KpiFilters, ServiceSettings, inventory_value, service_report
-from sop_core.meeting.agenda import StepDone, agenda_text, cycle_status_text
-from sop_core.meeting.executive import ExecutiveTargets, Tile, judged, tile_text
+from sop_core.meeting.agenda import FIGURE_KINDS, StepDone, agenda_text, cycle_status_text
+from sop_core.meeting.executive import KPI_UNITS, ExecutiveTargets, Tile, judged, tile_text
 from sop_core.production import ProductionReport
+from sop_core.whatif import SimulationResult
 
 HISTORY_MONTHS = 12  # the charts' look back: a year, to see the season
 LOAD_WEEKS_AHEAD = 13  # a quarter of load ahead
@@ -28,6 +29,11 @@ SERVICE_COLUMNS = ("month", "lines", "on_time", "in_full", "otif", "status")
 ACCURACY_COLUMNS = ("month", "actual", "forecast", "wape", "accuracy", "bias_pct", "n", "status")
 LOAD_COLUMNS = ("workshop", "week", "capacity_hours", "load_hours", "overload_hours", "load_pct", "status")
 STOCK_COLUMNS = ("date", "family", "units", "value")
+LEVER_COLUMNS = ("scenario", "lever", "lever_type", "workshop", "first_week", "last_week", "weeks", "amount", "unit",
+                 "paid_hours", "cost")
+# A KPI's unit as the kind of its cells in the workbook (a stock's days keep their decimal).
+UNIT_KINDS: dict[str, ColumnKind] = {"percent": "ratio", "days": "decimal", "count": "count", "money": "money"}
+KPI_FIGURES = ("value", "target", "previous", "change")
 
 
 def service_by_month(store: Store, as_of: dt.date) -> pd.DataFrame:
@@ -87,6 +93,17 @@ def kpi_table(tiles: tuple[Tile, ...], lang: str) -> pd.DataFrame:
                                        "previous_source"]).astype({"value": float, "previous": float, "change": float})
 
 
+def kpi_kinds(tiles: tuple[Tile, ...]) -> dict[str, CellKinds]:
+    """The kind of `kpi_table`'s figures, row by row: each KPI has its own unit."""
+    kinds = tuple(UNIT_KINDS[KPI_UNITS[tile.code]] for tile in tiles)
+    return dict.fromkeys(KPI_FIGURES, kinds)
+
+
+def agenda_kinds(agenda: pd.DataFrame) -> dict[str, CellKinds]:
+    """The kind of `agenda_table`'s figure, row by row: a rate, euros or days after the item's kind."""
+    return {"figure": tuple(FIGURE_KINDS[str(kind)] for kind in agenda["kind"])}
+
+
 def agenda_table(agenda: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The agenda as the PDF words it, with its subject and figure apart."""
     return pd.DataFrame({
@@ -121,3 +138,14 @@ def scenario_table(compared: pd.DataFrame, decided: str | None, baseline: str, l
     out["scenario"] = [translate("pack.baseline", lang) if i == 0 and name == baseline else name
                        for i, name in enumerate(out["scenario"])]
     return out
+
+
+def lever_table(results: Sequence[SimulationResult], lang: str) -> pd.DataFrame:
+    """Every lever of the scenarios played, in their order, with its cost (`simulation.COST_COLUMNS`):
+    its kind and the unit of its amount in words."""
+    costs = [result.costs.assign(scenario=result.scenario.name) for result in results if len(result.costs)]
+    if not costs:
+        return pd.DataFrame(columns=LEVER_COLUMNS)
+    levers = pd.concat(costs, ignore_index=True)
+    return levers.assign(lever_type=[translate(f"whatif.kind.{kind}", lang) for kind in levers["kind"]],
+                         unit=[translate(f"whatif.size.{unit}", lang) for unit in levers["unit"]])[list(LEVER_COLUMNS)]
