@@ -1,5 +1,6 @@
 """What every layer shares: languages and texts (i18n, messages), how figures look, files for spreadsheets."""
 
+from sop_core.common.chart_axes import category_axis, contrasting_text, full_legend, time_x
 from sop_core.common.exports import csv_bytes, translated_headers, workbook_bytes, xlsx_bytes
 from sop_core.common.i18n import (
     DATE_FORMATS,
@@ -46,8 +47,10 @@ __all__ = [
     "Progress",
     "SaidError",
     "a_chart",
+    "category_axis",
     "check_granularity",
     "check_language",
+    "contrasting_text",
     "csv_bytes",
     "format_date",
     "format_money",
@@ -56,6 +59,7 @@ __all__ = [
     "format_percent",
     "format_signed",
     "format_week",
+    "full_legend",
     "has_key",
     "localized",
     "next_period",
@@ -65,6 +69,7 @@ __all__ = [
     "status_label",
     "status_scale",
     "table_formatters",
+    "time_x",
     "translate",
     "translated_headers",
     "workbook_bytes",
