@@ -1,5 +1,6 @@
 """What every layer shares: languages and texts (i18n, messages), how figures look, files for spreadsheets."""
 
+from sop_core.common.chart_axes import category_axis, contrasting_text, full_legend, time_x
 from sop_core.common.columns import MONEY_COLUMNS, RATIO_COLUMNS, ColumnKind, column_kind
 from sop_core.common.exports import CellKinds, Sheet, csv_bytes, translated_headers, workbook_bytes, xlsx_bytes
 from sop_core.common.i18n import (
@@ -54,9 +55,11 @@ __all__ = [
     "SaidError",
     "Sheet",
     "a_chart",
+    "category_axis",
     "check_granularity",
     "check_language",
     "column_kind",
+    "contrasting_text",
     "csv_bytes",
     "format_count",
     "format_date",
@@ -67,6 +70,7 @@ __all__ = [
     "format_percent",
     "format_signed",
     "format_week",
+    "full_legend",
     "has_key",
     "localized",
     "next_period",
@@ -76,6 +80,7 @@ __all__ = [
     "status_label",
     "status_scale",
     "table_formatters",
+    "time_x",
     "translate",
     "translated_headers",
     "workbook_bytes",

@@ -14,6 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
+from sop_core.common.chart_axes import WALL_FONT_PX
 from sop_core.common.columns import MONEY_COLUMNS, PLAIN_NUMBER_SUFFIXES, RATIO_COLUMNS, column_decimals
 from sop_core.common.i18n import CHART_LOCALES, EMPTY, NBSP, format_money, format_number, format_percent, translate
 
@@ -36,10 +37,13 @@ def status_scale() -> alt.Scale:
 
 def chart_config(lang: str, large: bool = False) -> dict[str, Any]:
     """Vega-Lite `config` for a chart in `lang`; `large` for the wall (meeting mode, the PDF pack)."""
-    config: dict[str, Any] = {"locale": CHART_LOCALES[lang]}
+    # The height of a category row (`chart_axes.category_axis`): a label and a gap on the PC, the
+    # same with the wall's larger text in meeting mode and in the pack.
+    row_px = 36 if large else 24
+    config: dict[str, Any] = {"locale": CHART_LOCALES[lang], "view": {"discreteHeight": {"step": row_px}}}
     if large:
-        config.update(axis={"labelFontSize": 16, "titleFontSize": 17},
-                      legend={"labelFontSize": 16, "titleFontSize": 16, "symbolSize": 200},
+        config.update(axis={"labelFontSize": WALL_FONT_PX, "titleFontSize": 17},
+                      legend={"labelFontSize": WALL_FONT_PX, "titleFontSize": 16, "symbolSize": 200},
                       title={"fontSize": 20}, header={"labelFontSize": 16, "titleFontSize": 17},
                       text={"fontSize": 16})
     return config

@@ -6,7 +6,18 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from sop_core.common import DATE_FORMATS, STATUS_COLORS, a_chart, status_label, status_scale, translate
+from sop_core.common import (
+    DATE_FORMATS,
+    STATUS_COLORS,
+    a_chart,
+    category_axis,
+    contrasting_text,
+    full_legend,
+    status_label,
+    status_scale,
+    time_x,
+    translate,
+)
 
 __all__ = ["STOCK_STATUS_ORDER", "abc_xyz_chart", "coverage_chart", "late_lines_chart", "rates_trend_chart",
            "stock_value_chart", "turnover_trend_chart", "worst_otif_chart"]
@@ -15,6 +26,10 @@ SERVICE_RATES = ("otif", "on_time", "in_full", "fill_rate")
 STOCK_STATUS_ORDER = ("dead", "slow", "overstock", "understock", "ok")
 # Okabe-Ito colours (colour-blind safe), and the legend names each stock status in words.
 STOCK_STATUS_PALETTE = ("#CC79A7", "#0072B2", "#E69F00", "#D55E00", "#009E73")
+# The ABC x XYZ matrix: a cell tall enough for its count in large type, whatever the screen.
+MATRIX_ROW_PX = 80
+# Past this share of the largest value, a "blues" cell is dark enough to want white text.
+DARK_BLUE_FROM = 0.55
 
 
 def rates_trend_chart(by_month: pd.DataFrame, target: float, lang: str) -> alt.TopLevelMixin:
@@ -23,9 +38,9 @@ def rates_trend_chart(by_month: pd.DataFrame, target: float, lang: str) -> alt.T
     trend["rate"] = trend["rate"].map(lambda code: translate(f"service.rate.{code}", lang))
     target_rule = alt.Chart().mark_rule(strokeDash=[6, 4], color=STATUS_COLORS["green"]).encode(y=alt.datum(target))
     lines = alt.Chart(trend).mark_line(point=True).encode(
-        x=alt.X("key:T", title=None),
+        x=time_x("key", trend["key"], lang),
         y=alt.Y("value:Q", axis=alt.Axis(format="%"), title=None, scale=alt.Scale(zero=False)),
-        color=alt.Color("rate:N", title=None, legend=alt.Legend(orient="top")),
+        color=alt.Color("rate:N", title=None, legend=full_legend(trend["rate"].unique())),
         tooltip=[alt.Tooltip("key:T", title=translate("service.month", lang), format="%b %Y"),
                  alt.Tooltip("rate:N", title=translate("service.rate", lang)),
                  alt.Tooltip("value:Q", title=translate("service.value", lang), format=".1%")])
@@ -38,13 +53,14 @@ def worst_otif_chart(breakdown: pd.DataFrame, dimension: str, lang: str, count: 
         lambda s: status_label(s, lang)))
     named = translate(f"service.dimension.{dimension}", lang)
     return a_chart(alt.Chart(worst).mark_bar().encode(
-        x=alt.X("otif:Q", axis=alt.Axis(format="%"), title="OTIF"), y=alt.Y("key:N", sort="x", title=None),
+        x=alt.X("otif:Q", axis=alt.Axis(format="%"), title="OTIF"),
+        y=alt.Y("key:N", sort="x", title=None, axis=category_axis(worst["key"])),
         color=alt.Color("status:N", scale=status_scale(), legend=None),
         tooltip=[alt.Tooltip("key:N", title=named), alt.Tooltip("otif:Q", format=".1%"),
                  alt.Tooltip("status_text:N", title=translate("col.status", lang)),
                  alt.Tooltip("lines:Q", title=translate("col.lines", lang)),
                  alt.Tooltip("late_lines:Q", title=translate("col.late_lines", lang))],
-    ).properties(title=translate("service.chart.worst", lang, dimension=named), height=max(200, 18 * len(worst))))
+    ).properties(title=translate("service.chart.worst", lang, dimension=named)))
 
 
 def late_lines_chart(distribution: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
@@ -56,8 +72,9 @@ def late_lines_chart(distribution: pd.DataFrame, lang: str) -> alt.TopLevelMixin
     by_bucket["bucket"] = by_bucket["bucket"].map(lambda b: translate(f"service.bucket.{b}", lang))
     days, lines = translate("service.days_late", lang), translate("col.lines", lang)
     return a_chart(alt.Chart(by_bucket).mark_bar().encode(
-        x=alt.X("bucket:N", sort=None, title=days), y=alt.Y("lines:Q", title=lines),
-        color=alt.Color("state:N", title=None, legend=alt.Legend(orient="top")),
+        x=alt.X("bucket:N", sort=None, title=days, axis=category_axis(by_bucket["bucket"])),
+        y=alt.Y("lines:Q", title=lines),
+        color=alt.Color("state:N", title=None, legend=full_legend(states.values())),
         tooltip=[alt.Tooltip("bucket:N", title=days), alt.Tooltip("state:N", title=translate("service.state", lang)),
                  alt.Tooltip("lines:Q", title=lines)],
     ).properties(title=translate("service.chart.late_lines", lang), height=300))
@@ -67,8 +84,8 @@ def stock_value_chart(values: pd.DataFrame, lang: str, family: str = "family") -
     """Stock value at cost at each snapshot (`date`, `value`), stacked by family (column `family`)."""
     value, named = translate("stock.axis.value", lang), translate("col.family", lang)
     return a_chart(alt.Chart(values).mark_area().encode(
-        x=alt.X("date:T", title=None), y=alt.Y("value:Q", stack=True, title=value),
-        color=alt.Color(f"{family}:N", title=named, legend=alt.Legend(orient="top", columns=4)),
+        x=time_x("date", values["date"], lang), y=alt.Y("value:Q", stack=True, title=value),
+        color=alt.Color(f"{family}:N", title=named, legend=full_legend(values[family].unique())),
         tooltip=[alt.Tooltip("date:T", title=translate("stock.date", lang), format=DATE_FORMATS[lang]),
                  alt.Tooltip(f"{family}:N", title=named), alt.Tooltip("value:Q", title=value, format=",.0f")],
     ).properties(title=translate("stock.chart.value", lang), height=300))
@@ -76,7 +93,8 @@ def stock_value_chart(values: pd.DataFrame, lang: str, family: str = "family") -
 
 def turnover_trend_chart(trend: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
     return a_chart(alt.Chart(trend).mark_line(point=True).encode(
-        x=alt.X("month:T", title=None), y=alt.Y("turnover:Q", title=translate("stock.axis.turnover", lang)),
+        x=time_x("month", trend["month"], lang),
+        y=alt.Y("turnover:Q", title=translate("stock.axis.turnover", lang)),
         tooltip=[alt.Tooltip("month:T", title=translate("col.month", lang), format="%b %Y"),
                  alt.Tooltip("turnover:Q", title=translate("col.turnover", lang), format=".2f"),
                  alt.Tooltip("days_of_inventory:Q", title=translate("col.days_of_inventory", lang), format=".0f")],
@@ -86,16 +104,20 @@ def turnover_trend_chart(trend: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
 def abc_xyz_chart(matrix: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
     """The ABC x XYZ matrix: stock value per cell, the number of SKUs written in it."""
     value = translate("stock.axis.stock_value", lang)
-    cells = alt.Chart(matrix).encode(x=alt.X("xyz:N", title=translate("stock.axis.xyz", lang)),
-                                     y=alt.Y("abc:N", title=translate("stock.axis.abc", lang)))
+    cells = alt.Chart(matrix).encode(
+        x=alt.X("xyz:N", title=translate("stock.axis.xyz", lang), axis=category_axis(matrix["xyz"])),
+        y=alt.Y("abc:N", title=translate("stock.axis.abc", lang), axis=category_axis(matrix["abc"])))
+    # Light to dark blue from no value up: the counts are then written white on the dark half.
     rects = cells.mark_rect().encode(
-        color=alt.Color("value:Q", title=value),
+        color=alt.Color("value:Q", title=value, scale=alt.Scale(scheme="blues", domainMin=0)),
         tooltip=[alt.Tooltip("abc:N", title=translate("col.abc", lang)),
                  alt.Tooltip("xyz:N", title=translate("col.xyz", lang)),
                  alt.Tooltip("skus:Q", title=translate("col.skus", lang)),
                  alt.Tooltip("value:Q", title=value, format=",.0f")])
-    return a_chart(alt.layer(rects, cells.mark_text(fontSize=16).encode(text="skus:Q")).properties(
-        title=translate("stock.chart.matrix", lang), height=300))
+    dark_from = DARK_BLUE_FROM * float(matrix["value"].max()) or 1.0  # an empty matrix: all light, black text
+    counts = cells.mark_text(fontSize=16).encode(text="skus:Q", color=contrasting_text("value", dark_from))
+    return a_chart(alt.layer(rects, counts).properties(
+        title=translate("stock.chart.matrix", lang), height={"step": MATRIX_ROW_PX}))
 
 
 def coverage_chart(skus: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
@@ -108,5 +130,5 @@ def coverage_chart(skus: pd.DataFrame, lang: str) -> alt.TopLevelMixin:
         y=alt.Y("count():Q", title=translate("stock.skus", lang)),
         color=alt.Color("status_text:N", title=translate("col.status", lang),
                         scale=alt.Scale(domain=list(names.values()), range=list(STOCK_STATUS_PALETTE)),
-                        legend=alt.Legend(orient="top")),
+                        legend=full_legend(names.values())),
     ).properties(title=translate("stock.chart.coverage", lang), height=300))

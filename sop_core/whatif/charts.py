@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 
-from sop_core.common import a_chart, translate
+from sop_core.common import a_chart, full_legend, time_x, translate
 from sop_core.whatif.simulation import SimulationResult
 
 __all__ = ["capacity_chart"]
@@ -22,13 +22,14 @@ def capacity_chart(result: SimulationResult, name: str, lang: str) -> alt.TopLev
     capacity["capacity"] = capacity["capacity"].map(sources)
     hours, week = translate("whatif.hours", lang), translate("whatif.week", lang)
     source = translate("whatif.capacity", lang)
+    x = time_x("week", result.load["week"], lang)
     bars = alt.Chart().mark_bar().encode(
-        x=alt.X("week:T", title=None), y=alt.Y("hours:Q", title=hours),
-        color=alt.Color("capacity:N", title=source, legend=alt.Legend(orient="top"), sort=list(sources.values())),
+        x=x, y=alt.Y("hours:Q", title=hours),
+        color=alt.Color("capacity:N", title=source, legend=full_legend(sources.values()), sort=list(sources.values())),
         tooltip=[alt.Tooltip("week:T", title=week, format="%d/%m"), alt.Tooltip("capacity:N", title=source),
                  alt.Tooltip("hours:Q", title=hours, format=",.0f")])
     load = alt.Chart().mark_line(color="black").encode(
-        x=alt.X("week:T", title=None), y=alt.Y("load_hours:Q", title=hours),
+        x=x, y=alt.Y("load_hours:Q", title=hours),
         tooltip=[alt.Tooltip("week:T", title=week, format="%d/%m"),
                  alt.Tooltip("load_hours:Q", title=translate("whatif.load_hours", lang), format=",.0f")])
     data = capacity.merge(result.load[["workshop", "week", "load_hours"]], on=["workshop", "week"])

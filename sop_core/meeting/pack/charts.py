@@ -14,7 +14,7 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from sop_core.common import STATUS_COLORS, localized, status_label, translate
+from sop_core.common import STATUS_COLORS, full_legend, localized, status_label, translate
 from sop_core.kpi import stock_value_chart
 from sop_core.production import load_heatmap
 
@@ -27,7 +27,7 @@ def _status_color(lang: str, title: str | None = None) -> alt.Color:
     """`status_text` (the translated label) coloured as its status."""
     labels = [status_label(status, lang) for status in STATUS_COLORS]
     return alt.Color("status_text:N", title=title, scale=alt.Scale(domain=labels, range=list(STATUS_COLORS.values())),
-                     legend=alt.Legend(orient="top"))
+                     legend=full_legend(labels))
 
 
 def _spec(chart: alt.TopLevelMixin, lang: str) -> dict[str, Any]:
