@@ -29,6 +29,8 @@ from sop_core.kpi import PERIOD_MONTHS, KpiFilters, filter_choices
 from sop_ui.session import as_of, compute, get_store, meeting_mode
 from sop_ui.text import column_label, figure, lang, money_scale, t
 
+# Rows of a table in meeting mode: what a projected screen shows; the rest is for the PC.
+MEETING_ROWS = 20
 # The Styler costs about 80 µs a cell: past this size a table keeps the browser's number formats.
 STYLED_CELLS_MAX = 50_000
 
@@ -142,7 +144,12 @@ def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, An
     euros (`common.columns` names them); `config` adds or overrides column settings.
 
     Numbers are written by a pandas Styler (Streamlit's number formats follow the browser's locale,
-    not the language chosen): the cell shows the text, sorting still uses the number."""
+    not the language chosen): the cell shows the text, sorting still uses the number. In meeting
+    mode the table is static HTML at the room's type size (the data grid draws its text on a canvas
+    at a fixed small size), its first `MEETING_ROWS` rows: a wall is read, not scrolled."""
+    if meeting_mode():
+        _show_static_table(frame, where)
+        return
     columns: dict[str, Any] = {}
     for name in frame.columns:
         setting = dict((config or {}).get(name) or _default_column(frame[name]))
@@ -153,6 +160,14 @@ def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, An
         shown = shown.style.format(
             table_formatters(shown, lang(), money_scale=money_scale()))
     where.dataframe(shown, hide_index=True, column_config=columns, key=key)
+
+
+def _show_static_table(frame: pd.DataFrame, where: Any) -> None:
+    head = frame.head(MEETING_ROWS).reset_index(drop=True)
+    where.table(head.style.format(table_formatters(head, lang(), money_scale=money_scale()))
+                .hide(axis="index").relabel_index([column_label(str(c)) for c in head.columns], axis="columns"))
+    if len(frame) > MEETING_ROWS:
+        where.caption(t("table.meeting_rows", shown=MEETING_ROWS, rows=len(frame)))
 
 
 def show_figures(table: pd.DataFrame, kinds: Mapping[str, str], labels: str,

@@ -7,6 +7,7 @@ colour-blindnesses, and every status also carries a symbol of its own shape and 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -16,7 +17,16 @@ import pandas as pd
 
 from sop_core.common.chart_axes import WALL_FONT_PX
 from sop_core.common.columns import MONEY_COLUMNS, PLAIN_NUMBER_SUFFIXES, RATIO_COLUMNS, column_decimals
-from sop_core.common.i18n import CHART_LOCALES, EMPTY, NBSP, format_money, format_number, format_percent, translate
+from sop_core.common.i18n import (
+    CHART_LOCALES,
+    EMPTY,
+    NBSP,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+    translate,
+)
 
 STATUS_COLORS = {"green": "#009E73", "orange": "#E69F00", "red": "#D55E00"}
 # Three shapes, readable in black and white and present in the PDF's font (no emoji there).
@@ -66,10 +76,14 @@ def table_formatters(frame: pd.DataFrame, lang: str, money_scale: str | None = N
     pandas Styler: Streamlit's own column formats follow the browser's locale, not the language chosen.
     Ratio columns hold fractions (0.841 is 84,1 %); ratio and money columns are those `columns`
     names; money is in the screen's `money_scale` when it chose one (`i18n.MONEY_SCALES`).
-    Identifiers are left as they are; an empty cell is a dash."""
+    Dates are written in the language (a time of day only where there is one). Identifiers are
+    left as they are; an empty cell is a dash."""
     formatters: dict[str, Callable[[Any], str]] = {}
     for name in frame.columns:
         values = frame[name]
+        if _holds_dates(values):
+            formatters[name] = partial(_date_cell, lang=lang, with_time=_has_times(values))
+            continue
         if (not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
                 or str(name).endswith(PLAIN_NUMBER_SUFFIXES)):
             continue
@@ -82,6 +96,25 @@ def table_formatters(frame: pd.DataFrame, lang: str, money_scale: str | None = N
             decimals = column_decimals(floats, name in MONEY_COLUMNS)
             formatters[name] = partial(_number_cell, lang=lang, decimals=decimals, euro=name in MONEY_COLUMNS)
     return formatters
+
+
+def _holds_dates(values: pd.Series) -> bool:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return True
+    sample = values.dropna()
+    return values.dtype == object and not sample.empty and isinstance(sample.iloc[0], dt.date)
+
+
+def _has_times(values: pd.Series) -> bool:
+    stamps = pd.to_datetime(values.dropna())
+    return bool((stamps != stamps.dt.normalize()).any())
+
+
+def _date_cell(value: Any, lang: str, with_time: bool) -> str:
+    if value is None or pd.isna(value):
+        return EMPTY
+    day = format_date(value, lang)
+    return f"{day} {value:%H:%M}" if with_time and isinstance(value, dt.datetime) else day
 
 
 def _number_cell(value: Any, lang: str, decimals: int, euro: bool) -> str:
