@@ -13,6 +13,7 @@ import streamlit as st
 from sop_core.whatif import BASELINE, LEVER_KINDS, Plan, Scenario, SimulationResult, lever_limit, simulate
 from sop_ui.login import user_name
 from sop_ui.text import num, pct, t
+from sop_ui.widgets import choose
 
 
 def shown_name(name: str) -> str:
@@ -87,7 +88,7 @@ def tune_panel(compared: Sequence[Scenario], plan: Plan, baseline: SimulationRes
         st.info(t("whatif.tune_empty"))
         return
     by_name = {scenario.name: scenario for scenario in compared}
-    picked = by_name[st.selectbox(t("whatif.scenario"), list(by_name), key="whatif_tune_pick")]
+    picked = by_name[choose(t("whatif.scenario"), list(by_name), key="whatif_tune_pick")]
     sliders, figures = st.columns([2, 1])
     tuned = _sliders(plan, picked, sliders)
     _figures(simulate(plan, tuned, baseline), baseline, figures)
