@@ -111,7 +111,7 @@ def data_at_a_glance(overview: DataOverview) -> None:
     row[0].metric(t("home.products"), num(overview.products), help=t("home.families", count=overview.families))
     row[1].metric(t("home.customers"), num(overview.customers))
     row[2].metric(t("home.open_lines"), num(overview.open_order_lines),
-                  help=t("home.of_lines", count=num(overview.order_lines)))
+                  help=t("home.of_lines", count=overview.order_lines))
     row[3].metric(t("home.open_of"), num(overview.open_production_orders),
                   help=t("home.workshops", count=overview.workshops))
     stock_label = (t("home.stock_value_on", date=date(overview.stock_date)) if overview.stock_date

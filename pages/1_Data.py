@@ -15,6 +15,9 @@ from sop_core.imports import (
 )
 from sop_ui import (
     UPLOADS_DONE,
+    choose,
+    column_label,
+    file_uploader,
     lang,
     may,
     next_cycle_panel,
@@ -35,6 +38,13 @@ def kind_label(kind: str) -> str:
     return t(f"data.kind.{kind}")
 
 
+def mapping_help(kind: str, column: str, documented: bool) -> str:
+    """What a mapped column means, then its name in the data contract (the field shows its label:
+    the name is what a mapping file and the README use)."""
+    meaning = [t(f"data.doc.{kind}.{column}")] if documented else []
+    return " ".join([*meaning, t("data.mapping.internal", name=column)])
+
+
 store = page_setup("data.title", "📥")
 st.title("📥 " + t("data.title"))
 # Option labels are worked out while the page runs, in its language: a format_func must not call t()
@@ -48,10 +58,10 @@ with tab_import:
     if not may("admin"):  # imports write the data everyone reads
         st.info(t("login.admin_only"))
     else:
-        kind = st.selectbox(t("data.import.kind"), list(KINDS), key="import_kind", format_func=kind_labels.__getitem__)
+        kind = choose(t("data.import.kind"), list(KINDS), key="import_kind", format_func=kind_labels.__getitem__)
         uploads = st.session_state.get(UPLOADS_DONE, 0)  # a new widget once an import is done
-        upload = st.file_uploader(t("data.import.file"), key=f"import_file_{uploads}",
-                                  type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"])
+        upload = file_uploader(t("data.import.file"), ["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
+                               key=f"import_file_{uploads}")
         path = upload_copy(upload)  # one temporary copy per upload, whatever the reruns
         if upload is not None and path is not None:
             sheet = None
@@ -66,18 +76,18 @@ with tab_import:
             st.dataframe(preview.rows, hide_index=True)  # the file's own headers, as written
             with st.expander(t("data.mapping.expander")):
                 choices = {
-                    column.name: st.selectbox(
-                        f"{column.name}{' *' if column.required else ''}",
+                    column.name: choose(
+                        f"{column_label(column.name)}{' *' if column.required else ''}",
                         [NO_HEADER, *preview.headers],
                         index=1 + preview.headers.index(preview.matched[column.name])
                         if column.name in preview.matched else 0,
                         format_func=lambda h: no_header if h == NO_HEADER else h,
                         key=f"map_{kind}_{column.name}",
-                        help=t(f"data.doc.{kind}.{column.name}") if column.doc else None)
+                        help=mapping_help(kind, column.name, column.doc))
                     for column in KINDS[kind].columns
                 }
                 formats = st.text_input(t("data.mapping.formats"), key="map_formats", placeholder="%d-%b-%y, %m/%d/%Y")
-                mapping_upload = st.file_uploader(t("data.mapping.file"), type=["yaml", "yml", "json"], key="map_file")
+                mapping_upload = file_uploader(t("data.mapping.file"), ["yaml", "yml", "json"], key="map_file")
             skip = st.checkbox(t("data.import.skip"), key="import_skip")
             extra = st.checkbox(t("data.import.extra"), key="import_extra")
             try:
@@ -103,7 +113,7 @@ with tab_history:
 
 with tab_contract:
     st.markdown(t("data.contract.intro"))
-    contract_kind = st.selectbox(t("data.contract.kind"), list(KINDS), key="contract_kind",
+    contract_kind = choose(t("data.contract.kind"), list(KINDS), key="contract_kind",
                                  format_func=kind_labels.__getitem__)
     st.caption(t(f"data.refresh.{contract_kind}"))
     contract = contract_frame(contract_kind).rename(columns={"also accepted as": "aliases"})

@@ -18,6 +18,7 @@ from sop_core.forecast import (
 )
 from sop_ui import (
     as_of,
+    choose,
     compute,
     date,
     lang,
@@ -71,7 +72,7 @@ left, right = st.columns([1, 3])
 levels = {code: t(f"forecast.level.{code}") for code in ("total", "family", "sku")}
 level = left.radio(t("forecast.level"), list(levels), key="fc_level", format_func=levels.__getitem__)
 keys = sorted(products["family"].unique()) if level == "family" else sorted(products["sku"])
-key = right.selectbox(t("forecast.which"), keys, key=f"fc_key_{level}") if level != "total" else None
+key = choose(t("forecast.which"), keys, key=f"fc_key_{level}", where=right) if level != "total" else None
 
 forecast = compute(forecast_levels, run_id, level, key)
 history = compute(history_levels, granularity, as_of(), level, key)
@@ -94,7 +95,7 @@ else:
 if level != "total" and key and may("planner"):  # a viewer reads the forecast, changes nothing
     with st.form("force_model"):
         models = {code: model_label(code) for code in ("auto", *model_names())}
-        forced = st.selectbox(t(f"forecast.force.{level}"), list(models), key="fc_force",
+        forced = choose(t(f"forecast.force.{level}"), list(models), key="fc_force",
                               format_func=models.__getitem__)
         if st.form_submit_button(t("forecast.force.submit"), key="fc_force_submit"):
             force_model(store, level, key, forced, author=user_name() or None)
@@ -125,7 +126,7 @@ if level != "total" and key and may("planner"):  # a viewer reads the forecast, 
                 except ConsensusConflict as exc:
                     conflicts.append((row.period.date(), exc.wanted, exc.render(lang())))
             if author.strip():
-                st.success(t("forecast.recorded", count=num(len(changed) - len(conflicts))))
+                st.success(t("forecast.recorded", count=len(changed) - len(conflicts)))
             st.session_state["consensus_conflicts"] = (level, key, author, comment, conflicts)
     pending = st.session_state.get("consensus_conflicts")
     if pending and pending[:2] == (level, key) and pending[4]:

@@ -5,7 +5,19 @@ import streamlit as st
 
 from sop_core.common import Cycle
 from sop_core.forecast import accuracy_chart, accuracy_report, fva_chart
-from sop_ui import compute, downloads, lang, page_setup, pct, require_data, show_chart, show_table, shown_cycle, t
+from sop_ui import (
+    choose,
+    compute,
+    downloads,
+    lang,
+    page_setup,
+    pct,
+    require_data,
+    show_chart,
+    show_table,
+    shown_cycle,
+    t,
+)
 
 
 def signed_pct(fraction: float) -> str:
@@ -30,7 +42,7 @@ months = {"all": t("accuracy.all_months")} | {m: t("accuracy.month", month=m) fo
 if st.query_params.get("month") in months:
     st.session_state["accuracy_month"] = st.query_params["month"]
     del st.query_params["month"]
-month = st.selectbox(t("accuracy.months_shown"), list(months), key="accuracy_month", format_func=months.__getitem__)
+month = choose(t("accuracy.months_shown"), list(months), key="accuracy_month", format_func=months.__getitem__)
 report = every_month if month == "all" else compute(accuracy_report, "month", shown.as_of, Cycle.parse(month).start)
 
 overall, fva = report["overall"].iloc[0], report["fva_overall"].iloc[0]

@@ -7,12 +7,14 @@ from sop_core.kpi import (
     ServiceSettings,
     late_lines,
     late_lines_chart,
+    named_key,
     rates_trend_chart,
     service_report,
     worst_otif_chart,
 )
 from sop_ui import (
     as_of,
+    choose,
     compute,
     date,
     downloads,
@@ -50,7 +52,7 @@ summary = report.summary
 if not summary["lines"]:
     st.info(t("service.no_lines"))
     st.stop()
-st.caption(t("service.caption", lines=num(summary["lines"]), date=date(today)))
+st.caption(t("service.caption", count=summary["lines"], date=date(today)))
 tiles = st.columns(6)
 tiles[0].metric(t("service.tile.otif"), pct(summary["otif"]),
                 t("service.tile.otif_delta", points=num(100 * (summary["otif"] - settings.target), 1),
@@ -59,32 +61,32 @@ tiles[1].metric(t("service.tile.on_time"), pct(summary["on_time"]))
 tiles[2].metric(t("service.tile.in_full"), pct(summary["in_full"]))
 tiles[3].metric(t("service.tile.fill_rate"), pct(summary["fill_rate"]))
 tiles[4].metric(t("service.tile.orders_otif"), pct(summary["orders_otif"]),
-                help=t("service.tile.orders_help", orders=num(summary["orders"])))
-tiles[5].metric(t("service.tile.delay"), t("service.days", days=num(summary["avg_days_late"] or 0, 1)),
-                help=t("service.tile.delay_help", late=num(summary["late_lines"]),
-                       open=num(summary["open_late_lines"])))
+                help=t("service.tile.orders_help", count=summary["orders"]))
+tiles[5].metric(t("service.tile.delay"), t("service.days", count=round(summary["avg_days_late"] or 0, 1)),
+                help=t("service.tile.delay_help", late=t("service.late_lines_count", count=summary["late_lines"]),
+                       open=t("service.still_open_count", count=summary["open_late_lines"])))
 
 show_chart(rates_trend_chart(report.by["month"], settings.target, lang()))
 
 left, right = st.columns(2)
 dimensions = {code: t(f"service.dimension.{code}") for code in ("customer", "family", "sku", "month")}
-dimension = left.selectbox(t("service.break_down_by"), list(dimensions), key="service_dimension",
-                           format_func=dimensions.__getitem__)
+dimension = choose(t("service.break_down_by"), list(dimensions), key="service_dimension",
+                           format_func=dimensions.__getitem__, where=left)
 breakdown = report.by[dimension]
 show_chart(worst_otif_chart(breakdown, dimension, lang()), left)
 show_chart(late_lines_chart(report.distribution, lang()), right)
 
-with_status = breakdown.assign(status=breakdown["status"].map(status_label))
+with_status = named_key(breakdown, dimension).assign(status=breakdown["status"].map(status_label))
 st.subheader(t("service.by", dimension=t(f"service.dimension.{dimension}")))
 show_table(with_status, key="service_breakdown")
 downloads(with_status, f"service_by_{dimension}")
 st.subheader(t("service.most_hurt"))
-hurt = report.customers_most_hurt()
+hurt = named_key(report.customers_most_hurt(), "customer")
 hurt = hurt.assign(status=hurt["status"].map(status_label))
 show_table(hurt)
 downloads(hurt, "customers_most_hurt")
 st.subheader(t("service.late_lines"))
 late = report.worst_late_lines
-st.caption(t("service.late_caption", late=num(summary["late_lines"]), shown=num(len(late))))
+st.caption(t("service.late_caption", count=summary["late_lines"], shown=num(len(late))))
 show_table(late)
 downloads(lambda: compute(late_lines, today, filters), "late_lines")

@@ -23,6 +23,7 @@ from sop_core.kpi import (
 )
 from sop_ui import (
     as_of,
+    choose_many,
     compute,
     downloads,
     kpi_filters,
@@ -88,11 +89,11 @@ tiles = st.columns(7)
 tiles[0].metric(t("stock.tile.value"), money(summary["total_value"]))
 turns = summary["turnover"]
 tiles[1].metric(t("stock.tile.turnover"), "—" if turns is None else t("stock.tile.turnover_value", turns=num(turns, 1)),
-                help=t("stock.tile.turnover_help", months=num(settings.history_months)))
+                help=t("stock.tile.turnover_help", count=settings.history_months))
 days = summary["days_of_inventory"]
 tiles[2].metric(t("stock.tile.days"), "—" if days is None else num(days))
 tiles[3].metric(t("stock.tile.dead"), money(summary["dead_stock_value"]),
-                help=t("stock.tile.dead_help", months=num(settings.dead_months)))
+                help=t("stock.tile.dead_help", count=settings.dead_months))
 tiles[4].metric(t("stock.tile.overstock"), money(summary["overstock_value"]),
                 help=t("stock.tile.overstock_help", ratio=figure(settings.over_ratio),
                        days=figure(settings.target_cover_days)))
@@ -114,7 +115,7 @@ st.caption(t("stock.longest", items=", ".join(
     f"{plain(r.sku)} ({t('stock.days_short', days=num(r.coverage_days))})" for r in outliers.itertuples())))
 
 st.subheader(t("stock.per_sku"))
-status = st.multiselect(t("stock.status_filter"), list(STOCK_STATUS_ORDER), key="stock_status",
+status = choose_many(t("stock.status_filter"), list(STOCK_STATUS_ORDER), key="stock_status",
                         default=["dead", "slow", "overstock", "understock"], format_func=status_option)
 shown = skus[skus["status"].isin(status)] if status else skus
 shown = shown.assign(status=shown["status"].map(status_name),

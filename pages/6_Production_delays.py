@@ -17,6 +17,8 @@ from sop_core.production import (
 )
 from sop_ui import (
     as_of,
+    choose,
+    choose_many,
     compute,
     date,
     downloads,
@@ -42,23 +44,25 @@ report = compute(production_report, today)
 if report.orders.empty:
     st.info(t("production.no_open", date=date(today)))
     st.stop()
-st.caption(t("production.caption", count=num(len(report.orders)), date=date(today)))
+st.caption(t("production.caption", count=len(report.orders), date=date(today)))
 open_of = with_reasons(report.orders, language)  # once: the table, the tooltips and the download say it
 
 headline = report.headline(today)  # the home tiles' figures
 red, load = st.columns([1, 3])
 red.metric(t("production.red_total"), num(headline["red_orders"]),
-           help=t("production.red_total_help", orange=num(headline["orange_orders"])))
+           help=t("production.red_total_help", count=headline["orange_orders"]))
 load.metric(t("production.load_4w"), "–" if headline["load_4w"] is None else pct(headline["load_4w"]),
             help=t("production.load_4w_help", hours=num(headline["overload_hours"])))
 
 tiles = st.columns(len(report.summary))
 for tile, shop in zip(tiles, report.summary.itertuples(), strict=True):
-    tile.metric(plain(shop.workshop), t("production.tile.value", red=num(shop.red), symbol=STATUS_SYMBOLS["red"]),
+    tile.metric(plain(shop.workshop), t("production.tile.value", count=shop.red, symbol=STATUS_SYMBOLS["red"]),
                 t("production.tile.delta", orange=num(shop.orange), orange_symbol=STATUS_SYMBOLS["orange"],
-                  green=num(shop.green), green_symbol=STATUS_SYMBOLS["green"]), delta_color="off",
-                help=t("production.tile.help", orders=num(shop.orders), hours=num(shop.remaining_hours),
-                       delay=num(shop.worst_delay_days), overload=num(shop.overload_hours_4w)))
+                  green=t("production.tile.green", count=shop.green, symbol=STATUS_SYMBOLS["green"])),
+                delta_color="off",
+                help=t("production.tile.help", orders=t("production.open_orders_count", count=shop.orders),
+                       hours=num(shop.remaining_hours), overload=num(shop.overload_hours_4w),
+                       delay=t("production.reason.days", count=shop.worst_delay_days)))
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -80,9 +84,9 @@ show_chart(load_heatmap(weekly[weekly["week"] < weekly["week"].min() + pd.Timede
 downloads(weekly, "weekly_load")
 
 left, right = st.columns([1, 3])
-workshop = left.selectbox(t("production.workshop"), list(report.summary["workshop"]), key="delay_workshop")
-statuses = left.multiselect(t("production.status_filter"), list(STATUS_COLORS), default=["red", "orange"],
-                            key="delay_status", format_func=lambda status: status_in(status, language))
+workshop = choose(t("production.workshop"), list(report.summary["workshop"]), key="delay_workshop", where=left)
+statuses = choose_many(t("production.status_filter"), list(STATUS_COLORS), default=["red", "orange"],
+                            key="delay_status", format_func=lambda status: status_in(status, language), where=left)
 orders = open_of[open_of["workshop"] == workshop]
 show_chart(order_timeline(orders, workshop, language), right)
 
@@ -95,7 +99,7 @@ downloads(lambda: labelled(open_of), "production_orders_status")
 
 st.subheader(t("production.at_risk"))
 at_risk = report.impact[report.impact["at_risk"]]
-st.caption(t("production.at_risk_caption", at_risk=num(len(at_risk)), lines=num(len(report.impact))))
+st.caption(t("production.at_risk_caption", count=len(at_risk), lines=num(len(report.impact))))
 show_table(labelled(at_risk))
 downloads(lambda: labelled(report.impact), "customer_lines_served_by_of")
 

@@ -25,7 +25,21 @@ from sop_core.whatif import (
     simulate_scenario,
     with_scenario,
 )
-from sop_ui import as_of, compute, lang, money, num, page_setup, require_data, show_chart, show_table, status_label, t
+from sop_ui import (
+    as_of,
+    choose,
+    compute,
+    file_uploader,
+    lang,
+    money,
+    num,
+    page_setup,
+    require_data,
+    show_chart,
+    show_table,
+    status_label,
+    t,
+)
 from sop_ui.cycle import step_action
 from sop_ui.login import may
 from sop_ui.text import plain
@@ -63,7 +77,7 @@ with st.expander(t("whatif.add"), expanded=not compared):
             except ScenarioError as exc:
                 st.error(t("whatif.not_added", error=plain(exc.render(language))))
     with file_tab:
-        uploaded = st.file_uploader(t("whatif.file"), type=["json"], key="whatif_file")
+        uploaded = file_uploader(t("whatif.file"), ["json"], key="whatif_file")
         if uploaded is not None and st.button(t("whatif.add_file"), key="whatif_add_file"):
             try:
                 add(scenario_from_json(uploaded.getvalue().decode("utf-8-sig")))
@@ -118,7 +132,7 @@ if saved.empty:
 else:
     show_table(saved.drop(columns="scenario_json").rename(columns={"name": "scenario", "created_at": "saved_at"}),
                where=right)
-    picked = right.selectbox(t("whatif.scenario"), list(saved["name"]), key="whatif_saved")
+    picked = choose(t("whatif.scenario"), list(saved["name"]), key="whatif_saved", where=right)
     load, remove, decide = right.columns(3)
     if load.button(t("whatif.compare_it"), key="whatif_load"):
         add(scenario_from_json(saved.set_index("name").loc[picked, "scenario_json"]))
@@ -131,7 +145,7 @@ else:
         st.rerun()
 step_action(store, "pre_sop")  # scenarios compared, one proposed: the pre-S&OP done
 
-chosen = st.selectbox(t("whatif.capacity_of"), [r.scenario.name for r in everything], key="whatif_chart",
+chosen = choose(t("whatif.capacity_of"), [r.scenario.name for r in everything], key="whatif_chart",
                       format_func={r.scenario.name: shown_name(r.scenario.name) for r in everything}.__getitem__)
 shown = next(r for r in everything if r.scenario.name == chosen)
 show_chart(capacity_chart(shown, shown_name(chosen), language))

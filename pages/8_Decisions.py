@@ -21,7 +21,7 @@ from sop_core.meeting import (
     record_decision,
 )
 from sop_core.whatif import saved_scenarios
-from sop_ui import as_of, date, downloads, lang, may, page_setup, plain, show_table, shown_cycle, step_action, t
+from sop_ui import as_of, choose, date, downloads, lang, may, page_setup, plain, show_table, shown_cycle, step_action, t
 
 store = page_setup("decisions.title", "📝")
 st.title("📝 " + t("decisions.title"))
@@ -95,13 +95,13 @@ if may("planner"):  # a viewer reads the log, records nothing
                           format_func=kinds.__getitem__)
         if state["dec_link_kind"] == "scenario":
             names = list(saved_scenarios(store)["name"])
-            link_column.selectbox(t("decisions.link_kind.scenario"), names, key="dec_link_scenario")
+            choose(t("decisions.link_kind.scenario"), names, key="dec_link_scenario", where=link_column)
             if not names:
                 link_column.caption(t("decisions.no_scenario"))
         elif state["dec_link_kind"] == "kpi":
             kpis = {code: t(f"kpi.{code}") for code in KPI_CODES}
-            link_column.selectbox(t("decisions.link_kind.kpi"), list(kpis), key="dec_link_kpi",
-                                  format_func=kpis.__getitem__)
+            choose(t("decisions.link_kind.kpi"), list(kpis), key="dec_link_kpi",
+                                  format_func=kpis.__getitem__, where=link_column)
         due_column.date_input(t("decisions.due"), value=None, min_value=cycle.start, format="DD/MM/YYYY",
                               key="dec_due")
         st.button(t("decisions.save"), key="dec_save", type="primary", on_click=_record)
@@ -123,8 +123,8 @@ else:
             st.markdown(f"**{t('decisions.close')}**")
             labels = {int(r.decision_id): f"#{r.decision_id} · {r.what} ({r.owner})" for r in opened.itertuples()}
             pick, how = st.columns([3, 1])
-            pick.selectbox(t("decisions.close_pick"), list(labels), key="dec_close_pick",
-                           format_func=labels.__getitem__)
+            choose(t("decisions.close_pick"), list(labels), key="dec_close_pick",
+                           format_func=labels.__getitem__, where=pick)
             statuses = {s: t(f"decisions.status.{s}") for s in ("done", "dropped")}
             how.radio(t("decisions.close_as"), list(statuses), key="dec_close_as", format_func=statuses.__getitem__)
             st.text_area(t("decisions.outcome"), key="dec_outcome", height=80)

@@ -14,9 +14,12 @@ from sop_ui.login import may, signed_in, user_name
 from sop_ui.session import as_of, compute, data_version, get_store, meeting_mode
 from sop_ui.text import column_label, date, lang, money, num, pct, plain, status_label, t
 from sop_ui.widgets import (
+    choose,
+    choose_many,
     downloads,
     drop_upload_copy,
     file_downloads,
+    file_uploader,
     kpi_filters,
     progress_bar,
     run_forecast_with_progress,
@@ -32,6 +35,8 @@ __all__ = [
     "UPLOADS_DONE",
     "ShownCycle",
     "as_of",
+    "choose",
+    "choose_many",
     "column_label",
     "compute",
     "cycle_panel",
@@ -40,6 +45,7 @@ __all__ = [
     "downloads",
     "drop_upload_copy",
     "file_downloads",
+    "file_uploader",
     "get_store",
     "kpi_filters",
     "lang",

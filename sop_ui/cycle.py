@@ -23,8 +23,8 @@ from sop_core.meeting import (
 )
 from sop_ui.login import may, user_name
 from sop_ui.session import as_of
-from sop_ui.text import date, lang, num, plain, t
-from sop_ui.widgets import keep_choice, kept_choice
+from sop_ui.text import date, lang, plain, t
+from sop_ui.widgets import choose, keep_choice, kept_choice
 
 MARKED_STEPS = ("supply_review", "pre_sop", "executive_meeting")  # no trace in the data but a record
 
@@ -49,9 +49,9 @@ def shown_cycle(store: Store) -> ShownCycle:
         kept_choice("shown_cycle", str(cycle))
         if st.session_state["shown_cycle"] not in names:
             st.session_state["shown_cycle"] = str(cycle)
-        cycle = Cycle.parse(st.sidebar.selectbox(t("home.view_cycle"), list(names), key="shown_cycle",
+        cycle = Cycle.parse(choose(t("home.view_cycle"), list(names), key="shown_cycle",
                                                  format_func=names.__getitem__, on_change=keep_choice,
-                                                 args=("shown_cycle",)))
+                                                 args=("shown_cycle",), where=st.sidebar))
     record = cycle_record(store, cycle)
     if record is None or record.status != "closed":
         return ShownCycle(cycle, today, closed=False)
@@ -63,7 +63,9 @@ def _said(action: str, run: Callable[[], object]) -> None:
     """Run an action of the panel; keep what it says (done, or why not) for the next run."""
     try:
         said = run()
-        st.session_state["cycle_said"] = ("success", t(f"cycle.did.{action}", result=said))
+        # A number done (rows frozen, KPIs kept) is the count its sentence agrees with.
+        said_as = {"count": said} if isinstance(said, int) else {"result": said}
+        st.session_state["cycle_said"] = ("success", t(f"cycle.did.{action}", **said_as))
     except SaidError as exc:
         st.session_state["cycle_said"] = ("error", exc.render(lang()))
 
@@ -130,7 +132,7 @@ def next_cycle_panel(store: Store) -> None:
     fresh = data_freshness(store, store.as_of())
     for row in fresh[fresh["stale"]].itertuples():
         st.warning(t("cycle.stale", kind=t(f"data.kind.{row.kind}"), last=date(row.last),
-                     months=num(row.months_behind)))
+                     count=row.months_behind))
     offer = next_cycle_offer(store)
     if offer is not None and may("planner"):
         _offer(store, offer, _who_input())

@@ -24,7 +24,7 @@ from sop_core.whatif import (
 )
 from sop_ui.login import user_name
 from sop_ui.text import money, num, pct, t
-from sop_ui.widgets import show_figures
+from sop_ui.widgets import choose, show_figures
 
 # How a lever's size moves on its slider, and how the slider writes it: people come whole (2, not
 # 2.00), hours by the half hour (4.5).
@@ -122,7 +122,7 @@ def tune_panel(compared: Sequence[Scenario], plan: Plan, baseline: SimulationRes
         st.info(t("whatif.tune_empty"))
         return
     by_name = {scenario.name: scenario for scenario in compared}
-    picked = by_name[st.selectbox(t("whatif.scenario"), list(by_name), key="whatif_tune_pick")]
+    picked = by_name[choose(t("whatif.scenario"), list(by_name), key="whatif_tune_pick")]
     sliders, figures = st.columns([2, 1])
     tuned = _sliders(plan, picked, sliders)
     _figures(simulate(plan, tuned, baseline), baseline, figures)

@@ -27,7 +27,7 @@ from sop_core.common import (
 from sop_core.forecast import ForecastSettings, run_forecast
 from sop_core.kpi import PERIOD_MONTHS, KpiFilters, filter_choices
 from sop_ui.session import as_of, compute, get_store, meeting_mode
-from sop_ui.text import column_label, figure, lang, money_scale, t
+from sop_ui.text import column_label, figure, lang, money_scale, num, t
 
 # Rows of a table in meeting mode: what a projected screen shows; the rest is for the PC.
 MEETING_ROWS = 20
@@ -88,6 +88,46 @@ def upload_copy(upload: Any | None) -> Path | None:
     return path
 
 
+def choose(label: str, options: Any, where: Any = st, **kwargs: Any) -> Any:
+    """A selectbox whose empty state is said in the page's language: Streamlit's own placeholder
+    ("Choose an option") is English whatever the page."""
+    kwargs.setdefault("placeholder", t("widget.choose"))
+    return where.selectbox(label, options, **kwargs)
+
+
+def choose_many(label: str, options: Any, where: Any = st, **kwargs: Any) -> Any:
+    """A multiselect whose empty state is said in the page's language ("Choose options" otherwise)."""
+    kwargs.setdefault("placeholder", t("widget.choose_many"))
+    return where.multiselect(label, options, **kwargs)
+
+
+def _css_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _uploader_css(size_mb: int) -> str:
+    """Streamlit writes the uploader's button ("Upload") and its limit line ("500MB per file • CSV…")
+    in English, with no parameter to change them: on a French page CSS shows ours instead. The
+    selectors are Streamlit's test ids; should a release rename them, the English texts come back,
+    nothing breaks."""
+    label = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+    limit = "[data-testid='stFileUploaderDropzoneInstructions']"
+    return (f"<style>{label} {{ font-size: 0 !important; }}"
+            f"{label}::after {{ content: {_css_string(t('widget.upload'))}; font-size: 0.875rem; }}"
+            f"{limit} * {{ font-size: 0 !important; }}"
+            f"{limit}::after {{ content: {_css_string(t('data.import.limit', size=num(size_mb)))};"
+            " font-size: 0.75rem; }</style>")
+
+
+def file_uploader(label: str, types: list[str], key: str) -> Any:
+    """Streamlit's file uploader, its own texts in the page's language as far as CSS can (English
+    pages keep Streamlit's); the size limit is also in the help, where a screen reader finds it."""
+    size_mb = int(st.get_option("server.maxUploadSize"))
+    if lang() != "en":
+        st.html(_uploader_css(size_mb))
+    return st.file_uploader(label, type=types, key=key, help=t("data.import.limit", size=num(size_mb)))
+
+
 def drop_upload_copy() -> None:
     kept = st.session_state.pop(UPLOAD_COPY, None)
     if kept is not None:
@@ -117,7 +157,7 @@ def kpi_filters(customers: bool = True) -> KpiFilters:
         kept_choice("filter_period", "12m")
         # Labels made now, in the page's language: AppTest may call format_func outside the run.
         periods = {code: t(f"period.{code}") for code in PERIOD_MONTHS}
-        st.selectbox(t("filters.period"), list(PERIOD_MONTHS), key="filter_period", on_change=keep_choice,
+        choose(t("filters.period"), list(PERIOD_MONTHS), key="filter_period", on_change=keep_choice,
                      args=("filter_period",), format_func=periods.__getitem__)
         kept_choice("filter_families", [])
         st.multiselect(t("filters.families"), choices["families"], key="filter_families", on_change=keep_choice,

@@ -59,7 +59,7 @@ def _status(args: argparse.Namespace, store: Store) -> int:
                   done=say(args.lang, "cli.cycle.done", when=r.done_at, who=r.done_by) if r.done_by
                   else say(args.lang, "cycle.not_yet")) for r in steps.itertuples()]
     lines += [say(args.lang, "cli.cycle.fresh.stale" if r.stale else "cli.cycle.fresh.ok",
-                  kind=say(args.lang, f"data.kind.{r.kind}"), last=r.last, months=r.months_behind)
+                  kind=say(args.lang, f"data.kind.{r.kind}"), last=r.last, count=r.months_behind)
               for r in fresh.itertuples() if r.rows]
     emit(args, data, "\n".join(lines))
     return EXIT_OK

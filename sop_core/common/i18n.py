@@ -5,6 +5,10 @@ The catalogue is the YAML files of `sop_core/locales/`, each a mapping `key: {fr
 (one file per page or concern, so that a page's strings sit together). Every entry must have both
 languages: the loader refuses a file that lacks one, so a half-translated entry cannot ship.
 
+A sentence that puts a number before a noun gives, in each language, the forms `{one: ..., other: ...}`
+instead of one text; `translate` picks the form from the `count` parameter by the language's rule
+(`plural_form`): French says "0 jour", "1,5 jour", "2 jours"; English "0 days", "1 day", "1.5 days".
+
 A key nobody wrote is a bug. Under `SOP_I18N_STRICT=1` (the test suite sets it) `translate` raises
 `MissingTranslation`, so a test that walks every page in both languages fails on it; in production
 the key itself is shown instead of a crashed page.
@@ -14,10 +18,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -44,23 +49,44 @@ def check_language(lang: str) -> str:
     return lang
 
 
-def _entries(path: Path) -> dict[str, dict[str, str]]:
+PLURAL_FORMS = ("one", "other")
+# A text of the catalogue: one sentence, or its forms by plural category.
+Text = str | dict[str, str]
+
+
+def plural_form(count: float, lang: str) -> str:
+    """The plural category of `count`: French takes the singular below 2 (0 and 1,5 included),
+    English only for exactly 1."""
+    if lang == "fr":
+        return "one" if abs(count) < 2 else "other"
+    return "one" if count == 1 else "other"
+
+
+def _is_text(text: object) -> bool:
+    """A non-empty sentence, or exactly the forms one and other, each a non-empty sentence."""
+    if isinstance(text, dict):
+        return set(text) == set(PLURAL_FORMS) and all(_is_text(form) for form in text.values())
+    return isinstance(text, str) and bool(text)
+
+
+def _entries(path: Path) -> dict[str, dict[str, Text]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
         raise CatalogueError(f"{path.name}: expected a mapping of keys, got {type(data).__name__}.")
     for key, entry in data.items():
-        if not isinstance(entry, dict) or any(not isinstance(entry.get(lang), str) or not entry[lang]
-                                              for lang in LANGUAGES):
-            raise CatalogueError(f"{path.name}: key {key!r} needs a non-empty text for each of "
-                                 f"{', '.join(LANGUAGES)}.")
+        if not isinstance(entry, dict) or not all(_is_text(entry.get(lang)) for lang in LANGUAGES):
+            raise CatalogueError(f"{path.name}: key {key!r} needs a non-empty text (or the forms "
+                                 f"{' and '.join(PLURAL_FORMS)}) for each of {', '.join(LANGUAGES)}.")
+        if len({isinstance(entry[lang], dict) for lang in LANGUAGES}) > 1:
+            raise CatalogueError(f"{path.name}: key {key!r} has plural forms in one language only.")
     return data
 
 
 @lru_cache(maxsize=1)
-def catalogue() -> dict[str, dict[str, str]]:
+def catalogue() -> dict[str, dict[str, Text]]:
     """Every entry of every locale file. The same key in two files is allowed only with the same
     texts (two pages may both name a column), otherwise the files contradict each other."""
-    merged: dict[str, dict[str, str]] = {}
+    merged: dict[str, dict[str, Text]] = {}
     for path in sorted(LOCALES_DIR.glob("*.yaml")):
         for key, entry in _entries(path).items():
             if key in merged and merged[key] != entry:
@@ -79,13 +105,23 @@ def has_key(key: str) -> bool:
 
 def translate(key: str, lang: str, /, **params: Any) -> str:
     """The text of `key` in `lang`, with `{name}` placeholders filled from `params` (format numbers
-    and dates with the functions below first, so they follow the language too)."""
+    and dates with the functions below first, so they follow the language too).
+
+    `count` is the exception: given as a number, it chooses the plural form of an entry that has
+    forms, and is written here in the language's format (text given as `count` is kept as it is)."""
     entry = catalogue().get(key)
     if entry is None or lang not in entry:
         if strict():
             raise MissingTranslation(f"No {lang!r} text for key {key!r} in {LOCALES_DIR}.")
         return key
     text = entry[lang]
+    count = params.get("count")
+    if isinstance(text, dict):
+        if not is_count(count):
+            raise TypeError(f"{key!r} has plural forms: give its count as a number, not {count!r}.")
+        text = text[plural_form(count, lang)]
+    if is_count(count):
+        params["count"] = format_quantity(count, lang)
     return text.format(**params) if params else text
 
 
@@ -102,6 +138,12 @@ def is_empty(value: object) -> bool:
         return True
 
 
+def is_count(value: object) -> TypeGuard[float]:
+    """A number that can be counted in a sentence (not a flag, not NaN); numpy's numbers too, as
+    pandas hands them out."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
     """1 234,5 in French, 1,234.5 in English; an empty value is a dash."""
     if is_empty(value):
@@ -110,6 +152,22 @@ def format_number(value: float | int | None, lang: str, decimals: int = 0) -> st
     if lang == "fr":
         text = text.replace(",", NBSP).replace(".", ",")
     return text
+
+
+def natural_decimals(value: float) -> int:
+    """As many decimals as the value needs, at most two: 3, 0,5, 1,25."""
+    for decimals in (0, 1):
+        if math.isclose(value, round(value, decimals), abs_tol=1e-9):
+            return decimals
+    return 2
+
+
+def format_quantity(value: float, lang: str) -> str:
+    """A count or a quantity as written in a sentence: 3, 1,5, 1 234 (a table's counts are
+    `format_count`'s whole numbers)."""
+    if isinstance(value, numbers.Integral) or not math.isfinite(value):
+        return format_number(value, lang)
+    return format_number(value, lang, natural_decimals(value))
 
 
 def format_percent(fraction: float | None, lang: str, decimals: int = 1) -> str:

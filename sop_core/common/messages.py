@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sop_core.common.i18n import format_date, format_number, translate
+from sop_core.common.i18n import format_date, format_quantity, has_key, is_count, translate
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,15 @@ class Message:
     key: str
     params: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, lang: str) -> str:
-        return translate(self.key, lang, **{name: render_param(value, lang) for name, value in self.params.items()})
+    def render(self, lang: str, on: str | None = None) -> str:
+        """The sentence in `lang`. `on` names where it is shown: a catalogue key `<key>.<on>`, when
+        there is one, words it for that place (the Data page names its checkbox where the command
+        line names its flag), for nested messages too."""
+        key = f"{self.key}.{on}" if on and has_key(f"{self.key}.{on}") else self.key
+        # `count` goes to `translate` as a number: it chooses the plural form, then is written there.
+        return translate(key, lang, **{name: value if name == "count" and is_count(value)
+                                       else render_param(value, lang, on)
+                                       for name, value in self.params.items()})
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "params": {name: _to_json(value) for name, value in self.params.items()}}
@@ -49,27 +56,17 @@ class Message:
         return cls.from_dict(json.loads(text))
 
 
-def _decimals(value: float) -> int:
-    """As many decimals as the value needs, at most two: 3, 0,5, 1,25."""
-    for decimals in (0, 1):
-        if math.isclose(value, round(value, decimals), abs_tol=1e-9):
-            return decimals
-    return 2
-
-
-def render_param(value: Any, lang: str) -> str:
+def render_param(value: Any, lang: str, on: str | None = None) -> str:
     if isinstance(value, Message):
-        return value.render(lang)
+        return value.render(lang, on)
     if isinstance(value, bool) or value is None:
         return str(value)
-    if isinstance(value, int):
-        return format_number(value, lang)
-    if isinstance(value, float):
-        return format_number(value, lang, _decimals(value)) if math.isfinite(value) else "–"
+    if isinstance(value, int | float):
+        return format_quantity(value, lang) if math.isfinite(value) else "–"
     if isinstance(value, dt.date):
         return format_date(value, lang)
     if isinstance(value, list | tuple):
-        return ", ".join(render_param(item, lang) for item in value)
+        return ", ".join(render_param(item, lang, on) for item in value)
     return str(value)
 
 

@@ -9,6 +9,9 @@ from sop_core.data import Kind, normalize_header
 from sop_core.imports.mapping import ColumnMapping
 from sop_core.imports.report import Finding, kind_term
 
+# How to drop unknown columns: the checkbox's label is the page's wording of it.
+IGNORE_EXTRA = Message("imports.ignore_extra", {"checkbox": Message("data.import.extra")})
+
 
 @dataclass
 class ResolvedHeaders:
@@ -108,7 +111,8 @@ class _Resolver:
             accepted = [c.name for c in self.kind.columns]
             self.result.findings.append(_error(
                 "unknown_columns", Message("imports.unknown_columns", {"columns": left}),
-                Message("imports.unknown_columns.fix", {"kind": kind_term(self.kind.name), "accepted": accepted}),
+                Message("imports.unknown_columns.fix", {"kind": kind_term(self.kind.name), "accepted": accepted,
+                                                       "ignore": IGNORE_EXTRA}),
             ))
 
     def check_required(self) -> None:

@@ -111,9 +111,10 @@ class ImportReport:
         """The one-line verdict: file, kind, how it was read, rows, errors, warnings."""
         what = [kind_term(self.kind), *([self.read_as] if self.read_as else [])]
         rejected = Message("imports.summary.rejected", {"count": self.rows_rejected}) if self.rows_rejected else ""
-        return Message("imports.summary", {
-            "file": self.file_name, "what": what, "rows": self.rows_read, "rejected": rejected,
-            "errors": len(self.errors), "warnings": len(self.warnings),
+        return Message("imports.outcome", {
+            "file": self.file_name, "what": what, "read": Message("imports.outcome.read", {"count": self.rows_read}),
+            "rejected": rejected, "errors": Message("imports.outcome.errors", {"count": len(self.errors)}),
+            "warnings": Message("imports.outcome.warnings", {"count": len(self.warnings)}),
             "verdict": Message("imports.verdict.ok" if self.ok else "imports.verdict.refused")})
 
     def summary(self, lang: str = "en") -> str:
@@ -132,7 +133,8 @@ class ImportReport:
         return pd.DataFrame(
             [{"severity": Message(f"data.severity.{f.severity}").render(lang), "column": f.column or "",
               "problem": f.message.render(lang), "rows": ", ".join(map(str, f.rows)), "count": f.count,
-              "found": ", ".join(f.examples), "fix": f.fix.render(lang)} for f in self.errors + self.warnings],
+              "found": ", ".join(f.examples), "fix": f.fix.render(lang, on="page")}
+             for f in self.errors + self.warnings],
             columns=["severity", "column", "problem", "rows", "count", "found", "fix"],
         )
 

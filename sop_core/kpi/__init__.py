@@ -11,7 +11,14 @@ from sop_core.kpi.charts import (
     worst_otif_chart,
 )
 from sop_core.kpi.filters import PERIOD_MONTHS, KpiFilters, filter_choices
-from sop_core.kpi.service import ServiceReport, ServiceSettings, late_lines, service_report, service_summary
+from sop_core.kpi.service import (
+    ServiceReport,
+    ServiceSettings,
+    late_lines,
+    named_key,
+    service_report,
+    service_summary,
+)
 from sop_core.kpi.stock import StockSettings, inventory_value, total_turnover, turnover, turnover_trend
 from sop_core.kpi.stock_by_sku import abc_xyz_matrix, sku_stock, stock_summary, summarise
 
@@ -29,6 +36,7 @@ __all__ = [
     "inventory_value",
     "late_lines",
     "late_lines_chart",
+    "named_key",
     "rates_trend_chart",
     "service_report",
     "service_summary",

@@ -162,6 +162,12 @@ class ServiceReport:
         return frame.sort_values(["late_value", "otif"], ascending=[False, True]).head(limit).reset_index(drop=True)
 
 
+def named_key(breakdown: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """A breakdown with its `key` column named after its dimension (customer, family, sku, month),
+    so that a table or a download heads it "Client", "Famille"... rather than "Clé"."""
+    return breakdown.rename(columns={"key": dimension})
+
+
 def _judged(store: Store, as_of: dt.date, filters: KpiFilters, body: str) -> pd.DataFrame:
     """`body` run after `WITH judged AS (...)`. Re-judging the lines in each query is cheaper than
     materialising them: DuckDB scans and joins 500,000 lines faster than it writes a table of them."""

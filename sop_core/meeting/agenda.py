@@ -127,8 +127,10 @@ def agenda_text(item: pd.Series, lang: str) -> str:
     subject = str(item["subject"])
     if pd.notna(item["week"]):
         subject += " · " + format_week(pd.Timestamp(item["week"]).date(), lang)
-    text = translate(f"agenda.{item['kind']}", lang, subject=subject,
-                     figure=_figure(str(item["kind"]), float(item["figure"]), lang))
+    figure = float(item["figure"])
+    # Days late and days of cover are counts their sentence agrees with ("1 jour", "3 jours").
+    text = translate(f"agenda.{item['kind']}", lang, subject=subject, count=round(figure),
+                     figure=_figure(str(item["kind"]), figure, lang))
     return f"{status_label(item['status'], lang)} · {text}"
 
 

@@ -64,7 +64,7 @@ def week_spans(spans: Sequence[tuple[dt.date, dt.date]], lang: str) -> Message:
 def _late(row: Any, runs: str, lang: str) -> Message:
     """Late by so many working days: because of the overloaded weeks when there are some."""
     delay = int(row.delay_days)
-    days = Message(f"production.reason.days.{'one' if delay == 1 else 'many'}", {"count": delay})
+    days = Message("production.reason.days", {"count": delay})
     if runs:
         return Message("production.reason.late_overload",
                        {"days": days, "workshop": row.workshop, "weeks": _weeks(runs, lang)})

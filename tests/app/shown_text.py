@@ -76,3 +76,10 @@ def misformatted_numbers(app: AppTest, lang: str) -> list[str]:
             if pd.notna(value) and not NUMBER_FORMATS[lang].fullmatch(str(text)):
                 wrong.append(f"{where}: {text!r}")
     return wrong
+
+
+def streamlit_placeholders(app: AppTest) -> list[str]:
+    """The select boxes and multiselects left to Streamlit's own empty-state text, which is English
+    whatever the page ("Choose an option"): the protobuf carries no placeholder for them."""
+    return [f"{kind} {widget.label!r}" for kind in ("selectbox", "multiselect")
+            for widget in getattr(app, kind) if not widget.proto.placeholder.strip()]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from sop_core.common.i18n import LANGUAGES, translate
 from sop_core.data.store import Store
 from tests.app.conftest import SCREENS, TIMEOUT, OpenPage
-from tests.app.shown_text import foreign_texts, misformatted_numbers
+from tests.app.shown_text import foreign_texts, misformatted_numbers, streamlit_placeholders
 from tests.conftest import PROJECT_ROOT
 
 TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
@@ -37,6 +37,7 @@ def test_every_screen_runs_in_both_languages(open_page: OpenPage, script: str, l
         assert heading in app.title[0].value, (heading, app.title[0].value)
     assert not foreign_texts(app, lang), f"{script} in {lang} shows untranslated text"
     assert not misformatted_numbers(app, lang), f"{script} in {lang} writes table numbers in another locale"
+    assert not streamlit_placeholders(app), f"{script} leaves Streamlit's English placeholder in"
 
 
 UNTRANSLATED_PAGE = """

@@ -105,8 +105,8 @@ def test_data_page_says_what_is_wrong_in_french(open_page: OpenPage) -> None:
     assert "Lu comme CSV, utf-8 ; premières lignes :" in [c.value for c in app.caption]
     app.button(key="import_go").click().run()
     assert not app.exception, [e.value for e in app.exception]
-    assert visible(app.error[0].value) == ("stock.csv (Stocks, CSV, utf-8, point décimal) : 1 lignes lues, 1 rejetées, "
-                                  "2 erreur(s), 0 avertissement(s) : refusé, rien n'a été écrit")
+    assert visible(app.error[0].value) == ("stock.csv (Stocks, CSV, utf-8, point décimal) : 1 ligne lue, 1 rejetée, "
+                                  "2 erreurs, 0 avertissement : refusé, rien n'a été écrit")
     findings = app.table[0].value
     assert findings.index.tolist() == ["erreur", "erreur"]
     assert findings[["Problème", "Correction"]].values.tolist() == [

@@ -14,8 +14,8 @@ from tests.app.conftest import PAGES, OpenPage
 
 # Where each tile's figure stands on the page its link opens (the page's metric, in English).
 PAGE_FIGURE = {"forecast_accuracy": "Accuracy (1 − WAPE)", "forecast_bias": "Bias", "service_otif": "OTIF (lines)",
-               "stock_days": "Days of inventory", "stock_at_risk": "Stock at risk", "red_orders": "Red OF",
-               "load_4w": "Load · next 4 weeks"}
+               "stock_days": "Days of inventory", "stock_at_risk": "Stock at risk",
+               "red_orders": "Late manufacturing orders (red)", "load_4w": "Load · next 4 weeks"}
 
 
 def page_file(url_path: str) -> str:

@@ -126,3 +126,28 @@ def test_home_page_in_meeting_mode_at_projector_sizes(browser: Any, site: str) -
             tab.screenshot(path=str(ARTIFACTS / f"home_meeting_{width}x{height}_full.png"), full_page=True)
         finally:
             tab.close()
+
+
+# What the French Data page's uploader shows in place of Streamlit's English button and limit line.
+UPLOADER_TEXTS = """(() => {
+    const zone = document.querySelector('[data-testid="stFileUploaderDropzone"]');
+    const label = zone.querySelector('button [data-testid="stMarkdownContainer"] p');
+    const limit = zone.querySelector('[data-testid="stFileUploaderDropzoneInstructions"]');
+    const shown = (e, where) => getComputedStyle(e, where);
+    return {button: shown(label, '::after').content, english_button: shown(label).fontSize,
+            limit: shown(limit, '::after').content,
+            english_limit: [...limit.querySelectorAll('*')].map(e => shown(e).fontSize)};
+})()"""
+
+
+def test_the_french_uploader_shows_french_texts(browser: Any, site: str) -> None:
+    tab = _open(browser, f"{site}/Data?lang=fr")
+    try:
+        tab.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for()
+        texts = tab.evaluate(UPLOADER_TEXTS)
+        assert texts["button"] == '"Choisir un fichier"' and texts["english_button"] == "0px", texts
+        # The browser may give the no-break space of "500 Mo" back as a plain one.
+        assert texts["limit"].replace("\u00a0", " ") == '"500 Mo au plus par fichier"', texts
+        assert set(texts["english_limit"]) == {"0px"}, texts
+    finally:
+        tab.close()

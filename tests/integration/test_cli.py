@@ -53,7 +53,7 @@ LINES = {  # a line of status, production, simulate, optimize and pack, in each 
            rf"  Production orders +{N} rows",
            r"Last imports:",
            rf"  #\d+ \d\d \w{{3}} \d{{4}} \d\d:\d\d  Production orders +ok +production_orders\.csv \({N} rows\)",
-           r"\d+ open OF projected from 02 Nov 2026:",
+           r"\d+ open manufacturing orders projected from 02 Nov 2026:",
            rf"  ASSEMBLAGE +red +\d+  orange +\d+  green +\d+  overload next 4 weeks {N} h",
            r"  OF-[\d-]+ ASSEMBLAGE: red, late \d+ working days?.*",
            r".+ vs baseline, from 02 Nov 2026:",
@@ -126,7 +126,7 @@ def test_the_report_and_the_progress_follow_lang(tmp_path: Path, write_file: Wri
     assert main(["import", "stock", bad, "--db", db]) == EXIT_REFUSED  # French by default
     french = capsys.readouterr()
     assert french.out.splitlines() == [
-        "stock.csv (Stocks, CSV, utf-8, point décimal) : 1 lignes lues, 1 rejetées, 2 erreur(s), 0 avertissement(s) : "
+        "stock.csv (Stocks, CSV, utf-8, point décimal) : 1 ligne lue, 1 rejetée, 2 erreurs, 0 avertissement : "
         "refusé, rien n'a été écrit",
         "  ERREUR stock.csv, ligne 2, colonne 'on_hand' : valeur négative pour on_hand (valeurs trouvées : '-1'). "
         "Correction : indiquez une valeur d'au moins 0",

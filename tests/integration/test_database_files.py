@@ -26,7 +26,7 @@ def test_another_programs_database_is_refused_and_left_untouched(tmp_path: Path,
     assert main(["status", "--db", str(foreign), "--lang", "en"]) == EXIT_STORE
     err = capsys.readouterr().err
     assert err.startswith(f"Database error: {foreign} is not a database of this dashboard: it already holds "
-                          "2 table(s) of another program (invoices, products). Nothing was changed in it")
+                          "2 tables of another program (invoices, products). Nothing was changed in it")
     assert "Traceback" not in err and _tables(foreign) == ["invoices", "products"]
 
 

@@ -150,13 +150,13 @@ def test_the_history_reads_in_either_language(store: Store, write_file: WriteFil
     french, english = import_history(store, "fr"), import_history(store, "en")
     assert french[["file_name", "message"]].values.tolist() == [
         ["(toutes les données effacées)", "toutes les données supprimées par l'utilisateur"],
-        ["st.csv", "st.csv (Stocks, CSV, utf-8, point décimal) : 1 lignes lues, 1 rejetées, 2 erreur(s), "
-                   "0 avertissement(s) : refusé, rien n'a été écrit"],
+        ["st.csv", "st.csv (Stocks, CSV, utf-8, point décimal) : 1 ligne lue, 1 rejetée, 2 erreurs, "
+                   "0 avertissement : refusé, rien n'a été écrit"],
         ["old.csv", "old.csv (sales, CSV): 1 rows read"],
     ]
     assert english[["file_name", "message"]].values.tolist()[:2] == [
         ["(all data cleared)", "all data removed by the user"],
-        ["st.csv", "st.csv (Stock, CSV, utf-8, decimal point): 1 rows read, 1 rejected, 2 error(s), 0 warning(s): "
+        ["st.csv", "st.csv (Stock, CSV, utf-8, decimal point): 1 row read, 1 rejected, 2 errors, 0 warnings: "
                    "refused, nothing was written"],
     ]
 

@@ -65,7 +65,7 @@ def test_the_service_trend_draws_four_rates_under_the_target() -> None:
     spec = rates_trend_chart(by_month, 0.95, "fr").to_dict()
     line, rule = spec["layer"]
     assert line["mark"] == {"type": "line", "point": True} and line["encoding"]["color"]["field"] == "rate"
-    assert {row["rate"] for row in _data(spec)} == {"OTIF", "À l'heure", "Complet", "Taux de couverture"}
+    assert {row["rate"] for row in _data(spec)} == {"OTIF", "À l'heure", "Complet", "Taux de service quantitatif"}
     assert rule["mark"]["type"] == "rule" and rule["encoding"]["y"]["datum"] == 0.95
 
 

@@ -20,6 +20,7 @@ from sop_core.common.i18n import (
     format_signed,
     translate,
 )
+from sop_core.common.messages import Message
 
 NBSP = "\u00a0"
 
@@ -58,10 +59,57 @@ def test_french_numbers_read_back(value: float, decimals: int) -> None:
     assert float(text.replace(NBSP, "").replace(",", ".")) == pytest.approx(round(value, decimals), abs=10 ** -decimals)
 
 
+def _placeholders(text: i18n.Text) -> set[str]:
+    forms = text.values() if isinstance(text, dict) else [text]
+    return {name for form in forms for name in re.findall(r"\{(\w+)\}", form)}
+
+
 def test_every_entry_has_both_languages_and_placeholders_agree() -> None:
     for key, entry in i18n.catalogue().items():
-        fields = {lang: set(re.findall(r"\{(\w+)\}", entry[lang])) for lang in i18n.LANGUAGES}
+        fields = {lang: _placeholders(entry[lang]) for lang in i18n.LANGUAGES}
         assert fields["fr"] == fields["en"], f"{key}: placeholders differ {fields}"
+        if isinstance(entry["fr"], dict):  # the count chooses the form; the singular may say it in words
+            assert all("{count}" in entry[lang]["other"] for lang in i18n.LANGUAGES), key
+
+
+PLURAL = {"test.days": {"fr": {"one": "{count} jour", "other": "{count} jours"},
+                        "en": {"one": "{count} day", "other": "{count} days"}}}
+
+
+@pytest.mark.parametrize(("count", "french", "english"), [
+    (0, "0 jour", "0 days"), (1, "1 jour", "1 day"), (1.5, "1,5 jour", "1.5 days"), (2, "2 jours", "2 days"),
+    (1234, f"1{NBSP}234 jours", "1,234 days")])
+def test_plural_forms_follow_each_languages_rule(monkeypatch: pytest.MonkeyPatch, count: float, french: str,
+                                                 english: str) -> None:
+    """French takes the singular below 2 (0 and 1,5 too), English only for exactly 1."""
+    monkeypatch.setattr(i18n, "catalogue", lambda: PLURAL)
+    assert translate("test.days", "fr", count=count) == french
+    assert translate("test.days", "en", count=count) == english
+
+
+def test_a_plural_entry_needs_its_count_as_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(i18n, "catalogue", lambda: PLURAL)
+    with pytest.raises(TypeError, match=r"test\.days"):
+        translate("test.days", "fr", count="2")
+
+
+def test_a_plural_count_in_a_stored_message_chooses_its_form() -> None:
+    days = Message("production.reason.days", {"count": 1})
+    assert Message.from_json(days.to_json()).render("fr") == "1 jour ouvré"
+    assert days.render("en") == "1 working day"
+    assert Message("production.reason.days", {"count": 0}).render("en") == "0 working days"
+
+
+def test_plural_forms_must_be_one_and_other_in_both_languages(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text('a.days: {fr: {one: "{count} jour", many: "{count} jours"}, en: "{count} days"}\n',
+                   encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"a\.days"):
+        i18n._entries(bad)
+    bad.write_text('a.days: {fr: {one: "{count} jour", other: "{count} jours"}, en: "{count} days"}\n',
+                   encoding="utf-8")
+    with pytest.raises(CatalogueError, match="one language only"):
+        i18n._entries(bad)
 
 
 def test_a_locale_file_missing_a_language_is_refused(tmp_path: Path) -> None:

@@ -61,12 +61,12 @@ def test_the_summary_in_both_languages() -> None:
     report = _report()
     assert report.summary("fr") == (
         f"cdes.csv (Commandes clients, CSV, cp1252, virgule décimale) : 12{NBSP}500 lignes lues, 3 rejetées, "
-        "1 erreur(s), 0 avertissement(s) : refusé, rien n'a été écrit")
+        "1 erreur, 0 avertissement : refusé, rien n'a été écrit")
     assert report.summary("en") == (
-        "cdes.csv (Orders, CSV, cp1252, decimal comma): 12,500 rows read, 3 rejected, 1 error(s), "
-        "0 warning(s): refused, nothing was written")
+        "cdes.csv (Orders, CSV, cp1252, decimal comma): 12,500 rows read, 3 rejected, 1 error, "
+        "0 warnings: refused, nothing was written")
     unreadable = ImportReport("x.csv", "sales")  # never read: no "read as"
-    assert unreadable.summary("en") == "x.csv (Sales): 0 rows read, 0 error(s), 0 warning(s): can be imported"
+    assert unreadable.summary("en") == "x.csv (Sales): 0 rows read, 0 errors, 0 warnings: can be imported"
 
 
 def test_the_table_of_findings_in_french() -> None:
@@ -100,7 +100,7 @@ def test_a_real_file_is_reported_in_french(write_file: WriteFile) -> None:
         "safety_stock, workshop, hours_per_unit, moq), indiquez-les dans la correspondance des colonnes, ou "
         "ignorez les colonnes en trop (--ignore-extra-columns)",
     ]
-    assert report.summary("fr").startswith("p.csv (Articles, CSV, utf-8, virgule décimale) : 1 lignes lues")
+    assert report.summary("fr").startswith("p.csv (Articles, CSV, utf-8, virgule décimale) : 1 ligne lue")
 
 
 def test_an_unreadable_file_says_why_and_what_to_do(write_file: WriteFile, tmp_path: Path) -> None:
@@ -132,4 +132,16 @@ def test_duplicate_keys_and_summed_rows_name_the_key(write_file: WriteFile) -> N
     sales = validate_file(write_file("v.csv", "date;sku;quantity\n02/01/2026;A1;5\n02/01/2026;A1;7\n"), "sales",
                           known_keys={"products": ["A1"]}, today=TODAY).report
     assert sales.warnings[0].message.render("fr") == (
-        "1 lignes répètent une clé date + sku + customer déjà vue et ont été additionnées")
+        "1 ligne répète une clé date + sku + customer déjà vue et a été additionnée")
+
+
+def test_the_page_names_its_checkbox_where_the_command_line_names_its_flag(write_file: WriteFile) -> None:
+    path = write_file("p.csv", "sku;name;family;unit_cost;famile\nA1;x;F;1,5;y\n")
+    report = validate_file(path, "products", known_keys={}, today=TODAY).report
+    [unknown] = [f for f in report.errors + report.warnings if f.code == "unknown_columns"]
+    assert unknown.describe("p.csv", "fr").endswith("ignorez les colonnes en trop (--ignore-extra-columns)")
+    [page_fix] = [fix for fix in report.to_frame("fr")["fix"] if "cochez" in fix or "--ignore" in fix]
+    assert page_fix.endswith("ou cochez « Ignorer les colonnes absentes du format des fichiers »")
+    assert "--ignore-extra-columns" not in page_fix
+    [english] = [fix for fix in report.to_frame("en")["fix"] if "tick" in fix or "--ignore" in fix]
+    assert english.endswith("or tick “Ignore columns that are not in the data contract”")

@@ -16,7 +16,7 @@ import pandas as pd
 from sop_core.common import CellKinds, ColumnKind, next_period, status_label, translate
 from sop_core.data import Store, load_preferences
 from sop_core.forecast import accuracy_report
-from sop_core.kpi import KpiFilters, ServiceSettings, inventory_value, service_report
+from sop_core.kpi import KpiFilters, ServiceSettings, inventory_value, named_key, service_report
 from sop_core.meeting.agenda import FIGURE_KINDS, StepDone, agenda_text, cycle_status_text
 from sop_core.meeting.executive import KPI_UNITS, ExecutiveTargets, Tile, judged, tile_text
 from sop_core.production import ProductionReport
@@ -43,7 +43,7 @@ def service_by_month(store: Store, as_of: dt.date) -> pd.DataFrame:
     window = KpiFilters(start=next_period(as_of.replace(day=1), "month", -HISTORY_MONTHS),
                         end=as_of - dt.timedelta(days=1))
     report = service_report(store, as_of, window, load_preferences(store, ServiceSettings, "service"))
-    frame = report.by["month"].rename(columns={"key": "month"})
+    frame = named_key(report.by["month"], "month")
     return frame[frame["month"] < pd.Timestamp(as_of.replace(day=1))][list(SERVICE_COLUMNS)].reset_index(drop=True)
 
 
