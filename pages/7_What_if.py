@@ -17,11 +17,9 @@ from sop_core.whatif import (
     lines_at_risk_of,
     mark_decision,
     plan_from_store,
-    save_scenario,
     saved_scenarios,
     scenario_from_json,
     scenario_from_rows,
-    scenario_to_json,
     simulate_scenario,
     with_scenario,
 )
@@ -31,7 +29,6 @@ from sop_ui import (
     compute,
     file_uploader,
     lang,
-    money,
     num,
     page_setup,
     require_data,
@@ -43,7 +40,14 @@ from sop_ui import (
 from sop_ui.cycle import step_action
 from sop_ui.login import may
 from sop_ui.text import plain
-from sop_ui.whatif import kind_name, lever_editor, save_options, saved_as, show_comparison, shown_name, tune_panel
+from sop_ui.whatif import (
+    lever_editor,
+    save_options,
+    show_comparison,
+    show_scenarios,
+    shown_name,
+    tune_panel,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "scenarios" / "example.json"
 
@@ -102,23 +106,7 @@ results = [compute(simulate_scenario, today, scenario)[1] for scenario in compar
 everything = [baseline, *results]
 st.subheader(t("whatif.side_by_side"))
 show_comparison(everything)
-for column, result in zip(st.columns(max(len(results), 1)), results, strict=False):
-    scenario = result.scenario
-    column.markdown(t("whatif.scenario_cost", name=plain(scenario.name), cost=money(result.total_cost)))
-    costs = result.costs[["kind", "workshop", "weeks", "paid_hours", "cost"]]
-    show_table(costs.assign(kind=costs["kind"].map(kind_name)).rename(columns={"kind": "lever_type"}),
-               key=f"whatif_costs_{scenario.name}", where=column)
-    column.download_button(t("whatif.download_json"), scenario_to_json(scenario), file_name=f"{scenario.name}.json",
-                           mime="application/json", key=f"whatif_json_{scenario.name}", on_click="ignore")
-    if column.button(t("whatif.remove"), key=f"whatif_remove_{scenario.name}"):
-        st.session_state["whatif_scenarios"] = tuple(s for s in compared if s.name != scenario.name)
-        st.rerun()
-    if planner and column.button(t("whatif.save"), key=f"whatif_save_{scenario.name}"):
-        try:
-            save_scenario(store, scenario_to_json(scenario), *saved_as())
-            column.success(t("whatif.saved"))
-        except ScenarioError as exc:
-            column.error(exc.render(language))
+show_scenarios(store, results, planner)
 
 tune_panel(compared, compute(plan_from_store, today), baseline, add)
 

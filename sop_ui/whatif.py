@@ -1,5 +1,6 @@
-"""The what-if page's two working widgets: the table of levers a scenario is typed in, and the
-tuning of a compared scenario's levers with sliders (a fragment: a move reruns it alone)."""
+"""The what-if page's working widgets: the table of levers a scenario is typed in, the compared
+scenarios' columns and figures, and the tuning of a compared scenario's levers with sliders (a
+fragment: a move reruns it alone)."""
 
 from __future__ import annotations
 
@@ -11,20 +12,24 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from sop_core.data import Store
 from sop_core.whatif import (
     BASELINE,
     FIGURE_KINDS,
     LEVER_KINDS,
     Plan,
     Scenario,
+    ScenarioError,
     SimulationResult,
     comparison_table,
     lever_limit,
+    save_scenario,
+    scenario_to_json,
     simulate,
 )
 from sop_ui.login import user_name
-from sop_ui.text import money, num, pct, t
-from sop_ui.widgets import choose, show_figures
+from sop_ui.text import lang, money, num, pct, plain, t
+from sop_ui.widgets import choose, show_figures, show_table
 
 # How a lever's size moves on its slider, and how the slider writes it: people come whole (2, not
 # 2.00), hours by the half hour (4.5).
@@ -34,6 +39,29 @@ SLIDER_STEPS = {"headcount": (1, "%d"), "hours_per_person": (0.5, "%.1f"), "hour
 def shown_name(name: str) -> str:
     """A scenario's name as shown: the baseline is named in the page's language."""
     return t("whatif.baseline") if name == BASELINE else name
+
+
+def show_scenarios(store: Store, results: Sequence[SimulationResult], planner: bool) -> None:
+    """One column per compared scenario: its cost and levers, its file, remove, and save (a planner's)."""
+    for column, result in zip(st.columns(max(len(results), 1)), results, strict=False):
+        scenario = result.scenario
+        column.markdown(t("whatif.scenario_cost", name=plain(scenario.name), cost=money(result.total_cost)))
+        costs = result.costs[["kind", "workshop", "weeks", "paid_hours", "cost"]]
+        show_table(costs.assign(kind=costs["kind"].map(kind_name)).rename(columns={"kind": "lever_type"}),
+                   key=f"whatif_costs_{scenario.name}", where=column)
+        column.download_button(t("whatif.download_json"), scenario_to_json(scenario),
+                               file_name=f"{scenario.name}.json", mime="application/json",
+                               key=f"whatif_json_{scenario.name}", on_click="ignore")
+        if column.button(t("whatif.remove"), key=f"whatif_remove_{scenario.name}"):
+            st.session_state["whatif_scenarios"] = tuple(
+                s for s in st.session_state["whatif_scenarios"] if s.name != scenario.name)
+            st.rerun()
+        if planner and column.button(t("whatif.save"), key=f"whatif_save_{scenario.name}"):
+            try:
+                save_scenario(store, scenario_to_json(scenario), *saved_as())
+                column.success(t("whatif.saved"))
+            except ScenarioError as exc:
+                column.error(exc.render(lang()))
 
 
 def show_comparison(results: Sequence[SimulationResult]) -> None:
