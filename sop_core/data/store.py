@@ -10,11 +10,13 @@ at most `wait` seconds (`$SOP_DB_WAIT`, default 60), then gets `StoreBusyError` 
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +84,21 @@ def _busy_message(path: Path, exc: BaseException) -> Message:
     return Message("store.busy", {"path": str(path)})
 
 
+# Every store of the process, closed before the interpreter finalises (`_close_all_at_exit`).
+_STORES: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def _close_all_at_exit() -> None:
+    """An idle store closes its file from a timer thread. Were that thread inside DuckDB's close when
+    the interpreter finalises, it would be stopped there, in C++ that swallows the unwinding, and the
+    process would abort ("FATAL: exception not rethrown") after its work was done: close them first."""
+    for store in list(_STORES):
+        store.close()
+
+
+atexit.register(_close_all_at_exit)
+
+
 class Store:
     """One DuckDB file. Thread-safe: each call takes its own cursor on the process's connection,
     opened on first use and closed when idle (see the module's text); writes are serialised."""
@@ -98,6 +115,7 @@ class Store:
         self._acting = threading.local()  # per thread: the user whose work this is (see `act_as`)
         self.write_lock = threading.RLock()
         self.writes = 0  # transactions committed by this process: a cached version is stale after one
+        _STORES.add(self)
 
     def act_as(self, user: object | None) -> None:
         """The signed-in user whose work this thread does (a dashboard page run); the core's writes
