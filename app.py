@@ -7,7 +7,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from sop_core.common import STATUS_COLORS, Cycle, format_month
+from sop_core.common import Cycle, format_month
 from sop_core.data import DataOverview, Store, data_overview, issued_pack_files
 from sop_core.meeting import (
     Tile,
@@ -36,27 +36,22 @@ from sop_ui import (
     progress_bar,
     show_table,
     shown_cycle,
+    status_tile,
     t,
+    tile_style,
 )
 
-# A tile's border says its status in colour; its text says it in a symbol and a word as well. Its
-# change wraps rather than end in "…" (at 1440 px "vs cycle précédent (recalculé)" lost its source).
-TILE_CSS = "<style>" + "".join(
-    f'[class*="st-key-tile_{status}_"] {{ border-left: 0.6rem solid {color} !important; }}'
-    for status, color in STATUS_COLORS.items()) + (
-    ".st-key-kpi-area [data-testid='stMetricDelta'] * { white-space: normal !important; overflow: visible !important;"
-    " text-overflow: clip !important; }</style>")
 DeltaColor = Literal["normal", "inverse", "off"]
 DELTA_COLORS: dict[bool, DeltaColor] = {True: "normal", False: "inverse"}
 
 
 def show_tiles(tiles: list[Tile]) -> None:
-    st.html(TILE_CSS)
+    tile_style()
     with st.container(key="kpi-area"):
         for row in (tiles[:4], tiles[4:]):
             for cell, tile in zip(st.columns(4), row, strict=False):
                 text = tile_text(tile, lang())
-                with cell.container(border=True, key=f"tile_{tile.status or 'none'}_{tile.code}"):
+                with status_tile(cell, tile.status, tile.code):
                     st.metric(text.label, text.value, text.change, help=text.help,
                               delta_color="off" if tile.two_sided else DELTA_COLORS[tile.higher_is_better])
                     st.markdown(f"**{text.status}** · {text.target}")

@@ -31,8 +31,10 @@ from sop_ui import (
     show_chart,
     show_table,
     status_label,
+    status_tile,
     step_action,
     t,
+    tile_style,
 )
 
 store = page_setup("production.title", "🏭")
@@ -54,9 +56,12 @@ red.metric(t("production.red_total"), num(headline["red_orders"]),
 load.metric(t("production.load_4w"), "–" if headline["load_4w"] is None else pct(headline["load_4w"]),
             help=t("production.load_4w_help", hours=num(headline["overload_hours"])))
 
+tile_style()
 tiles = st.columns(len(report.summary))
-for tile, shop in zip(tiles, report.summary.itertuples(), strict=True):
-    tile.metric(plain(shop.workshop), t("production.tile.value", count=shop.red, symbol=STATUS_SYMBOLS["red"]),
+for i, (tile, shop) in enumerate(zip(tiles, report.summary.itertuples(), strict=True)):
+    worst = "red" if shop.red else "orange" if shop.orange else "green"  # the workshop's border colour
+    status_tile(tile, worst, f"shop{i}").metric(
+                plain(shop.workshop), t("production.tile.value", count=shop.red, symbol=STATUS_SYMBOLS["red"]),
                 t("production.tile.delta", orange=num(shop.orange), orange_symbol=STATUS_SYMBOLS["orange"],
                   green=t("production.tile.green", count=shop.green, symbol=STATUS_SYMBOLS["green"])),
                 delta_color="off",

@@ -26,6 +26,8 @@ from sop_ui.widgets import (
     show_chart,
     show_figures,
     show_table,
+    status_tile,
+    tile_style,
     upload_copy,
 )
 
@@ -69,8 +71,10 @@ __all__ = [
     "shown_cycle",
     "signed_in",
     "status_label",
+    "status_tile",
     "step_action",
     "t",
+    "tile_style",
     "upload_copy",
     "user_name",
 ]

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from sop_core.common import (
+    STATUS_COLORS,
     TABLE_DATE_FORMATS,
     Progress,
     csv_bytes,
@@ -208,6 +209,25 @@ def _show_static_table(frame: pd.DataFrame, where: Any) -> None:
                 .hide(axis="index").relabel_index([column_label(str(c)) for c in head.columns], axis="columns"))
     if len(frame) > MEETING_ROWS:
         where.caption(t("table.meeting_rows", shown=MEETING_ROWS, rows=len(frame)))
+
+
+# A tile's border says its status in colour; its text says it in a symbol and a word as well. Its
+# change wraps rather than end in "…" (at 1440 px "vs cycle précédent (recalculé)" lost its source).
+STATUS_TILE_CSS = "<style>" + "".join(
+    f'[class*="st-key-tile_{status}_"] {{ border-left: 0.6rem solid {color} !important; }}'
+    for status, color in STATUS_COLORS.items()) + (
+    "[class*='st-key-tile_'] [data-testid='stMetricDelta'] * { white-space: normal !important;"
+    " overflow: visible !important; text-overflow: clip !important; }</style>")
+
+
+def tile_style() -> None:
+    """The style of `status_tile`s: once per page run, before its tiles."""
+    st.html(STATUS_TILE_CSS)
+
+
+def status_tile(where: Any, status: str | None, key: str) -> Any:
+    """A bordered box for one tile, its left border in the colour of `status` (red, orange, green)."""
+    return where.container(border=True, key=f"tile_{status or 'none'}_{key}")
 
 
 def show_figures(table: pd.DataFrame, kinds: Mapping[str, str], labels: str,

@@ -6,6 +6,8 @@ key indexes would slow down the delete-then-insert refresh of large files.
 
 from __future__ import annotations
 
+import duckdb
+
 MIGRATIONS: tuple[tuple[int, str, str], ...] = (
     (
         1,
@@ -283,3 +285,26 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         """,
     ),
 )
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply the migrations this file has not seen yet, each in its own transaction."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+    )
+    applied = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+    for version, description, sql in MIGRATIONS:
+        if version in applied:
+            continue
+        con.begin()
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description]
+            )
+            con.commit()
+        except duckdb.Error:
+            con.rollback()
+            raise
+

@@ -29,7 +29,7 @@ from sop_core.common import Message, SaidError, next_period
 from sop_core.data.attempts import settle_abandoned
 from sop_core.data.contract import KINDS
 from sop_core.data.db import first_row
-from sop_core.data.migrations import MIGRATIONS
+from sop_core.data.migrations import MIGRATIONS, migrate
 from sop_core.data.sharing import RETRY_SECONDS, connect_in_turn, others_waiting, wait_seconds
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -145,7 +145,7 @@ class Store:
             raise StoreError(Message("store.unusable", {"path": str(self.path), "error": str(exc)})) from exc
         try:
             _check_ours(con, self.path)
-            _migrate(con)
+            migrate(con)
             settle_abandoned(con)
         except StoreError:
             con.close()
@@ -381,26 +381,3 @@ def _check_ours(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         if newest > MIGRATIONS[-1][0]:
             raise StoreError(Message("store.newer", {"path": str(path), "version": newest,
                                                      "known": MIGRATIONS[-1][0]}))
-
-
-def _migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Apply the migrations this file has not seen yet, each in its own transaction."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_version "
-        "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
-    )
-    applied = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
-    for version, description, sql in MIGRATIONS:
-        if version in applied:
-            continue
-        con.begin()
-        try:
-            con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, now()::TIMESTAMP)", [version, description]
-            )
-            con.commit()
-        except duckdb.Error:
-            con.rollback()
-            raise
-

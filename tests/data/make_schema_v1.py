@@ -36,7 +36,7 @@ def main() -> None:
     PATH.unlink(missing_ok=True)
     version, description, sql = MIGRATIONS[0]
     with duckdb.connect(str(PATH)) as con:
-        # The version table as the store creates it (sop_core.data.store._migrate).
+        # The version table as the store creates it (sop_core.data.migrations.migrate).
         con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, "
                     "applied_at TIMESTAMP)")
         con.execute(sql)

@@ -1,6 +1,9 @@
 """Every page in a real browser, in French and in English, and in meeting mode at the projector's
-sizes: no exception element, the title in the chosen language, no sidebar and no horizontal
-scrolling in meeting mode. Screenshots of the home page in meeting mode go to test-artifacts/."""
+sizes in both languages: no exception element, the title in the chosen language; in meeting mode no
+sidebar, no horizontal scrolling, no "None"/"nan"/"NaT", no number with more than 3 decimals, no
+table text under 18 px, no tile value or change cut short, no category axis showing fewer labels
+than it has categories (read from Vega's SVG), and the picture of the screens without clock-dependent
+text compared with its baseline (`snapshots`). Screenshots of the home page go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import pytest
 from sop_core.common.i18n import LANGUAGES, translate
 from tests.app.test_pages import PAGES
 from tests.conftest import PROJECT_ROOT, CopyDatabase
+from tests.e2e.snapshots import assert_snapshot
 from tests.e2e.test_browser import ARTIFACTS, launch, pytestmark, start_server  # noqa: F401
 
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
@@ -27,6 +31,31 @@ TRUNCATED_VALUES = """[...document.querySelectorAll('[data-testid="stMetricValue
     .filter(e => (e.children.length === 0 || e.dataset.testid === "stMarkdownContainer")
                  && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
 # Meeting-bar labels that take more than one line (a word split as "Productio / n").
+# What a reader at the back of the room must never see (in meeting mode): empty values written as
+# code, raw floats, table text too small, and category axes whose labels Vega hid or cut.
+ILLEGIBLE = """() => {
+    const main = document.querySelector('[data-testid="stMain"]');
+    const text = main.innerText;
+    const axes = [...main.querySelectorAll('g.role-axis')].map(axis => {
+        const scale = /discrete scale with (\\d+) value/.exec(axis.getAttribute('aria-label') || '');
+        const shown = [...axis.querySelectorAll('.role-axis-label text')]
+            .filter(t => t.getAttribute('opacity') !== '0' && t.textContent && !t.textContent.endsWith('…'));
+        return scale && shown.length < Number(scale[1]) ? `${axis.getAttribute('aria-label').slice(0, 60)}: `
+            + `${shown.length} of ${scale[1]} labels` : null;
+    }).filter(Boolean);
+    return {
+        empty_as_code: text.match(/\\b(None|nan|NaN|NaT)\\b/g) || [],
+        raw_floats: text.match(/\\d[.,]\\d{4,}/g) || [],
+        small_table_text: [...main.querySelectorAll('[data-testid="stTable"] td, [data-testid="stTable"] th')]
+            .filter(cell => cell.textContent.trim() && parseFloat(getComputedStyle(cell).fontSize) < 18)
+            .map(cell => cell.textContent).slice(0, 5),
+        axes_missing_labels: axes,
+    };
+}"""
+LEGIBLE = {"empty_as_code": [], "raw_floats": [], "small_table_text": [], "axes_missing_labels": []}
+# Screens whose meeting view holds no text that depends on the clock (import times, decision
+# dates): their pictures are compared with baselines.
+SNAPSHOT_SCREENS = ("", "Forecast_accuracy", "Service_rate", "Stock_rotation", "Production_delays", "What_if")
 SPLIT_LABELS = """[...document.querySelectorAll('.st-key-meeting-bar [data-testid="stPageLink"] p')]
     .filter(p => p.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(p).lineHeight))
     .map(p => p.textContent)"""
@@ -77,27 +106,48 @@ def test_every_page_renders_in_both_languages(browser: Any, site: str, script: s
         tab.close()
 
 
+@pytest.mark.parametrize("size", PROJECTOR_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("script", list(SCREENS))
-def test_every_page_renders_in_meeting_mode(browser: Any, site: str, script: str) -> None:
+def test_every_page_renders_in_meeting_mode(browser: Any, site: str, script: str, lang: str,
+                                            size: tuple[int, int]) -> None:
     from playwright.sync_api import expect
 
-    tab = _open(browser, f"{site}/{SCREENS[script]}?lang=fr&meeting=1", PROJECTOR_SIZES[0])
+    screen = SCREENS[script]
+    tab = _open(browser, f"{site}/{screen}?lang={lang}&meeting=1", size)
     try:
         # Waiting assertions: on a loaded 2-core machine the style element may land a moment after
         # the script's end is reported.
-        expect(tab.get_by_text(translate("meeting.exit", "fr"))).to_be_visible(timeout=20_000)
+        expect(tab.get_by_text(translate("meeting.exit", lang))).to_be_visible(timeout=20_000)
         expect(tab.locator("[data-testid='stSidebar']")).to_be_hidden(timeout=20_000)
         assert tab.locator("[data-testid='stException']").count() == 0
         # Charts fit the projector's width: nothing to scroll sideways; no tile value cut short.
         assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         assert tab.evaluate(TRUNCATED_VALUES) == []
         assert tab.evaluate(SPLIT_LABELS) == []
+        _settled(tab)
+        assert tab.evaluate(ILLEGIBLE) == LEGIBLE
+        if lang == "fr" and screen in SNAPSHOT_SCREENS:
+            assert_snapshot(tab.screenshot(animations="disabled"), f"meeting_{screen or 'home'}_{size[0]}x{size[1]}")
     except AssertionError:
         ARTIFACTS.mkdir(exist_ok=True)
-        tab.screenshot(path=str(ARTIFACTS / f"failed_meeting_{SCREENS[script] or 'home'}.png"), full_page=True)
+        tab.screenshot(path=str(ARTIFACTS / f"failed_meeting_{screen or 'home'}_{lang}_{size[0]}x{size[1]}.png"),
+                       full_page=True)
         raise
     finally:
         tab.close()
+
+
+def _settled(tab: Any) -> None:
+    """The page as the room sees it: the run over, no element still a grey placeholder (a rerun
+    draws them first), the charts drawn."""
+    from playwright.sync_api import expect
+
+    expect(tab.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")).to_have_count(
+        0, timeout=30_000)
+    tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    tab.wait_for_load_state("networkidle")
+    tab.wait_for_timeout(300)  # Vega draws its SVG a frame after its data arrives
 
 
 def _font_px(tab: Any, selector: str) -> float:
@@ -113,7 +163,7 @@ def test_home_page_in_meeting_mode_at_projector_sizes(browser: Any, site: str) -
         tab = _open(browser, f"{site}/?lang=fr&meeting=1", (width, height))
         try:
             tiles = tab.locator(".st-key-kpi-area [data-testid='stMetric']")
-            tiles.first.wait_for()
+            _settled(tab)  # every tile drawn, not only the first
             assert tiles.count() >= 5 and tab.locator("[data-testid='stException']").count() == 0
             assert _font_px(tab, "[data-testid='stMetricValue']") >= 1.4 * normal_size
             # The status is written, not only coloured: each tile carries one of the three symbols.
