@@ -52,6 +52,8 @@ ILLEGIBLE = """() => {
         axes_missing_labels: axes,
     };
 }"""
+CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')]
+    .every(chart => chart.querySelector('svg, canvas'))"""
 LEGIBLE = {"empty_as_code": [], "raw_floats": [], "small_table_text": [], "axes_missing_labels": []}
 # Screens whose meeting view holds no text that depends on the clock (import times, decision
 # dates): their pictures are compared with baselines.
@@ -146,8 +148,8 @@ def _settled(tab: Any) -> None:
     expect(tab.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")).to_have_count(
         0, timeout=30_000)
     tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
-    tab.wait_for_load_state("networkidle")
-    tab.wait_for_timeout(300)  # Vega draws its SVG a frame after its data arrives
+    tab.wait_for_function(CHARTS_DRAWN)
+    tab.wait_for_timeout(200)  # Vega lays its labels out a frame after it draws
 
 
 def _font_px(tab: Any, selector: str) -> float:
