@@ -6,7 +6,6 @@ reads months, not days."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,7 @@ import pytest
 
 from sop_core.common.i18n import CHART_LOCALES, translate
 from sop_core.data.store import Store
-from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import ARTIFACTS, launch, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, pytestmark  # noqa: F401
 from tests.e2e.test_every_page import PROJECTOR_SIZES, _open
 
 # The labels Vega shows on each axis of the chart titled `title` (SVG), and its bar count: labels
@@ -33,22 +31,6 @@ AXIS_LABELS = """title => {
 }"""
 FRENCH_MONTH = re.compile("^({}) \\d{{4}}$".format("|".join(
     re.escape(month) for month in CHART_LOCALES["fr"]["time"]["shortMonths"])))
-
-
-@pytest.fixture(scope="module")
-def site(demo_copy: CopyDatabase) -> Iterator[str]:
-    with start_server(demo_copy("chart_labels")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        opened = launch(playwright)
-        yield opened
-        opened.close()
 
 
 def _axis_labels(tab: Any, title: str) -> dict[str, Any]:

@@ -7,8 +7,8 @@ text compared with its baseline (`snapshots`). Screenshots of the home page go t
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +16,9 @@ import pytest
 
 from sop_core.common.i18n import LANGUAGES, translate
 from tests.app.test_pages import PAGES
-from tests.conftest import PROJECT_ROOT, CopyDatabase
+from tests.conftest import PROJECT_ROOT
 from tests.e2e.snapshots import assert_snapshot
-from tests.e2e.test_browser import ARTIFACTS, launch, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, pytestmark  # noqa: F401
 
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
 TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
@@ -61,22 +61,6 @@ SNAPSHOT_SCREENS = ("", "Forecast_accuracy", "Service_rate", "Stock_rotation", "
 SPLIT_LABELS = """[...document.querySelectorAll('.st-key-meeting-bar [data-testid="stPageLink"] p')]
     .filter(p => p.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(p).lineHeight))
     .map(p => p.textContent)"""
-
-
-@pytest.fixture(scope="module")
-def site(demo_copy: CopyDatabase) -> Iterator[str]:
-    with start_server(demo_copy("walk")) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        opened = launch(playwright)
-        yield opened
-        opened.close()
 
 
 def _open(browser: Any, url: str, size: tuple[int, int] = (1280, 900)) -> Any:
@@ -193,9 +177,14 @@ UPLOADER_TEXTS = """(() => {
 
 
 def test_the_french_uploader_shows_french_texts(browser: Any, site: str) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     tab = _open(browser, f"{site}/Data?lang=fr")
     try:
         tab.locator('[data-testid="stFileUploaderDropzone"]').first.wait_for()
+        # The page's style may land a moment after the uploader on a loaded machine: wait for it.
+        with contextlib.suppress(PlaywrightTimeout):
+            tab.wait_for_function(f"{UPLOADER_TEXTS}.button !== 'normal'", timeout=20_000)
         texts = tab.evaluate(UPLOADER_TEXTS)
         assert texts["button"] == '"Choisir un fichier"' and texts["english_button"] == "0px", texts
         # The browser may give the no-break space of "500 Mo" back as a plain one.
