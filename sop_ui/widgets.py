@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
@@ -69,6 +71,8 @@ def keep_choice(key: str) -> None:
     st.session_state[f"kept:{key}"] = st.session_state[key]
 
 
+UPLOAD_PREFIX = "sop_upload_"
+ABANDONED_HOURS = 12  # longer than a working day's session; an upload older than that is abandoned
 UPLOAD_COPY = "upload_copy"  # (the upload's id, the folder holding its one temporary copy)
 
 
@@ -82,7 +86,8 @@ def upload_copy(upload: Any | None) -> Path | None:
     drop_upload_copy()
     if upload is None:
         return None
-    folder = Path(tempfile.mkdtemp(prefix="sop_upload_"))
+    sweep_abandoned_copies(time.time())
+    folder = Path(tempfile.mkdtemp(prefix=UPLOAD_PREFIX))
     path = folder / Path(upload.name).name
     path.write_bytes(upload.getvalue())
     st.session_state[UPLOAD_COPY] = (upload.file_id, folder)
@@ -127,6 +132,16 @@ def file_uploader(label: str, types: list[str], key: str) -> Any:
     if lang() != "en":
         st.html(_uploader_css(size_mb))
     return st.file_uploader(label, type=types, key=key, help=t("data.import.limit", size=num(size_mb)))
+
+
+def sweep_abandoned_copies(now: float) -> None:
+    """Delete the copies of uploads left more than `ABANDONED_HOURS` ago: a reader who closes the
+    tab after uploading, without importing, ends a session that nothing tells the server about.
+    A session still holding one of them copies its upload again (`upload_copy`)."""
+    for folder in Path(tempfile.gettempdir()).glob(UPLOAD_PREFIX + "*"):
+        with contextlib.suppress(OSError):  # another session swept it first, or it is not ours to remove
+            if now - folder.stat().st_mtime > ABANDONED_HOURS * 3600:
+                shutil.rmtree(folder)
 
 
 def drop_upload_copy() -> None:

@@ -89,7 +89,7 @@ def test_one_temporary_copy_per_upload_gone_once_imported(open_page: OpenPage) -
     assert len(made) == 1 and [p.name for p in next(iter(made)).iterdir()] == ["stock.csv"]
     app.button(key="import_go").click().run()
     assert not app.exception and app.success
-    assert copies() == before  # imported: its copy is gone
+    assert not copies() - before  # imported: its copy is gone
     app.run()
     assert app.file_uploader(key="import_file_1").value is None  # and the page offers a new upload
 
@@ -282,3 +282,24 @@ def test_what_if_tuning_a_lever_live_recomputes_the_figures(open_page: OpenPage)
     assert lower < full
     assert "Customer lines at risk" in _comparison(app).index
     assert any({"month", "capacity_hours", "overload_hours"} <= set(d.value.columns) for d in app.dataframe)
+
+
+def test_copies_of_abandoned_uploads_are_swept(tmp_path: Path) -> None:
+    """An upload left without an import (the tab closed) loses its copy after ABANDONED_HOURS."""
+    import os
+    import shutil
+    import time
+
+    from sop_ui.widgets import ABANDONED_HOURS, sweep_abandoned_copies
+
+    now = time.time()
+    old = Path(tempfile.mkdtemp(prefix="sop_upload_"))
+    fresh = Path(tempfile.mkdtemp(prefix="sop_upload_"))
+    (old / "stock.csv").write_text("x")
+    os.utime(old, (now - ABANDONED_HOURS * 3600 - 60,) * 2)
+    try:
+        sweep_abandoned_copies(now)
+        assert not old.exists() and fresh.is_dir()
+    finally:
+        for folder in (old, fresh):
+            shutil.rmtree(folder, ignore_errors=True)
