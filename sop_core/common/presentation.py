@@ -7,7 +7,6 @@ colour-blindnesses, and every status also carries a symbol of its own shape and 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -16,13 +15,21 @@ import altair as alt
 import pandas as pd
 
 from sop_core.common.chart_axes import WALL_FONT_PX
-from sop_core.common.columns import MONEY_COLUMNS, PLAIN_NUMBER_SUFFIXES, RATIO_COLUMNS, column_decimals
+from sop_core.common.columns import (
+    MONEY_COLUMNS,
+    PLAIN_NUMBER_SUFFIXES,
+    RATIO_COLUMNS,
+    ColumnKind,
+    column_decimals,
+    column_kind,
+)
 from sop_core.common.i18n import (
     CHART_LOCALES,
     EMPTY,
     NBSP,
     format_date,
     format_money,
+    format_month,
     format_number,
     format_percent,
     translate,
@@ -81,8 +88,9 @@ def table_formatters(frame: pd.DataFrame, lang: str, money_scale: str | None = N
     formatters: dict[str, Callable[[Any], str]] = {}
     for name in frame.columns:
         values = frame[name]
-        if _holds_dates(values):
-            formatters[name] = partial(_date_cell, lang=lang, with_time=_has_times(values))
+        kind = column_kind(str(name), values)
+        if kind in ("date", "month", "timestamp"):
+            formatters[name] = partial(_date_cell, lang=lang, kind=kind)
             continue
         if (not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
                 or str(name).endswith(PLAIN_NUMBER_SUFFIXES)):
@@ -98,23 +106,15 @@ def table_formatters(frame: pd.DataFrame, lang: str, money_scale: str | None = N
     return formatters
 
 
-def _holds_dates(values: pd.Series) -> bool:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return True
-    sample = values.dropna()
-    return values.dtype == object and not sample.empty and isinstance(sample.iloc[0], dt.date)
-
-
-def _has_times(values: pd.Series) -> bool:
-    stamps = pd.to_datetime(values.dropna())
-    return bool((stamps != stamps.dt.normalize()).any())
-
-
-def _date_cell(value: Any, lang: str, with_time: bool) -> str:
+def _date_cell(value: Any, lang: str, kind: ColumnKind) -> str:
+    """A date in the language: a month as "novembre 2026", a day as 21/11/2026, with its time when
+    the column holds times of day."""
     if value is None or pd.isna(value):
         return EMPTY
+    if kind == "month":
+        return format_month(value, lang)
     day = format_date(value, lang)
-    return f"{day} {value:%H:%M}" if with_time and isinstance(value, dt.datetime) else day
+    return f"{day} {value:%H:%M}" if kind == "timestamp" else day
 
 
 def _number_cell(value: Any, lang: str, decimals: int, euro: bool) -> str:
