@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,7 +61,7 @@ def render_param(value: Any, lang: str, on: str | None = None) -> str:
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, int | float):
-        return format_quantity(value, lang) if math.isfinite(value) else "–"
+        return format_quantity(value, lang)  # a NaN or an infinity is the dash
     if isinstance(value, dt.date):
         return format_date(value, lang)
     if isinstance(value, list | tuple):
