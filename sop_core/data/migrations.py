@@ -284,6 +284,48 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        14,
+        "budget: quantity and/or revenue per family or SKU and month (the gap to budget of the PIC)",
+        """
+        CREATE TABLE budget (
+            family VARCHAR,                   -- a family's budget (empty when the row is a SKU's)
+            sku VARCHAR,                      -- a SKU's budget (empty when the row is a family's)
+            month DATE NOT NULL,              -- first day of the month
+            quantity DOUBLE,                  -- units; NULL when the budget gives revenue only
+            revenue DOUBLE,                   -- euros; NULL when the budget gives units only
+            batch_id BIGINT
+        );
+        """,
+    ),
+    (
+        15,
+        "consensus with a memory: each change as one log entry (who, why, contributor, before/after, undo)",
+        """
+        CREATE SEQUENCE consensus_entry_seq START 1;
+        CREATE TABLE consensus_entries (
+            entry_id BIGINT PRIMARY KEY,
+            cycle VARCHAR,                    -- YYYY-MM: the S&OP cycle it was entered in
+            created_at TIMESTAMP NOT NULL,
+            author VARCHAR NOT NULL,
+            contributor VARCHAR NOT NULL,     -- sales | management (forecast value added per contributor)
+            reason VARCHAR NOT NULL,
+            level VARCHAR NOT NULL,           -- sku | family
+            key VARCHAR NOT NULL,
+            granularity VARCHAR NOT NULL,
+            first_period DATE NOT NULL,
+            last_period DATE NOT NULL,
+            change_kind VARCHAR NOT NULL,     -- percent | quantity | target
+            amount DOUBLE NOT NULL,           -- the percent, the units per period, or the target
+            units_before DOUBLE,              -- final forecast over the range before the change
+            units_after DOUBLE,               -- and after it
+            undone_at TIMESTAMP,
+            undone_by VARCHAR
+        );
+        ALTER TABLE forecast_adjustments ADD COLUMN entry_id BIGINT;
+        ALTER TABLE forecast_snapshots ADD COLUMN sales DOUBLE;  -- statistical + sales' changes
+        """,
+    ),
 )
 
 

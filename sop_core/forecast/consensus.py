@@ -91,7 +91,8 @@ def add_adjustment(store: Store, author: str, comment: str | None, level: str, k
     with store.transaction() as cur:
         adjustment_id = int(cur.execute("SELECT nextval('adjustment_seq')").fetchall()[0][0])
         cur.execute(
-            "INSERT INTO forecast_adjustments VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO forecast_adjustments (adjustment_id, created_at, author, comment, level, key, granularity, "
+            "period, delta) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
             [adjustment_id, who, comment, level, key, granularity, start, amount],
         )
     return adjustment_id

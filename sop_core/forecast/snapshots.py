@@ -62,7 +62,8 @@ def freeze_cycle(store: Store, cycle: Cycle, run_id: int | None = None, granular
     with store.transaction() as cur:
         cur.execute("DELETE FROM forecast_snapshots WHERE cycle = ? AND granularity = ?", [str(cycle), granularity])
         cur.register("_snapshot", snapshot)
-        cur.execute(f"INSERT INTO forecast_snapshots SELECT {', '.join(SNAPSHOT_COLUMNS)} FROM _snapshot")
+        columns = ", ".join(SNAPSHOT_COLUMNS)
+        cur.execute(f"INSERT INTO forecast_snapshots ({columns}) SELECT {columns} FROM _snapshot")
         cur.unregister("_snapshot")
     return len(snapshot)
 

@@ -120,7 +120,7 @@ def _write_rows(cur: duckdb.DuckDBPyConnection, staged: StagedImport, batch_id: 
 
 # Computed from the data: meaningless once the data they came from is gone.
 DERIVED_TABLES = ("forecast_values", "forecast_choices", "forecast_backtests", "forecast_runs",
-                  "forecast_snapshots", "forecast_adjustments", "forced_models",
+                  "forecast_snapshots", "forecast_adjustments", "consensus_entries", "forced_models",
                   "cycle_archive", "cycle_steps", "cycles")
 
 
