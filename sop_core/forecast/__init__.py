@@ -13,7 +13,7 @@ from sop_core.forecast.consensus import (
     run_granularity,
     set_final,
 )
-from sop_core.forecast.demand import demand_history, demand_source
+from sop_core.forecast.demand import demand_between, demand_history, demand_source
 from sop_core.forecast.models import model_names
 from sop_core.forecast.runs import ForecastSettings, latest_run, run_forecast
 from sop_core.forecast.snapshots import accuracy_frame, accuracy_report, freeze_cycle
@@ -29,6 +29,7 @@ __all__ = [
     "accuracy_frame",
     "accuracy_report",
     "add_adjustment",
+    "demand_between",
     "demand_history",
     "demand_source",
     "final_forecast",

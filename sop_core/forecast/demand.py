@@ -23,6 +23,21 @@ def demand_source(store: Store) -> str:
     return "sales" if store.scalar("SELECT count(*) FROM sales") else "orders"
 
 
+def _source(store: Store) -> tuple[str, str, str]:
+    """The demand table, its day column and the SQL condition of a line that counts (code constants)."""
+    source = demand_source(store)
+    return (source, "date", "true") if source == "sales" else (source, "order_date", not_cancelled("status"))
+
+
+def demand_between(store: Store, first: dt.date, end: dt.date) -> pd.DataFrame:
+    """sku, month, units: the demand (sales, else orders) of each SKU and month from `first` to `end`
+    (excluded); months without demand have no row."""
+    source, day, live = _source(store)
+    return store.query(
+        f"SELECT sku, date_trunc('month', {day})::DATE AS month, sum(quantity) AS units FROM {source} "
+        f"WHERE {day} >= ? AND {day} < ? AND {live} GROUP BY ALL", [first, end])
+
+
 def last_data_period(store: Store, granularity: str) -> dt.date | None:
     """The period holding the latest demand (sales, else orders); None without demand."""
     latest = store.latest_demand_day()
@@ -39,8 +54,7 @@ def demand_history(store: Store, granularity: str, as_of: dt.date) -> pd.DataFra
     unit, step, _, _ = GRANULARITIES[granularity]
     current = period_start(as_of, granularity)
     last = min(next_period(current, granularity, -1), last_data_period(store, granularity) or current)
-    source = demand_source(store)
-    day, live = ("date", "true") if source == "sales" else ("order_date", not_cancelled("status"))
+    source, day, live = _source(store)
     return store.query(
         f"""
         WITH demand AS (

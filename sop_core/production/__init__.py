@@ -1,7 +1,7 @@
 """Production delays: open OF projected on finite capacity, their load, reasons and exposure."""
 
 from sop_core.production.calendar import holiday_calendar, week_start, working_days_between_many
-from sop_core.production.capacity_plan import rough_cut_load, rough_cut_plan
+from sop_core.production.capacity_plan import monthly_capacity, open_order_hours, rough_cut_load, rough_cut_plan
 from sop_core.production.charts import closed_history_chart, load_heatmap, order_timeline, rough_cut_chart
 from sop_core.production.delays import LOAD_WEEKS, ProductionReport, open_production, production_report
 from sop_core.production.engine import (
@@ -36,6 +36,8 @@ __all__ = [
     "holiday_calendar",
     "lines_at_risk",
     "load_heatmap",
+    "monthly_capacity",
+    "open_order_hours",
     "open_orders",
     "open_production",
     "order_timeline",

@@ -80,6 +80,24 @@ def _horizon_end(as_of: dt.date, months: int) -> dt.date:
     return next_period(as_of.replace(day=1), "month", months)
 
 
+def open_order_hours(orders: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """workshop, month, open_orders_hours: the open OF's remaining hours in the month of their planned
+    end, an overdue OF in the month of `as_of` (it still has to be made, now)."""
+    due = pd.to_datetime(orders["planned_end"]).clip(lower=pd.Timestamp(as_of.replace(day=1)))
+    return (orders.assign(month=due.dt.to_period("M").dt.to_timestamp())
+            .groupby(["workshop", "month"], as_index=False)["remaining_hours"].sum()
+            .rename(columns={"remaining_hours": "open_orders_hours"}))
+
+
+def monthly_capacity(store: Store, as_of: dt.date, end: dt.date) -> pd.DataFrame:
+    """workshop, month, capacity_hours: each workshop's productive hours from `as_of` to `end`
+    (excluded), month by month (`daily_capacity`)."""
+    daily = daily_capacity(workshops(store), as_of, (end - as_of).days)
+    return (daily.assign(month=pd.to_datetime(daily["day"]).dt.to_period("M").dt.to_timestamp())
+            .groupby(["workshop", "month"], as_index=False)["hours"].sum()
+            .rename(columns={"hours": "capacity_hours"}))
+
+
 def rough_cut_load(store: Store, as_of: dt.date, months: int = DEFAULT_MONTHS) -> tuple[pd.DataFrame, str, int | None]:
     """Per workshop and month (`exposure.ROUGH_CUT_LOAD_COLUMNS`): the open orders' hours and the
     uncovered demand's hours; the demand's source and forecast run (see `RoughCut`)."""
@@ -90,10 +108,7 @@ def rough_cut_load(store: Store, as_of: dt.date, months: int = DEFAULT_MONTHS) -
         cur.register("demand", demand)
         cur.register("open_of", orders)
         uncovered = cur.execute(_NETTED, [as_of]).df()
-    due = pd.to_datetime(orders["planned_end"]).clip(lower=pd.Timestamp(as_of.replace(day=1)))
-    of_hours = (orders.assign(month=due.dt.to_period("M").dt.to_timestamp())
-                .groupby(["workshop", "month"], as_index=False)["remaining_hours"].sum()
-                .rename(columns={"remaining_hours": "open_orders_hours"}))
+    of_hours = open_order_hours(orders, as_of)
     uncovered["month"] = pd.to_datetime(uncovered["month"]).astype("datetime64[ns]")
     load = of_hours.astype({"month": "datetime64[ns]"}).merge(uncovered, on=["workshop", "month"], how="outer")
     return load.fillna({"open_orders_hours": 0.0, "forecast_hours": 0.0}), source, run_id
