@@ -71,8 +71,8 @@ class PlanInputs:
 @dataclass(frozen=True, eq=False)
 class PlanResult:
     """The balance of one demand variant: SKU x month matrices named in `RESULT_FIELDS` (units; hours
-    for shortage_hours) plus the workshop x month `wanted_hours` and `capacity_left` (hours the open
-    OF leave for the plan)."""
+    for shortage_hours) plus the workshop x month `capacity_hours` (the workshops' own plus what a
+    what-if adds), `wanted_hours` and `capacity_left` (hours the open OF leave for the plan)."""
 
     inputs: PlanInputs
     statistical: np.ndarray
@@ -84,6 +84,7 @@ class PlanResult:
     backlog: np.ndarray
     at_risk: np.ndarray
     shortage_hours: np.ndarray
+    capacity_hours: np.ndarray
     wanted_hours: np.ndarray
     capacity_left: np.ndarray
 
@@ -96,6 +97,7 @@ def balance(inputs: PlanInputs, demand: np.ndarray | None = None,
     final = inputs.consensus if demand is None else demand
     shape = final.shape
     capacity = inputs.capacity_hours + (0.0 if extra_capacity is None else extra_capacity)
+    capacity = np.asarray(capacity, dtype=float)
     left = np.maximum(capacity - inputs.open_orders_hours, 0.0)
     shop_of = _shop_index(skus["workshop"], inputs.workshops)
     hours_per_unit = np.where(shop_of >= 0, skus["hours_per_unit"].fillna(0.0).to_numpy(float), 0.0)
@@ -123,7 +125,7 @@ def balance(inputs: PlanInputs, demand: np.ndarray | None = None,
         out["at_risk"][:, month] = np.minimum(final[:, month], out["backlog"][:, month])
         wanted_hours[:, month] = asked
     return PlanResult(inputs=inputs, statistical=inputs.statistical, consensus=inputs.consensus, demand=final,
-                      wanted_hours=wanted_hours, capacity_left=left, **out)
+                      capacity_hours=capacity, wanted_hours=wanted_hours, capacity_left=left, **out)
 
 
 def _shop_index(workshop: pd.Series, workshops: tuple[str, ...]) -> np.ndarray:

@@ -11,6 +11,14 @@ from sop_core.whatif.compared import (
 )
 from sop_core.whatif.levers import LEVER_KINDS, Plan, Scenario, ScenarioError, lever_limit, validate
 from sop_core.whatif.optimizer import MIX_NAME, Target
+from sop_core.whatif.plan_scenarios import (
+    PLAN_FIGURE_KINDS,
+    PLAN_FIGURES,
+    plan_comparison,
+    plan_figures,
+    plan_of,
+    scenario_plan,
+)
 from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
 from sop_core.whatif.scenarios import (
     BASELINE,
@@ -33,6 +41,8 @@ __all__ = [
     "LEVER_KINDS",
     "MAX_COMPARED",
     "MIX_NAME",
+    "PLAN_FIGURES",
+    "PLAN_FIGURE_KINDS",
     "Plan",
     "Scenario",
     "ScenarioError",
@@ -47,12 +57,16 @@ __all__ = [
     "lever_limit",
     "lines_at_risk_of",
     "mark_decision",
+    "plan_comparison",
+    "plan_figures",
     "plan_from_store",
+    "plan_of",
     "read_scenario",
     "save_scenario",
     "saved_scenarios",
     "scenario_from_json",
     "scenario_from_rows",
+    "scenario_plan",
     "scenario_to_json",
     "simulate",
     "simulate_scenario",

@@ -19,6 +19,7 @@ import pandas as pd
 
 from sop_core.common import Message, MessageError
 from sop_core.data import DERIVED_DEFAULTS, WORKSHOPS
+from sop_core.plan import DemandChange
 from sop_core.production import (
     DEFAULT_SETTINGS,
     EPS,
@@ -108,11 +109,13 @@ def lever_limit(plan: Plan, lever: Lever) -> float:
 
 @dataclass(frozen=True)
 class Scenario:
-    """A named set of levers; the empty scenario is the baseline."""
+    """A named set of levers and of demand changes (a promotion, a lost customer: `plan.DemandChange`,
+    played on the PIC); the empty scenario is the baseline."""
 
     name: str
     levers: tuple[Lever, ...] = ()
     notes: str = ""
+    demand: tuple[DemandChange, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)

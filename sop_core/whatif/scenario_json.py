@@ -6,7 +6,12 @@ JSON format of a scenario (`scenario_to_json` / `scenario_from_json`, version 1)
                  "last_week": "2026-11-30", "hours_per_person": 4},
                 {"kind": "temps", "workshop": "ASSEMBLAGE", "first_week": ..., "last_week": ..., "headcount": 2},
                 {"kind": "subcontract", "workshop": "PEINTURE", "first_week": ..., "last_week": ...,
-                 "hours_per_week": 60}]}
+                 "hours_per_week": 60}],
+     "demand": [{"level": "family", "key": "Bouchage", "first_month": "2027-01-01",
+                 "last_month": "2027-03-01", "percent": 20},
+                {"level": "sku", "key": "BC-28", "first_month": ..., "last_month": ..., "quantity": -500}]}
+"demand" is optional (a scenario of levers only has none): each change is a percentage or a quantity
+of units per month on a family or a SKU over a range of months (`plan.DemandChange`).
 """
 
 from __future__ import annotations
@@ -17,12 +22,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sop_core.common import Message
+from sop_core.plan import DemandChange, DemandChangeError
 from sop_core.whatif.levers import (
     JSON_VERSION,
     LEVER_CLASSES,
     LEVER_KINDS,
     Lever,
     Scenario,
+    ScenarioError,
     field_term,
     is_number,
     lever_name,
@@ -36,8 +43,47 @@ def scenario_to_json(scenario: Scenario) -> str:
     levers = [{"kind": lever.kind, "workshop": lever.workshop, "first_week": lever.first_week.isoformat(),
                "last_week": lever.last_week.isoformat(), lever.size_field: lever_size(lever)}
               for lever in scenario.levers]
-    return json.dumps({"version": JSON_VERSION, "name": scenario.name, "notes": scenario.notes, "levers": levers},
-                      ensure_ascii=False, indent=2)
+    content: dict[str, Any] = {"version": JSON_VERSION, "name": scenario.name, "notes": scenario.notes,
+                               "levers": levers}
+    if scenario.demand:
+        content["demand"] = [demand_change_to_json(change) for change in scenario.demand]
+    return json.dumps(content, ensure_ascii=False, indent=2)
+
+
+DEMAND_FIELDS = ("level", "key", "first_month", "last_month")
+
+
+def demand_change_to_json(change: DemandChange) -> dict[str, Any]:
+    amount = {"percent": change.percent} if change.percent is not None else {"quantity": change.quantity}
+    return {"level": change.level, "key": change.key, "first_month": change.first_month.isoformat(),
+            "last_month": change.last_month.isoformat(), **amount}
+
+
+def _demand_from_json(index: int, raw: object) -> DemandChange:
+    """One demand change of the file; a ScenarioError naming it ("demand change 2") and the fix."""
+    where = Message("scenario.demand_number", {"n": index + 1})
+    if not isinstance(raw, dict):
+        raise scenario_error("demand_not_object", where, value=repr(raw))
+    allowed = (*DEMAND_FIELDS, "percent", "quantity")
+    missing = [name for name in DEMAND_FIELDS if name not in raw]
+    extra = sorted(set(raw) - set(allowed))
+    if missing or extra:
+        raise scenario_error("demand_fields", where, missing=missing or "-", extra=extra or "-", allowed=list(allowed))
+    months = []
+    for name in ("first_month", "last_month"):
+        try:
+            months.append(dt.date.fromisoformat(str(raw[name])[:10]))
+        except ValueError:
+            raise scenario_error("demand_month", where, field=name, value=repr(raw[name])) from None
+    amounts = {name: raw.get(name) for name in ("percent", "quantity")}
+    for name, value in amounts.items():
+        if value is not None and not is_number(value):
+            raise scenario_error("demand_amount", where, field=name, value=repr(value))
+    try:
+        return DemandChange(str(raw["level"]), str(raw["key"]), months[0], months[1],  # type: ignore[arg-type]
+                            **{name: None if value is None else float(value) for name, value in amounts.items()})
+    except DemandChangeError as error:
+        raise ScenarioError(Message("scenario.error.at", {"where": where, "problem": error.message})) from None
 
 
 def _lever_from_json(index: int, raw: object) -> Lever:
@@ -125,7 +171,11 @@ def scenario_from_json(text: str) -> Scenario:
     levers = raw.get("levers", [])
     if not isinstance(levers, list):
         raise scenario_error("levers_not_list", value=repr(levers))
-    return Scenario(raw["name"], tuple(_lever_from_json(i, lever) for i, lever in enumerate(levers)), notes)
+    demand = raw.get("demand", [])
+    if not isinstance(demand, list):
+        raise scenario_error("demand_not_list", value=repr(demand))
+    return Scenario(raw["name"], tuple(_lever_from_json(i, lever) for i, lever in enumerate(levers)), notes,
+                    tuple(_demand_from_json(i, change) for i, change in enumerate(demand)))
 
 
 def _bounded_int(digits: str) -> int | float:
@@ -136,10 +186,12 @@ def _bounded_int(digits: str) -> int | float:
     return int(digits)
 
 
-def scenario_from_rows(name: str, rows: Sequence[Mapping[str, Any]], notes: str = "") -> Scenario:
+def scenario_from_rows(name: str, rows: Sequence[Mapping[str, Any]], notes: str = "",
+                       demand_rows: Sequence[Mapping[str, Any]] = ()) -> Scenario:
     """A scenario from table rows (kind, workshop, first_week, last_week, size), as a page edits it:
-    `size` is the lever's own quantity (hours per person, headcount or hours per week). The rows go
-    through the JSON reader, so a bad row gets the same message as a bad file."""
+    `size` is the lever's own quantity (hours per person, headcount or hours per week); `demand_rows`
+    (level, key, first_month, last_month, percent, quantity; empty cells None) its demand changes. The
+    rows go through the JSON reader, so a bad row gets the same message as a bad file."""
     levers = []
     for row in rows:
         lever = {key: row.get(key) for key in ("kind", "workshop", "first_week", "last_week")}
@@ -151,4 +203,12 @@ def scenario_from_rows(name: str, rows: Sequence[Mapping[str, Any]], notes: str 
         if isinstance(kind, str) and kind in LEVER_CLASSES:
             lever[LEVER_CLASSES[kind].size_field] = row.get("size")
         levers.append(lever)
-    return scenario_from_json(json.dumps({"name": name, "notes": notes, "levers": levers}, default=str))
+    demand = [{key: (value.isoformat()[:10] if isinstance(value, dt.date) else value)
+               for key, value in row.items() if value is not None and not _blank(value)} for row in demand_rows]
+    return scenario_from_json(json.dumps({"name": name, "notes": notes, "levers": levers, "demand": demand},
+                                         default=str))
+
+
+def _blank(value: object) -> bool:
+    """An empty cell of a page's table: None, NaN or NaT."""
+    return value != value  # NaN and NaT are the only values not equal to themselves

@@ -77,8 +77,9 @@ class SimulationResult:
     (`COST_COLUMNS`; `amount` is the lever's size in its `unit`: hours_per_person, headcount or
     hours_per_week); `lines`: the plan's customer lines with their risk (`exposure.RISK_COLUMNS`,
     empty when the plan has none); `rough_cut`: the plan's rough-cut load against the scenario's
-    capacity (`exposure.ROUGH_CUT_COLUMNS`, empty when the plan has none). Hours are productive
-    hours except paid_hours.
+    capacity (`exposure.ROUGH_CUT_COLUMNS`, empty when the plan has none); `added_by_month`: the
+    productive hours the levers add, per workshop and month (workshop, month, hours; the PIC of the
+    scenario plays on them). Hours are productive hours except paid_hours.
     """
 
     scenario: Scenario
@@ -99,6 +100,7 @@ class SimulationResult:
     green_orders: int
     projected_on_time_rate: float | None
     lines_at_risk: int
+    added_by_month: pd.DataFrame
 
 
 # --- simulation --------------------------------------------------------------------------------
@@ -188,6 +190,14 @@ def _rough_cut(plan: Plan, engine: Engine) -> pd.DataFrame:
     return rough_cut_table(plan.rough_cut, capacity)
 
 
+def _by_month(added: np.ndarray, engine: Engine) -> pd.DataFrame:
+    """workshop, month, hours: the workshops x days matrix `added` summed by calendar month."""
+    days = (engine.as_of + np.arange(added.shape[1])).astype("datetime64[M]").astype("datetime64[ns]")
+    frame = pd.DataFrame({"workshop": np.repeat(np.array(engine.names, dtype=object), added.shape[1]),
+                          "month": np.tile(days, len(engine.names)), "hours": added.ravel()})
+    return frame[frame["hours"] > 0].groupby(["workshop", "month"], as_index=False)["hours"].sum()
+
+
 def _lines(plan: Plan, projected: pd.DataFrame) -> pd.DataFrame:
     if plan.customer_lines is None:
         return pd.DataFrame(columns=list(RISK_COLUMNS))
@@ -248,6 +258,7 @@ def simulate(plan: Plan, scenario: Scenario, baseline: SimulationResult | None =
         green_orders=int(counts.get("green", 0)),
         projected_on_time_rate=float((delay.fillna(1) <= 0).mean()) if len(projected) else None,
         lines_at_risk=int(lines["at_risk"].sum()),
+        added_by_month=_by_month(sum(added.values(), np.zeros_like(base.capacity)), base),
     )
 
 
