@@ -11,6 +11,7 @@ from sop_core.whatif.compared import (
 )
 from sop_core.whatif.levers import LEVER_KINDS, Plan, Scenario, ScenarioError, lever_limit, validate
 from sop_core.whatif.optimizer import MIX_NAME, Target
+from sop_core.whatif.plan_mix import cheapest_mix_for_demand
 from sop_core.whatif.plan_scenarios import (
     PLAN_FIGURE_KINDS,
     PLAN_FIGURES,
@@ -50,6 +51,7 @@ __all__ = [
     "Target",
     "baseline_result",
     "capacity_chart",
+    "cheapest_mix_for_demand",
     "compare",
     "comparison_table",
     "delete_scenario",
