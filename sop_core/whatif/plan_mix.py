@@ -65,7 +65,8 @@ def cheapest_mix_for_demand(plan: Plan, inputs: PlanInputs, scenario: Scenario,
 
 def _shortage(result: PlanResult) -> np.ndarray:
     """Hours each workshop lacks each month (workshops x months)."""
-    return np.maximum(result.wanted_hours - result.capacity_left, 0.0)
+    short: np.ndarray = np.maximum(result.wanted_hours - result.capacity_left, 0.0)
+    return short
 
 
 def _cover_rows(model: programme.MixModel, inputs: PlanInputs, short: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
