@@ -6,20 +6,21 @@ from pathlib import Path
 
 import streamlit as st
 
-from sop_core.common import Cycle
+from sop_core.forecast import MissingRunError
+from sop_core.plan import DemandChangeError, family_names
 from sop_core.whatif import (
+    BASELINE,
     Scenario,
     ScenarioError,
     baseline_result,
     capacity_chart,
-    delete_scenario,
     find_cheapest_mix,
+    find_mix_for_demand,
     lines_at_risk_of,
-    mark_decision,
     plan_from_store,
-    saved_scenarios,
     scenario_from_json,
     scenario_from_rows,
+    scenario_plan,
     simulate_scenario,
     with_scenario,
 )
@@ -41,9 +42,11 @@ from sop_ui.cycle import step_action
 from sop_ui.login import may
 from sop_ui.text import plain
 from sop_ui.whatif import (
+    demand_editor,
     lever_editor,
-    save_options,
+    saved_panel,
     show_comparison,
+    show_plan_comparison,
     show_scenarios,
     shown_name,
     tune_panel,
@@ -64,7 +67,9 @@ def add(scenario: Scenario) -> None:
     """Keep a scenario once it simulates; otherwise say which lever is wrong and how to fix it."""
     try:
         compute(simulate_scenario, today, scenario)
-    except ScenarioError as exc:
+        if scenario.demand:  # its demand changes must name families and SKUs the plan has
+            compute(scenario_plan, today, scenario)
+    except (ScenarioError, DemandChangeError, MissingRunError) as exc:
         st.error(t("whatif.not_added", error=plain(exc.render(language))))
         return
     st.session_state["whatif_scenarios"] = with_scenario(st.session_state["whatif_scenarios"], scenario)
@@ -75,9 +80,11 @@ with st.expander(t("whatif.add"), expanded=not compared):
     with levers_tab, st.form("whatif_levers"):
         name = st.text_input(t("whatif.name"), t("whatif.default_name"), key="whatif_name")
         rows = lever_editor(list(baseline.load["workshop"].unique()), today)
+        st.caption(t("whatif.demand.title"))
+        changes = demand_editor(compute(family_names))
         if st.form_submit_button(t("whatif.simulate")):
             try:
-                add(scenario_from_rows(name, rows.to_dict("records")))
+                add(scenario_from_rows(name, rows.to_dict("records"), demand_rows=changes))
             except ScenarioError as exc:
                 st.error(t("whatif.not_added", error=plain(exc.render(language))))
     with file_tab:
@@ -90,12 +97,18 @@ with st.expander(t("whatif.add"), expanded=not compared):
         if st.button(t("whatif.add_example"), key="whatif_example"):
             add(scenario_from_json(EXAMPLE.read_text(encoding="utf-8")))
     with mix_tab, st.form("whatif_mix"):
-        goal = st.radio(t("whatif.goal"), ["no_red", "on_time"], horizontal=True, key="whatif_goal",
-                        format_func={code: t(f"whatif.goal.{code}") for code in ("no_red", "on_time")}.__getitem__)
+        goals = ("no_red", "on_time", "pic")
+        goal = st.radio(t("whatif.goal"), goals, horizontal=True, key="whatif_goal",
+                        format_func={code: t(f"whatif.goal.{code}") for code in goals}.__getitem__)
         rate = st.slider(t("whatif.rate"), 50, 100, 90, key="whatif_rate")
+        demands = [BASELINE, *(s.name for s in compared if s.demand)]
+        demand_of = choose(t("whatif.goal.demand_of"), demands, key="whatif_mix_demand",
+                           format_func={name: shown_name(name) for name in demands}.__getitem__)
         if st.form_submit_button(t("whatif.find_mix")):
             with st.spinner(t("whatif.solving")):
-                mix = compute(find_cheapest_mix, today, None if goal == "no_red" else rate / 100)
+                mix = compute(find_cheapest_mix, today, None if goal == "no_red" else rate / 100) if goal != "pic" \
+                    else compute(find_mix_for_demand, today, next((s for s in compared if s.name == demand_of),
+                                                                  Scenario(BASELINE)))[0]
             (st.success if mix.reached else st.warning)(plain(mix.message.render(language)))
             if mix.scenario.levers:  # named in the page's language: it is saved and exported under that name
                 add(replace(mix.scenario, name=t("whatif.mix_name")))
@@ -107,30 +120,14 @@ everything = [baseline, *results]
 st.subheader(t("whatif.side_by_side"))
 show_comparison(everything)
 show_scenarios(store, results, planner)
+try:
+    show_plan_comparison([compute(scenario_plan, today, r.scenario)[0] for r in everything], everything)
+except MissingRunError as exc:
+    st.info(t("whatif.demand.no_plan", why=plain(exc.render(language))))
 
 tune_panel(compared, compute(plan_from_store, today), baseline, add)
 
-st.subheader(t("whatif.saved_scenarios"))
-saved = saved_scenarios(store)
-left, right = st.columns([1, 2])
-if planner:
-    save_options(left)
-if saved.empty:
-    right.info(t("whatif.no_saved"))
-else:
-    show_table(saved.drop(columns="scenario_json").rename(columns={"name": "scenario", "created_at": "saved_at"}),
-               where=right)
-    picked = choose(t("whatif.scenario"), list(saved["name"]), key="whatif_saved", where=right)
-    load, remove, decide = right.columns(3)
-    if load.button(t("whatif.compare_it"), key="whatif_load"):
-        add(scenario_from_json(saved.set_index("name").loc[picked, "scenario_json"]))
-        st.rerun()
-    if planner and remove.button(t("whatif.delete_it"), key="whatif_delete"):
-        delete_scenario(store, picked)
-        st.rerun()
-    if planner and decide.button(t("whatif.decide", cycle=Cycle.of(today)), key="whatif_decide"):
-        mark_decision(store, picked, Cycle.of(today))
-        st.rerun()
+saved_panel(store, planner, today, add)
 step_action(store, "pre_sop")  # scenarios compared, one proposed: the pre-S&OP done
 
 chosen = choose(t("whatif.capacity_of"), [r.scenario.name for r in everything], key="whatif_chart",

@@ -12,18 +12,26 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from sop_core.common import Cycle
 from sop_core.data import Store
+from sop_core.plan import PlanResult
 from sop_core.whatif import (
     BASELINE,
     FIGURE_KINDS,
     LEVER_KINDS,
+    PLAN_FIGURE_KINDS,
     Plan,
     Scenario,
     ScenarioError,
     SimulationResult,
     comparison_table,
+    delete_scenario,
     lever_limit,
+    mark_decision,
+    plan_comparison,
     save_scenario,
+    saved_scenarios,
+    scenario_from_json,
     scenario_to_json,
     simulate,
 )
@@ -114,6 +122,41 @@ def lever_editor(workshops: Sequence[str], today: dt.date) -> pd.DataFrame:
     return edited
 
 
+def demand_editor(families: Sequence[str]) -> list[dict[str, Any]]:
+    """The demand changes typed in (a promotion, a lost customer), one row each: family or SKU, which,
+    first and last month, a percentage or a quantity per month. Any day picked stands for its month."""
+    levels: dict[Any, str] = {level: t(f"whatif.demand.level.{level}") for level in ("family", "sku")}
+    edited: pd.DataFrame = st.data_editor(
+        pd.DataFrame({"level": pd.Series(dtype=object), "key": pd.Series(dtype=object),
+                      "first_month": pd.Series(dtype="datetime64[ns]"), "last_month": pd.Series(dtype="datetime64[ns]"),
+                      "percent": pd.Series(dtype=float), "quantity": pd.Series(dtype=float)}),
+        num_rows="dynamic", key="whatif_demand_editor", hide_index=True, column_config={
+            "level": st.column_config.SelectboxColumn(t("whatif.demand.level"), options=list(levels),
+                                                      format_func=levels.__getitem__, default="family"),
+            "key": st.column_config.TextColumn(t("whatif.demand.key"), help=t("whatif.demand.key_help",
+                                                                              families=", ".join(families))),
+            "first_month": st.column_config.DateColumn(t("whatif.demand.first_month"), format="MM/YYYY"),
+            "last_month": st.column_config.DateColumn(t("whatif.demand.last_month"), format="MM/YYYY"),
+            "percent": st.column_config.NumberColumn(t("whatif.demand.percent"), format="%g", min_value=-100.0),
+            "quantity": st.column_config.NumberColumn(t("whatif.demand.quantity"), format="%g")})
+    rows: list[dict[str, Any]] = edited.dropna(how="all").to_dict("records")
+    for row in rows:
+        for name in ("first_month", "last_month"):
+            if isinstance(row[name], dt.date):
+                row[name] = row[name].replace(day=1)
+    return rows
+
+
+def show_plan_comparison(plans: Sequence[PlanResult], results: Sequence[SimulationResult]) -> None:
+    """The PIC of each compared scenario side by side: revenue, margin, levers' cost, margin after them,
+    demand at risk, service, closing stock, peak load and capacity shortage."""
+    st.subheader(t("whatif.plan_side_by_side"))
+    show_figures(plan_comparison(plans, results, [shown_name(r.scenario.name) for r in results]),
+                 PLAN_FIGURE_KINDS, "whatif.plan_figure",
+                 why_empty={"plan_service_rate": "whatif.empty.plan_service_rate",
+                            "peak_load_pct": "whatif.empty.peak_load_pct"})
+
+
 def _sliders(plan: Plan, picked: Scenario, where: Any) -> Scenario:
     levers = []
     for i, lever in enumerate(picked.levers):
@@ -127,7 +170,7 @@ def _sliders(plan: Plan, picked: Scenario, where: Any) -> Scenario:
                             kind_of_step(min(float(getattr(lever, lever.size_field)), top)), step,
                             format=shown_as, key=f"whatif_tune_{picked.name}_{i}")
         levers.append(replace(lever, **{lever.size_field: size}))
-    return Scenario(t("whatif.tuned_name", name=picked.name), tuple(levers), picked.notes)
+    return Scenario(t("whatif.tuned_name", name=picked.name), tuple(levers), picked.notes, picked.demand)
 
 
 def _figures(result: SimulationResult, baseline: SimulationResult, where: Any) -> None:
@@ -157,3 +200,28 @@ def tune_panel(compared: Sequence[Scenario], plan: Plan, baseline: SimulationRes
     if sliders.button(t("whatif.keep_tuned"), key="whatif_tune_keep"):
         keep(tuned)
         st.rerun(scope="app")
+
+
+def saved_panel(store: Store, planner: bool, today: dt.date, add: Callable[[Scenario], None]) -> None:
+    """The saved scenarios: compare one again; a planner also deletes one or marks it the cycle's decision."""
+    st.subheader(t("whatif.saved_scenarios"))
+    saved = saved_scenarios(store)
+    left, right = st.columns([1, 2])
+    if planner:
+        save_options(left)
+    if saved.empty:
+        right.info(t("whatif.no_saved"))
+        return
+    show_table(saved.drop(columns="scenario_json").rename(columns={"name": "scenario", "created_at": "saved_at"}),
+               where=right)
+    picked = choose(t("whatif.scenario"), list(saved["name"]), key="whatif_saved", where=right)
+    load, remove, decide = right.columns(3)
+    if load.button(t("whatif.compare_it"), key="whatif_load"):
+        add(scenario_from_json(saved.set_index("name").loc[picked, "scenario_json"]))
+        st.rerun()
+    if planner and remove.button(t("whatif.delete_it"), key="whatif_delete"):
+        delete_scenario(store, picked)
+        st.rerun()
+    if planner and decide.button(t("whatif.decide", cycle=Cycle.of(today)), key="whatif_decide"):
+        mark_decision(store, picked, Cycle.of(today))
+        st.rerun()

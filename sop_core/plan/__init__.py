@@ -5,7 +5,7 @@ changed since the previous cycle."""
 from sop_core.plan.balance import PlanInputs, PlanResult, balance
 from sop_core.plan.changes import STEP_COLUMNS, changes_since_previous
 from sop_core.plan.demand import DemandChange, DemandChangeError, apply_changes
-from sop_core.plan.inputs import PLAN_MONTHS, plan_inputs
+from sop_core.plan.inputs import PLAN_MONTHS, family_names, plan_inputs
 from sop_core.plan.views import (
     JSON_KEYS,
     TABLE_COLUMNS,
@@ -32,6 +32,7 @@ __all__ = [
     "apply_changes",
     "balance",
     "changes_since_previous",
+    "family_names",
     "plan_inputs",
     "plan_rows",
     "plan_table",

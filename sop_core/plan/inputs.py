@@ -50,6 +50,12 @@ _BUDGET = """
 """
 
 
+def family_names(store: Store) -> list[str]:
+    """The product families, in alphabetical order (the plan's planning level)."""
+    return [str(f) for f in store.query("SELECT DISTINCT family FROM products WHERE family IS NOT NULL "
+                                        "ORDER BY family")["family"]]
+
+
 def plan_inputs(store: Store, as_of: dt.date | None = None, months: int = PLAN_MONTHS) -> PlanInputs:
     """Everything the PIC balance needs, read in a handful of queries. MissingRunError when no monthly
     forecast exists yet (the plan is the forecast's)."""

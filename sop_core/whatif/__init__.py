@@ -11,7 +11,7 @@ from sop_core.whatif.compared import (
 )
 from sop_core.whatif.levers import LEVER_KINDS, Plan, Scenario, ScenarioError, lever_limit, validate
 from sop_core.whatif.optimizer import MIX_NAME, Target
-from sop_core.whatif.plan_mix import cheapest_mix_for_demand
+from sop_core.whatif.plan_mix import cheapest_mix_for_demand, find_mix_for_demand
 from sop_core.whatif.plan_scenarios import (
     PLAN_FIGURE_KINDS,
     PLAN_FIGURES,
@@ -56,6 +56,7 @@ __all__ = [
     "comparison_table",
     "delete_scenario",
     "find_cheapest_mix",
+    "find_mix_for_demand",
     "lever_limit",
     "lines_at_risk_of",
     "mark_decision",

@@ -12,16 +12,19 @@ limit can give, is covered as far as the levers allow and `reached` is False wit
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import numpy as np
 
 from sop_core.common import Message
-from sop_core.plan import PlanInputs, PlanResult, balance
+from sop_core.data import Store
+from sop_core.plan import PlanInputs, PlanResult, balance, plan_inputs
 from sop_core.whatif import mix_programme as programme
 from sop_core.whatif.levers import Plan, Scenario
 from sop_core.whatif.optimizer import MIX_NAME, MixResult
 from sop_core.whatif.plan_scenarios import added_capacity, scenario_demand
+from sop_core.whatif.scenarios import baseline_result, plan_from_store
 from sop_core.whatif.simulation import SimulationResult, simulate
 
 SHORT_HOURS = 0.5  # hours a plan may still lack and count as covered (the rounding of the levers' sizes)
@@ -61,6 +64,12 @@ def cheapest_mix_for_demand(plan: Plan, inputs: PlanInputs, scenario: Scenario,
     message = Message("mix.plan.reached", {"cost": cost}) if left <= SHORT_HOURS else \
         Message("mix.plan.partly", {"cost": cost, "before": math.ceil(short.sum()), "hours": math.ceil(left)})
     return MixResult(mix, simulated, left <= SHORT_HOURS, message, 1, solution.proven), result
+
+
+def find_mix_for_demand(store: Store, as_of: dt.date, scenario: Scenario) -> tuple[MixResult, PlanResult]:
+    """`cheapest_mix_for_demand` on the store's plan and PIC as of `as_of`."""
+    return cheapest_mix_for_demand(plan_from_store(store, as_of), plan_inputs(store, as_of), scenario,
+                                   baseline_result(store, as_of))
 
 
 def _shortage(result: PlanResult) -> np.ndarray:

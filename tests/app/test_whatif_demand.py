@@ -1,0 +1,62 @@
+"""The What-if page's demand side: a saved scenario with a promotion is compared on the PIC, and the
+cheapest mix can aim at its capacity shortage."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sop_core.common import translate
+from sop_core.data.store import DB_PATH_ENV, Store
+from sop_core.forecast.runs import ForecastSettings, run_forecast
+from sop_core.whatif import save_scenario
+from tests.app.conftest import open_app
+from tests.conftest import CopyDatabase
+
+PROMO = """{"name": "Promo bouchage", "demand": [{"level": "family", "key": "Bouchage",
+  "first_month": "2026-12-01", "last_month": "2027-01-01", "percent": 25}]}"""
+
+
+@pytest.fixture
+def planned_db(demo_copy: CopyDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The demo with a 6-month naive forecast and the promotion saved, made the default database."""
+    path = demo_copy("whatif_demand")
+    with Store(path) as store:
+        run_forecast(store, ForecastSettings(horizon=6, jobs=1, model="naive"), store.as_of())
+        save_scenario(store, PROMO, "Claire")
+    monkeypatch.setenv(DB_PATH_ENV, str(path))
+    yield path
+
+
+def _plan_rows(app: AppTest, lang: str) -> dict[str, list[str]]:
+    """The PIC comparison's shown texts, by label."""
+    tables = [t for t in app.table if translate("whatif.plan_figure.plan_revenue", lang) in t.value.index]
+    assert len(tables) == 1
+    shown = pa.ipc.open_stream(tables[0].proto.arrow_data.styler.display_values).read_pandas()
+    shown.index = tables[0].value.index
+    return {label: [str(v) for v in row] for label, row in shown.iterrows()}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_a_saved_promotion_is_compared_on_the_pic(planned_db: Path, lang: str) -> None:
+    app = open_app("pages/7_What_if.py", lang)
+    assert not app.exception
+    app.selectbox(key="whatif_saved").set_value("Promo bouchage").run()
+    app.button(key="whatif_load").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    rows = _plan_rows(app, lang)
+    revenue = rows[translate("whatif.plan_figure.plan_revenue", lang)]
+    assert len(revenue) == 2 and revenue[0] != revenue[1]  # the baseline and the promotion
+    assert all("€" in value for value in revenue)
+    assert not any(v in ("nan", "None") for values in rows.values() for v in values)
+    # The mix can now aim at the promotion's PIC.
+    app.radio(key="whatif_goal").set_value("pic").run()
+    app.selectbox(key="whatif_mix_demand").set_value("Promo bouchage")
+    app.button(key="FormSubmitter:whatif_mix-" + translate("whatif.find_mix", lang)).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    said = " ".join(m.value for m in [*app.success, *app.warning])
+    assert "€" in said or "EUR" in said
