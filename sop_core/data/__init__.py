@@ -1,8 +1,9 @@
 """The data layer: the data contract, the DuckDB store and its migrations, the users' settings, the
-local accounts and their roles."""
+local accounts and their roles, and readers of stored tables (the budget per family)."""
 
 from sop_core.data.attempts import begin_attempt, end_attempts, importing
-from sop_core.data.contract import Column, DERIVED_DEFAULTS, KINDS, Kind, PRODUCTION_ORDERS, WORKSHOPS, contract_frame, get_kind, normalize_header, not_cancelled
+from sop_core.data.budget import BUDGET_COLUMNS, budget_by_family
+from sop_core.data.contract import BUDGET, Column, DERIVED_DEFAULTS, KINDS, Kind, PRODUCTION_ORDERS, WORKSHOPS, contract_frame, get_kind, normalize_header, not_cancelled
 from sop_core.data.cycles import (
     CYCLE_STEPS,
     CycleRecord,
@@ -46,6 +47,9 @@ from sop_core.data.users import (
 )
 
 __all__ = [
+    "BUDGET",
+    "BUDGET_COLUMNS",
+    "budget_by_family",
     "begin_attempt",
     "end_attempts",
     "importing",

@@ -1,4 +1,4 @@
-"""The data contract: the six kinds of file we accept, their columns, types, aliases and keys.
+"""The data contract: the seven kinds of file we accept, their columns, types, aliases and keys.
 
 Everything the importers and the store know about a kind comes from here, so adding a column is a
 one-line change. Aliases are matched after `normalize_header`, so accents, case, spaces and
@@ -31,14 +31,31 @@ class Column:
     maximum: float | None = None
     fallback: str | None = None  # an empty cell takes this other column's value
     doc: str = ""
+    first_of_month: bool = False  # a date stored as its month's first day; "01/2027" also accepted
 
 
 @dataclass(frozen=True)
 class Reference:
-    """`column` must name an existing `target_kind` key (a SKU of products, a workshop...)."""
+    """`column` must name an existing `target_kind` key (a SKU of products, a workshop...), or a
+    value of the target's `target_column` when one is given (a family of the products)."""
 
     column: str
     target_kind: str
+    target_column: str | None = None
+
+    @property
+    def target(self) -> str:
+        """The name its known values go by: "products", or "products.family"."""
+        return self.target_kind if self.target_column is None else f"{self.target_kind}.{self.target_column}"
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """Columns of which a file needs at least one, and each row one filled in: exactly one when
+    `exclusive` (a budget row is a family's or a SKU's), else at least one."""
+
+    columns: tuple[str, ...]
+    exclusive: bool
 
 
 @dataclass(frozen=True)
@@ -53,6 +70,7 @@ class Kind:
     references: tuple[Reference, ...] = ()
     date_order: tuple[tuple[str, str], ...] = ()  # (earlier, later): later must not precede earlier
     refresh_rule: str = ""
+    one_of: tuple[OneOf, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -69,15 +87,15 @@ def normalize_header(header: str) -> str:
     return re.sub(r"[^0-9a-z]+", "_", ascii_only.lower()).strip("_")
 
 
-def _sku(*extra: str) -> Column:
+def _sku(*extra: str, required: bool = True, doc: str = "Product reference (article).") -> Column:
     return Column(
         "sku",
         "text",
-        True,
+        required,
         ("référence", "reference", "ref", "réf", "article", "code article", "réf article",
          "référence article", "item", "item code", "product", "product code", "part number", "sku",
          *extra),
-        doc="Product reference (article).",
+        doc=doc,
     )
 
 
@@ -243,6 +261,35 @@ PRODUCTION_ORDERS = Kind(
     refresh_rule="A production order (mo_id) is replaced by its latest import.",
 )
 
+BUDGET = Kind(
+    name="budget",
+    table="budget",
+    columns=(
+        Column("family", "text", False, ("famille", "gamme", "product family", "famille d'articles",
+                                          "category", "catégorie"),
+               doc="Product family the row budgets (empty on a SKU's row)."),
+        _sku(required=False, doc="Product reference the row budgets (empty on a family's row)."),
+        Column("month", "date", True, ("mois", "période", "periode", "mois budget", "month", "period",
+                                        "date"),
+               first_of_month=True,
+               doc="Month budgeted: any day of it, or 01/2027, 2027-01, janv. 2027; stored as the 1st."),
+        _qty("quantity", False, "quantité budget", "quantite budget", "qté budget", "qte budget",
+             "budget (unités)", "budget unités", "quantité", "quantite", "qté", "qte", "volume",
+             "units", "budget units", "quantity", doc="Budgeted units."),
+        _qty("revenue", False, "chiffre d'affaires", "chiffre d'affaires budget", "ca", "ca budget",
+             "budget (€)", "budget €", "budget ca", "montant", "revenue", "budget revenue",
+             "sales value", "amount", doc="Budgeted revenue (€)."),
+    ),
+    key=("family", "sku", "month"),
+    on_duplicate="error",
+    references=(Reference("sku", "products"), Reference("family", "products", "family")),
+    one_of=(OneOf(("family", "sku"), exclusive=True), OneOf(("quantity", "revenue"), exclusive=False)),
+    refresh_rule=(
+        "A (family or SKU, month) in the file replaces the stored one; others are kept. Each row is "
+        "a family's or a SKU's (one of the two), with units, revenue or both."
+    ),
+)
+
 WORKSHOPS = Kind(
     name="workshops",
     table="workshops",
@@ -298,7 +345,7 @@ WORKSHOPS = Kind(
 )
 
 KINDS: dict[str, Kind] = {
-    k.name: k for k in (WORKSHOPS, PRODUCTS, SALES, ORDERS, STOCK, PRODUCTION_ORDERS)
+    k.name: k for k in (WORKSHOPS, PRODUCTS, BUDGET, SALES, ORDERS, STOCK, PRODUCTION_ORDERS)
 }
 """Every kind, in the order a first import should follow (references point backwards)."""
 

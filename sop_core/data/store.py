@@ -303,9 +303,11 @@ class Store:
         }
 
     def known_keys(self) -> dict[str, list[str]]:
-        """Stored SKUs and workshops, the targets of references checked on import."""
+        """Stored SKUs, families and workshops, the targets of references checked on import."""
         return {
             "products": [str(v) for (v,) in self._fetch("SELECT sku FROM products")],
+            "products.family": [str(v) for (v,) in self._fetch("SELECT DISTINCT family FROM products "
+                                                                "WHERE family IS NOT NULL")],
             "workshops": [str(v) for (v,) in self._fetch("SELECT workshop FROM workshops")],
         }
 

@@ -53,7 +53,10 @@ def _target_keys(staged: StagedImport) -> dict[str, list[str]]:
     if staged.rows is None or staged.kind.name not in ("products", "workshops"):
         return {}
     key = staged.kind.key[0]
-    return {staged.kind.name: [str(v) for v in staged.rows.column(key).to_pylist()]}
+    keys = {staged.kind.name: [str(v) for v in staged.rows.column(key).to_pylist()]}
+    if staged.kind.name == "products":  # a budget names families of the products
+        keys["products.family"] = sorted({str(v) for v in staged.rows.column("family").to_pylist()})
+    return keys
 
 
 def check_files(

@@ -123,6 +123,15 @@ class _Resolver:
                     "missing_column", Message("imports.missing_column", {"column": repr(column.name)}),
                     Message("imports.missing_column.fix", {"names": names}), column.name,
                 ))
+        for group in self.kind.one_of:
+            if not any(self.result.present(name) for name in group.columns):
+                columns = [repr(name) for name in group.columns]
+                names = [repr(a) for name in group.columns
+                         for a in (name, *self.kind.column(name).aliases[:2])]
+                self.result.findings.append(_error(
+                    "missing_one_of", Message("imports.missing_one_of", {"columns": columns}),
+                    Message("imports.missing_one_of.fix", {"names": names}), ", ".join(group.columns),
+                ))
 
 
 def resolve_headers(headers: tuple[str, ...], kind: Kind, mapping: ColumnMapping) -> ResolvedHeaders:

@@ -114,7 +114,9 @@ def _parsed(
 ) -> parsing.Sql:
     parts = []
     for source in sources:
-        if column.type == "date":
+        if column.type == "date" and column.first_of_month:
+            parts.append(lookups.parse_once(con, source, parsing.month("text", formats)))
+        elif column.type == "date":
             parts.append(lookups.parse_once(con, source, parsing.date("text", formats)))
         elif column.type == "number" and _repeats(con, source):
             parts.append(lookups.parse_once(con, source, parsing.number("text", decimal)))
@@ -311,5 +313,5 @@ def validate_file(
         _note_summed_duplicates(con, kind, headers, report)
         rows = _output_rows(con, kind, headers)
         new = _new_skus(con, rows) if lenient and any(
-            r.target_kind == "products" for r in kind.references) else ()
+            r.target == "products" for r in kind.references) else ()
         return StagedImport(kind, report, rows, new)

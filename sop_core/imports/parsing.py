@@ -108,3 +108,42 @@ def date(raw: str, formats: tuple[str, ...]) -> Sql:
         f"(CASE WHEN year({parsed}) BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR} THEN {parsed} END)",
         [list(formats), list(formats)],
     )
+
+
+# A month without its day: "01/2027", "2027-01" (after the full dates, which take precedence).
+MONTH_FORMATS: tuple[str, ...] = ("%m/%Y", "%m.%Y", "%m-%Y", "%Y-%m", "%Y/%m")
+# Month names, French and English, full or abbreviated, lower case without accents: "janv. 2027".
+_MONTH_NAMES: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (1, ("janvier", "janv", "jan", "january")),
+    (2, ("fevrier", "fevr", "fev", "feb", "february")),
+    (3, ("mars", "mar", "march")),
+    (4, ("avril", "avr", "apr", "april")),
+    (5, ("mai", "may")),
+    (6, ("juin", "jun", "june")),
+    (7, ("juillet", "juil", "jul", "july")),
+    (8, ("aout", "aug", "august")),
+    (9, ("septembre", "sept", "sep", "september")),
+    (10, ("octobre", "oct", "october")),
+    (11, ("novembre", "nov", "november")),
+    (12, ("decembre", "dec", "december")),
+)
+_NAMED_MONTH = r"^([a-z]+)\.?[\s\-]*(\d{4})$"
+
+
+def month(raw: str, formats: tuple[str, ...]) -> Sql:
+    """Parse `raw` as a month: a date (`formats`, then `MONTH_FORMATS`) truncated to the 1st of
+    its month, or a month name and year ("janv. 2027", "Février 2027", "Jan 2027")."""
+    as_date = date(raw, formats + MONTH_FORMATS)
+    words = f"lower(strip_accents(trim({raw})))"
+    names = [name for _, spelled in _MONTH_NAMES for name in spelled]
+    numbers = [number for number, spelled in _MONTH_NAMES for _ in spelled]
+    named_year = f"TRY_CAST(regexp_extract({words}, ?, 2) AS INTEGER)"
+    named_month = f"(?::INTEGER[])[list_position(?::VARCHAR[], regexp_extract({words}, ?, 1))]"
+    named = (
+        f"(CASE WHEN {named_year} BETWEEN {EARLIEST_YEAR} AND {LATEST_YEAR} "
+        f"THEN make_date({named_year}, {named_month}, 1) END)"
+    )
+    return Sql(
+        f"coalesce(CAST(date_trunc('month', {as_date.text}) AS DATE), {named})",
+        [*as_date.params, _NAMED_MONTH, _NAMED_MONTH, numbers, names, _NAMED_MONTH],
+    )

@@ -119,18 +119,50 @@ def _reference_checks(kind: Kind, headers: ResolvedHeaders, lenient_skus: bool) 
     for ref in kind.references:
         if not headers.present(ref.column):
             continue
-        lenient = lenient_skus and ref.target_kind == "products"
-        names = {"column": ref.column, "target": kind_term(ref.target_kind)}
+        lenient = lenient_skus and ref.target == "products"
+        names: dict[str, object] = {"column": ref.column, "target": kind_term(ref.target_kind)}
         problem = "imports.check.unknown_reference" + (".placeholder" if lenient else "")
+        fix = "imports.check.unknown_reference.fix"
+        if ref.target_column is not None:  # a value of another column (a family of the products)
+            names["target_column"] = ref.target_column
+            problem, fix = "imports.check.unknown_value", "imports.check.unknown_value.fix"
         checks.append(Check(
             Sql(
                 f'"{ref.column}" IS NOT NULL AND "{ref.column}" NOT IN '
                 f"(SELECT key FROM {KNOWN_KEYS} WHERE target = ?)",
-                [ref.target_kind],
+                [ref.target],
             ),
             "warning" if lenient else "error", "unknown_reference",
-            Message(problem, names), Message("imports.check.unknown_reference.fix", names), ref.column, ref.column,
+            Message(problem, names), Message(fix, names), ref.column, ref.column,
         ))
+    return checks
+
+
+def _filled(columns: list[str]) -> str:
+    """SQL: how many of `columns` are filled in on the row."""
+    return " + ".join(f'CAST("{c}" IS NOT NULL AS INTEGER)' for c in columns)
+
+
+def _one_of_checks(kind: Kind, headers: ResolvedHeaders) -> list[Check]:
+    """A row fills none of a group's columns (or, for an exclusive group, more than one)."""
+    checks = []
+    for group in kind.one_of:
+        present = [c for c in group.columns if headers.present(c)]
+        if not present:  # the headers' check already refused the file
+            continue
+        named = {"columns": [repr(c) for c in group.columns]}
+        where = ", ".join(present)
+        fix = "imports.check.one_of.fix_exactly" if group.exclusive else "imports.check.one_of.fix_at_least"
+        checks.append(Check(
+            Sql(f"{_filled(present)} = 0"), "error", "one_of_missing",
+            Message("imports.check.one_of.missing", named), Message(fix, named), where,
+        ))
+        if group.exclusive and len(present) > 1:
+            checks.append(Check(
+                Sql(f"{_filled(present)} > 1"), "error", "one_of_both",
+                Message("imports.check.one_of.both", named), Message("imports.check.one_of.fix_one", named),
+                where, present[0],
+            ))
     return checks
 
 
@@ -143,6 +175,7 @@ def build_checks(
     """
     checks = [chk for c in kind.columns if headers.present(c.name) for chk in _column_checks(c)]
     checks += _date_order_checks(kind, headers)
+    checks += _one_of_checks(kind, headers)
     if kind.on_duplicate == "error":
         checks.append(_duplicate_check(kind, key_columns))
     checks += _reference_checks(kind, headers, lenient_skus)

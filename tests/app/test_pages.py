@@ -74,6 +74,23 @@ def test_data_page_describes_the_contract(open_page: OpenPage) -> None:
     assert columns[:3] == ["mo_id", "sku", "workshop"] and "progress_pct" in columns
 
 
+def test_data_page_offers_and_imports_a_budget(open_page: OpenPage, demo_db: Path) -> None:
+    app = open_page("pages/1_Data.py", "fr")
+    assert app.selectbox(key="import_kind").options == [
+        "Ateliers", "Articles", "Budget", "Ventes", "Commandes clients", "Stocks", "Ordres de fabrication (OF)"]
+    app.selectbox(key="contract_kind").select("budget").run()
+    assert list(app.dataframe[-1].value["column"]) == ["family", "sku", "month", "quantity", "revenue"]
+    app.selectbox(key="import_kind").select("budget").run()
+    app.file_uploader(key="import_file_0").set_value((
+        "budget.csv", "Famille;Mois;Quantité budget;CA budget\r\nBouchage;31/03/2028;12 000;8 400,5\r\n"
+        .encode("cp1252"), "text/csv")).run()
+    app.button(key="import_go").click().run()
+    assert not app.exception and app.success, [e.value for e in app.error]
+    with Store(demo_db) as store:
+        assert store.row("SELECT family, sku, month, quantity, revenue FROM budget WHERE month = DATE '2028-03-01'") \
+            == ("Bouchage", None, dt.date(2028, 3, 1), 12000.0, 8400.5)
+
+
 def test_one_temporary_copy_per_upload_gone_once_imported(open_page: OpenPage) -> None:
     def copies() -> set[Path]:
         return set(Path(tempfile.gettempdir()).glob("sop_upload_*"))

@@ -28,6 +28,7 @@ CANONICAL_COLUMNS: dict[str, list[str]] = {
                   "subcontract_max_hours_per_week"],
     "products": ["sku", "name", "family", "unit_cost", "unit_price", "lead_time_days",
                  "safety_stock", "workshop", "hours_per_unit", "moq"],
+    "budget": ["family", "month", "quantity", "revenue"],
     "sales": ["date", "sku", "quantity", "customer"],
     "orders": ["order_id", "line", "customer", "sku", "quantity", "order_date", "promised_date",
                "delivered_date", "delivered_quantity"],
@@ -37,7 +38,7 @@ CANONICAL_COLUMNS: dict[str, list[str]] = {
                           "progress_pct", "order_id", "priority"],
 }
 KEYS: dict[str, list[str]] = {
-    "workshops": ["workshop"], "products": ["sku"], "sales": ["date", "sku", "customer"],
+    "workshops": ["workshop"], "products": ["sku"], "budget": ["family", "month"], "sales": ["date", "sku", "customer"],
     "orders": ["order_id", "line"], "stock": ["date", "sku"], "production_orders": ["mo_id"],
 }
 
@@ -100,7 +101,7 @@ def test_frames_have_canonical_columns_and_types(demo: dict[str, pd.DataFrame]) 
         frame = demo[kind]
         assert list(frame.columns) == columns, kind
         for column in columns:
-            is_date = column == "date" or column.endswith(("_date", "_start", "_end"))
+            is_date = column in ("date", "month") or column.endswith(("_date", "_start", "_end"))
             if is_date:
                 assert pd.api.types.is_datetime64_any_dtype(frame[column]), (kind, column)
     numeric = ["headcount", "unit_cost", "quantity", "on_hand", "hours_required", "priority"]
@@ -120,6 +121,26 @@ def test_keys_are_unique_and_references_exist(demo: dict[str, pd.DataFrame]) -> 
     assert set(demo["production_orders"]["workshop"]) <= workshops
     linked = demo["production_orders"]["order_id"].dropna()
     assert set(linked) <= set(demo["orders"]["order_id"])
+
+
+def test_budget_is_last_years_sales_up_five_percent_per_family_and_month(demo: dict[str, pd.DataFrame]) -> None:
+    """Twelve months before the as-of (the year to date has a budget) to December of next year, every
+    family every month; each month the same month's sales of the last year sold, +5 % a year, in units
+    and in euros at the products' prices, rounded to hundreds."""
+    budget, products, sales = demo["budget"], demo["products"], demo["sales"]
+    months = pd.date_range("2025-11-01", "2027-12-01", freq="MS")
+    assert len(budget) == len(months) * products["family"].nunique()
+    assert set(budget["family"]) == set(products["family"]) and sorted(set(budget["month"])) == list(months)
+    priced = sales.merge(products[["sku", "family", "unit_price"]], on="sku")
+    for family, month, sold_in, years in [("Bouchage", "2026-03-01", "2025-03", 1),
+                                          ("Médical", "2027-01-01", "2026-01", 1),
+                                          ("Automobile", "2027-11-01", "2025-11", 2)]:
+        sold = priced[(priced["family"] == family) & (priced["date"].dt.strftime("%Y-%m") == sold_in)]
+        row = budget[(budget["family"] == family) & (budget["month"] == pd.Timestamp(month))].iloc[0]
+        assert row["quantity"] == round(sold["quantity"].sum() * 1.05 ** years, -2), (family, month)
+        expected = round(float((sold["quantity"] * sold["unit_price"]).sum()) * 1.05 ** years, -2)
+        assert row["revenue"] == pytest.approx(expected), (family, month)
+    assert (budget["quantity"] > 0).all() and (budget["revenue"] > budget["quantity"] * 0.1).all()
 
 
 def test_quantities_are_non_negative_and_dates_ordered(demo: dict[str, pd.DataFrame]) -> None:

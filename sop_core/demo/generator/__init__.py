@@ -1,6 +1,6 @@
 """The seeded, deterministic generator of the demo company (a fictional French plastics moulder).
 
-`generate(seed)` returns the six tables; `write_demo_files(dir)` writes them the way a French Excel
+`generate(seed)` returns the seven tables; `write_demo_files(dir)` writes them the way a French Excel
 saves them (data/demo/). Nothing here reads a clock or the network.
 """
 

@@ -1,12 +1,14 @@
 """Seeded, deterministic demo company: "Plastiques du Val de Loire", a fictional French moulder.
 
-`generate(seed)` returns the six canonical tables; `write_demo_files(out_dir)` writes them the way
-a French Excel user would save them (`;`, decimal comma, dd/mm/yyyy, CRLF), plus a products
-workbook and a `demo.json` manifest. Everything derives from one numpy `default_rng(seed)` and a
-fixed as-of date, never from the clock, so the files are byte-identical from run to run.
+`generate(seed)` returns the seven canonical tables (the budget derived from the sales);
+`write_demo_files(out_dir)` writes them the way a French Excel user would save them (`;`, decimal
+comma, dd/mm/yyyy, CRLF), plus a products workbook and a `demo.json` manifest. Everything derives
+from one numpy `default_rng(seed)` and a fixed as-of date, never from the clock, so the files are
+byte-identical from run to run.
 
 The simulation lives in the `demo_*` modules, in the order the data is produced:
-catalogue -> products -> demand -> orders (and sales) -> stock -> production (closed + open book).
+catalogue -> products -> demand -> orders (and sales) -> stock -> production (closed + open book);
+the budget comes from the sales (`budget`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import openpyxl
 import pandas as pd
 from openpyxl.styles import Font
 
+from sop_core.demo.generator.budget import budget_frame
 from sop_core.demo.generator.calendar import DEMO_AS_OF, WorkCalendar
 from sop_core.demo.generator.catalogue import COMPANY, weekly_capacity_hours, workshops_frame
 from sop_core.demo.generator.demand import calibrate_hours_per_unit, demand_matrix, monthly_capacity
@@ -44,7 +47,7 @@ from sop_core.demo.generator.stock import simulate_stock, stock_frame
 __all__ = ["DEMO_AS_OF", "DEMO_SEED", "generate", "write_demo_files"]
 
 DEMO_SEED = 42
-KINDS: tuple[str, ...] = ("workshops", "products", "sales", "orders", "stock",
+KINDS: tuple[str, ...] = ("workshops", "products", "budget", "sales", "orders", "stock",
                           "production_orders")
 FRENCH_PRODUCT_HEADERS: tuple[str, ...] = (
     "Référence", "Désignation", "Famille", "Coût unitaire", "Prix de vente", "Délai (jours)",
@@ -56,7 +59,7 @@ XLSX_TIMESTAMP = dt.datetime(2026, 11, 2, 8, 0, 0)
 
 
 def generate(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
-    """The six canonical tables of the demo company, in import order."""
+    """The seven canonical tables of the demo company, in import order."""
     rng = np.random.default_rng(seed)
     calendar = WorkCalendar.build()
     workshops = workshops_frame()
@@ -74,10 +77,13 @@ def generate(seed: int = DEMO_SEED) -> dict[str, pd.DataFrame]:
     closed["order_id"] = link_to_customer_orders(closed, orders, catalogue.sku, rng)
     book = open_orders(catalogue, orders, hours_per_unit, weekly, calendar, rng)
     production = pd.concat([closed, book[closed.columns]], ignore_index=True)
+    products = products_frame(catalogue, hours_per_unit)
+    sales = sales_frame(orders)
     return {
         "workshops": workshops,
-        "products": products_frame(catalogue, hours_per_unit),
-        "sales": sales_frame(orders),
+        "products": products,
+        "budget": budget_frame(products, sales),
+        "sales": sales,
         "orders": orders,
         "stock": stock_frame(catalogue, history),
         "production_orders": production_frame(production, catalogue.sku),
