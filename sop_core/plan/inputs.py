@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sop_core.common import Cycle, Message, next_period
-from sop_core.data import Store
+from sop_core.data import Store, budget_by_family
 from sop_core.forecast import MissingRunError, demand_between, final_forecast, latest_run
 from sop_core.plan.balance import PlanInputs
 from sop_core.production import monthly_capacity, open_order_hours, open_orders
@@ -32,23 +32,6 @@ _PRODUCTS = """
     FROM products p LEFT JOIN on_hand o USING (sku)
     ORDER BY p.family, p.sku
 """
-
-# A family's month is its family row when the budget has one, else the sum of its SKUs' rows: a
-# budget given at both levels is not counted twice.
-_BUDGET = """
-    WITH by_family AS (
-        SELECT family, month, sum(quantity) AS quantity, sum(revenue) AS revenue
-        FROM budget WHERE family IS NOT NULL GROUP BY ALL
-    ), by_sku AS (
-        SELECT p.family, b.month, sum(b.quantity) AS quantity, sum(b.revenue) AS revenue
-        FROM budget b JOIN products p USING (sku) WHERE b.sku IS NOT NULL GROUP BY ALL
-    )
-    SELECT * FROM by_family
-    UNION ALL
-    SELECT s.* FROM by_sku s ANTI JOIN by_family f USING (family, month)
-    ORDER BY family, month
-"""
-
 
 def family_names(store: Store) -> list[str]:
     """The product families, in alphabetical order (the plan's planning level)."""
@@ -92,7 +75,7 @@ def plan_inputs(store: Store, as_of: dt.date | None = None, months: int = PLAN_M
         previous=by_sku(previous, "final", "period", missing=np.nan),
         previous_statistical=by_sku(previous, "statistical", "period", missing=np.nan),
         previous_cycle=previous_cycle, previous_frozen_at=frozen_at,
-        budget=store.query(_BUDGET).astype({"month": "datetime64[ns]"}),
+        budget=budget_by_family(store).astype({"month": "datetime64[ns]"}),
         actuals=demand_between(store, year_start, cycle.start) if year_start < cycle.start
         else pd.DataFrame({"sku": [], "month": [], "units": []}),
     )

@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sop_core.data import Store
 from sop_core.forecast.runs import ForecastSettings, run_forecast
-from sop_core.plan import plan_inputs, plan_table
+from sop_core.plan import balance, plan_inputs, plan_table
 from sop_core.whatif import (
     PLAN_FIGURES,
     Scenario,
@@ -100,4 +101,11 @@ def test_the_plan_reads_the_demo_as_the_meeting_sees_it(planned: Store) -> None:
     assert not np.isnan(inputs.previous[:, :5]).any() and np.isnan(inputs.previous[:, 5]).all()
     assert inputs.last_year.sum() > 0
     assert set(inputs.workshops) == {"ASSEMBLAGE", "CONDITIONNEMENT", "CONTROLE", "DECOR", "INJECTION"}
+    # The demo's budget (data/demo/budget.csv) lands beside the plan, family by family.
+    table = plan_table(balance(inputs)).families.set_index(["family", "month"])
+    stored = planned.query("SELECT quantity, revenue FROM budget WHERE family = 'Bouchage' AND month = ?",
+                           [dt.date(2026, 12, 1)])
+    december = table.loc[("Bouchage", pd.Timestamp("2026-12-01"))]
+    assert december["budget_units"] == pytest.approx(stored["quantity"][0])
+    assert december["gap_revenue"] == pytest.approx(december["revenue"] - stored["revenue"][0])
 
