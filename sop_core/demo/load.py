@@ -40,7 +40,8 @@ def load_demo(store: Store, demo_dir: Path = DEMO_DIR, progress: Progress | None
     snapshots = demo_dir / SNAPSHOTS_FILE
     if outcome.ok and snapshots.is_file():
         with store.transaction() as cur:
-            cur.execute("INSERT INTO forecast_snapshots BY NAME SELECT * FROM read_csv(?, header = true)", [str(snapshots)])
+            cur.execute("INSERT INTO forecast_snapshots BY NAME SELECT * FROM read_csv(?, header = true)",
+                        [str(snapshots)])
     return outcome
 
 
