@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from sop_core.common import render_stored, table_formatters
+from sop_core.common import render_stored
 from sop_core.forecast import (
-    ConsensusConflict,
     force_model,
     forecast_chart,
     forecast_levels,
@@ -14,12 +13,12 @@ from sop_core.forecast import (
     model_names,
     model_story,
     run_info,
-    set_final,
 )
 from sop_ui import (
     as_of,
     choose,
     compute,
+    consensus_panel,
     date,
     lang,
     may,
@@ -100,43 +99,7 @@ if level != "total" and key and may("planner"):  # a viewer reads the forecast, 
         if st.form_submit_button(t("forecast.force.submit"), key="fc_force_submit"):
             force_model(store, level, key, forced, author=user_name() or None)
             st.success(t("forecast.force.done", name=plain(key), model=model_label(forced)))
-    st.subheader(t("forecast.consensus"))
-    with st.form("consensus", clear_on_submit=False):
-        table = forecast[["period", "statistical", "adjustment", "final"]].assign(new_final=forecast["final"])
-        # The computed columns are written in the page's language; the editable one keeps the
-        # browser's format (Streamlit styles only the cells that cannot be edited).
-        edited = st.data_editor(
-            table.style.format(table_formatters(table.drop(columns="new_final"), lang())),
-            key=f"editor_{level}_{key}", hide_index=True,
-            disabled=["period", "statistical", "adjustment", "final"],
-            column_config={"period": st.column_config.DateColumn(t("col.period"), format="MM/YYYY"),
-                           **{name: st.column_config.NumberColumn(t(f"col.{name}"))
-                              for name in ("statistical", "adjustment", "final", "new_final")}})
-        author = user_name() or st.text_input(t("forecast.author"), key="consensus_author")
-        comment = st.text_input(t("forecast.comment"), key="consensus_comment")
-        if st.form_submit_button(t("forecast.record")):
-            changed = edited[(edited["new_final"] - edited["final"]).abs() > 1e-9]
-            if not author.strip():
-                st.error(t("forecast.no_author"))
-            conflicts = []
-            for row in changed.itertuples() if author.strip() else []:
-                try:  # the final seen here goes along: a colleague's change meanwhile is shown, not added to
-                    set_final(store, author, comment, level, key, granularity, row.period.date(), run_id,
-                              float(row.new_final), seen=float(row.final))
-                except ConsensusConflict as exc:
-                    conflicts.append((row.period.date(), exc.wanted, exc.render(lang())))
-            if author.strip():
-                st.success(t("forecast.recorded", count=len(changed) - len(conflicts)))
-            st.session_state["consensus_conflicts"] = (level, key, author, comment, conflicts)
-    pending = st.session_state.get("consensus_conflicts")
-    if pending and pending[:2] == (level, key) and pending[4]:
-        for _, _, said in pending[4]:
-            st.warning(plain(said))
-        if st.button(t("forecast.apply_mine"), key="consensus_apply_mine"):  # over the colleague's, knowingly
-            for period, wanted, _ in pending[4]:
-                set_final(store, pending[2], pending[3], level, key, granularity, period, run_id, wanted)
-            st.session_state.pop("consensus_conflicts")
-            st.rerun()
+    consensus_panel(store, run_id, granularity, level, key, forecast)
 
 if granularity == "month":  # the cycle freezes the monthly forecast, once the consensus is in
     st.subheader(t("forecast.cycle_step"))

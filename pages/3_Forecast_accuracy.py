@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from sop_core.common import Cycle
-from sop_core.forecast import accuracy_chart, accuracy_report, fva_chart
+from sop_core.forecast import FVA_STEPS, accuracy_chart, accuracy_report, fva_chart
 from sop_ui import (
     choose,
     compute,
@@ -62,6 +62,12 @@ show_chart(accuracy_chart(report["by_lag"], "lag", lang()), right)
 left, right = st.columns(2)
 show_chart(accuracy_chart(report["by_family"], "family", lang()), left)
 show_chart(fva_chart(report["fva"], lang()), right)
+
+st.subheader(t("accuracy.contributors"))
+st.caption(t("accuracy.contributors_caption"))
+steps = {code: t(f"accuracy.step.{code}") for code in FVA_STEPS}
+contributors = report["fva_contributors"]
+show_table(contributors.assign(step=contributors["step"].map(steps)), key="accuracy_contributors")
 
 st.subheader(t("accuracy.worst"))
 show_table(report["worst_skus"], key="accuracy_worst")

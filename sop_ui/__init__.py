@@ -8,6 +8,7 @@ meeting mode) and tables through `show_table` (translated headers, numbers in th
 """
 
 from sop_ui.chrome import APP_TITLE, PAGES, page_of, page_setup, require_data
+from sop_ui.consensus import consensus_panel
 from sop_ui.cycle import ShownCycle, cycle_panel, next_cycle_panel, shown_cycle, step_action
 from sop_ui.importing import UPLOADS_DONE, run_import, show_import_verdict
 from sop_ui.login import may, signed_in, user_name
@@ -41,6 +42,7 @@ __all__ = [
     "choose_many",
     "column_label",
     "compute",
+    "consensus_panel",
     "cycle_panel",
     "data_version",
     "date",

@@ -20,6 +20,7 @@ from sop_core.common.i18n import (
     format_signed,
     format_week,
     has_key,
+    parse_number,
     translate,
 )
 from sop_core.common.messages import Message, MessageError, SaidError, render_stored
@@ -74,6 +75,7 @@ __all__ = [
     "has_key",
     "localized",
     "next_period",
+    "parse_number",
     "period_start",
     "render_stored",
     "silent",

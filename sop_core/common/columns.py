@@ -23,7 +23,7 @@ ColumnKind = Literal["text", "ratio", "money", "count", "decimal", "identifier",
 
 RATIO_COLUMNS = frozenset({
     "on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif",  # service
-    "wape", "accuracy", "bias_pct", "mape", "smape",  # forecast accuracy
+    "wape", "accuracy", "bias_pct", "mape", "smape", "value_added",  # forecast accuracy
     "load_pct", "projected_on_time_rate",  # production and what-if
 })
 MONEY_COLUMNS = frozenset({

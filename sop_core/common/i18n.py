@@ -20,6 +20,7 @@ import datetime as dt
 import math
 import numbers
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -152,6 +153,21 @@ def format_number(value: float | int | None, lang: str, decimals: int = 0) -> st
     if lang == "fr":
         text = text.replace(",", NBSP).replace(".", ",")
     return text
+
+
+_FRENCH_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)")
+_ENGLISH_NUMBER = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)?(\.\d*)?")
+
+
+def parse_number(text: str, lang: str) -> float:
+    """A number as a reader types it in `lang`, the way `format_number` writes it: 1 234,5 (or
+    1234.5) in French, any space being a thousands separator; 1,234.5 or 1234.5 in English, where
+    a comma must separate thousands (1,5 is refused, not read as 15). ValueError otherwise."""
+    cleaned = re.sub(r"[\s\u00a0\u202f]", "", str(text))
+    pattern = _FRENCH_NUMBER if lang == "fr" else _ENGLISH_NUMBER
+    if not cleaned or not pattern.fullmatch(cleaned) or not re.search(r"\d", cleaned):
+        raise ValueError(f"{text!r} is not a number")
+    return float(cleaned.replace(",", ".") if lang == "fr" else cleaned.replace(",", ""))
 
 
 def natural_decimals(value: float) -> int:

@@ -61,7 +61,8 @@ SELECT (SELECT coalesce(max(batch_id), 0) FROM import_batches WHERE status IN ('
                                   ORDER BY decision_id)), 0) FROM decisions),
        (SELECT coalesce(hash(list((cycle, code, value, status) ORDER BY cycle, code)), 0) FROM cycle_kpis),
        (SELECT coalesce(hash(list((cycle, as_of, status) ORDER BY cycle)), 0) FROM cycles),
-       (SELECT coalesce(hash(list((cycle, step, done_at) ORDER BY cycle, step)), 0) FROM cycle_steps)
+       (SELECT coalesce(hash(list((cycle, step, done_at) ORDER BY cycle, step)), 0) FROM cycle_steps),
+       (SELECT coalesce(hash(list((entry_id, units_after, undone_at) ORDER BY entry_id)), 0) FROM consensus_entries)
 """
 
 
@@ -287,7 +288,7 @@ class Store:
 
     def state_version(self) -> tuple[int, ...]:
         """What cached results may read, as numbers that change with it: the data, the forecast
-        runs, the consensus adjustments and forced models, the frozen cycles, the users' settings
+        runs, the consensus adjustments, its log and forced models, the frozen cycles, the users' settings
         (but the interface's own, `ui.*`), the saved scenarios, the decisions and the recorded cycle
         figures. Caches key on this tuple, so any change to one of them invalidates them."""
         return tuple(int(value) for value in self.row(STATE_VERSION_SQL))

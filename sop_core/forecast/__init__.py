@@ -1,12 +1,15 @@
 """Demand history, forecast models and runs, the consensus, frozen cycles and their accuracy."""
 
 from sop_core.forecast.accuracy import accuracy_by
+from sop_core.forecast.changes import ConfirmationNeeded, adjust_range, consensus_log, undo_entry
 from sop_core.forecast.charts import accuracy_chart, forecast_chart, fva_chart
 from sop_core.forecast.consensus import (
+    CONTRIBUTORS,
     FINAL_FORECAST_SQL,
     ConsensusConflict,
     MissingRunError,
     add_adjustment,
+    entry_cycle,
     final_forecast,
     force_model,
     forecast_levels,
@@ -16,11 +19,14 @@ from sop_core.forecast.consensus import (
 from sop_core.forecast.demand import demand_between, demand_history, demand_source
 from sop_core.forecast.models import model_names
 from sop_core.forecast.runs import ForecastSettings, latest_run, run_forecast
-from sop_core.forecast.snapshots import accuracy_frame, accuracy_report, freeze_cycle
+from sop_core.forecast.snapshots import FVA_STEPS, accuracy_frame, accuracy_report, freeze_cycle, fva_by_contributor
 from sop_core.forecast.views import history_levels, model_mix, model_story, run_info
 
 __all__ = [
+    "CONTRIBUTORS",
     "FINAL_FORECAST_SQL",
+    "FVA_STEPS",
+    "ConfirmationNeeded",
     "ConsensusConflict",
     "ForecastSettings",
     "MissingRunError",
@@ -29,14 +35,18 @@ __all__ = [
     "accuracy_frame",
     "accuracy_report",
     "add_adjustment",
+    "adjust_range",
+    "consensus_log",
     "demand_between",
     "demand_history",
     "demand_source",
+    "entry_cycle",
     "final_forecast",
     "force_model",
     "forecast_chart",
     "forecast_levels",
     "freeze_cycle",
+    "fva_by_contributor",
     "fva_chart",
     "history_levels",
     "latest_run",
@@ -47,4 +57,5 @@ __all__ = [
     "run_granularity",
     "run_info",
     "set_final",
+    "undo_entry",
 ]

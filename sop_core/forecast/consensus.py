@@ -8,6 +8,15 @@ the next forecast run.
 A family delta is spread over the family's SKUs in proportion to their statistical forecast for
 that period (equally when they are all zero), which keeps the mix the models saw. The final
 forecast is never negative.
+
+Every change made through `changes.adjust_range` or `set_final` is one entry of the consensus log
+(`consensus_entries`): who, when, which contributor (sales or management: the forecast value added
+is measured per contributor), why, the change asked for, the final over its range before and after.
+Its adjustment rows carry its `entry_id`, so undoing the entry (`changes.undo_entry`) removes
+exactly its deltas and keeps the entry in the log, marked undone. An entry belongs to the S&OP
+cycle it was entered in: the cycle open then, else the cycle of the store's as-of month (`entry_cycle`).
+`add_adjustment` still records a bare delta without an entry (the command line, older data);
+such rows count as the sales contributor's.
 """
 
 from __future__ import annotations
@@ -15,10 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import duckdb
 import pandas as pd
 
-from sop_core.common import Message, MessageError, check_granularity, period_start
-from sop_core.data import Store, allow
+from sop_core.common import Cycle, Message, MessageError, check_granularity, period_start
+from sop_core.data import Store, allow, latest_cycle
 from sop_core.forecast.models import get_model
 
 LEVELS = ("sku", "family")
@@ -26,6 +36,8 @@ AGGREGATE_LEVELS = ("sku", "family", "total")
 FINAL_COLUMNS = ["sku", "family", "period", "statistical", "adjustment", "final",
                  "lower_80", "upper_80", "lower_95", "upper_95", "model"]
 INTERVALS = ("80", "95")
+CONTRIBUTORS = ("sales", "management")
+CHANGE_KINDS = ("percent", "quantity", "target")
 
 
 class MissingRunError(MessageError):
@@ -55,13 +67,13 @@ def check_key(store: Store, level: str, key: str) -> None:
         raise ValueError(f"Unknown {level} {key!r}: it is not in the products table.")
 
 
-def _check_author(author: str) -> str:
+def check_author(author: str) -> str:
     if not author or not author.strip():
         raise ValueError("An adjustment needs an author (who changed the forecast).")
     return author.strip()
 
 
-def _check_number(name: str, value: float) -> float:
+def check_number(name: str, value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, not {value!r}")
     return float(value)
@@ -83,23 +95,18 @@ def add_adjustment(store: Store, author: str, comment: str | None, level: str, k
     matches the forecast rows.
     """
     allow(store, "planner")
-    who = _check_author(author)
+    who = check_author(author)
     check_key(store, level, key)
     check_granularity(granularity)
-    amount = _check_number("delta", delta)
+    amount = check_number("delta", delta)
     start = period_start(period, granularity)
     with store.transaction() as cur:
-        adjustment_id = int(cur.execute("SELECT nextval('adjustment_seq')").fetchall()[0][0])
-        cur.execute(
-            "INSERT INTO forecast_adjustments (adjustment_id, created_at, author, comment, level, key, granularity, "
-            "period, delta) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?)",
-            [adjustment_id, who, comment, level, key, granularity, start, amount],
-        )
-    return adjustment_id
+        return insert_adjustment(cur, who, comment, level, key, granularity, start, amount, None)
 
 
 def set_final(store: Store, author: str, comment: str | None, level: str, key: str, granularity: str,
-              period: dt.date, run_id: int, target: float, seen: float | None = None) -> int:
+              period: dt.date, run_id: int, target: float, seen: float | None = None,
+              contributor: str = "sales") -> int:
     """Make the final forecast of a SKU or family equal `target` for one period, as an adjustment.
 
     The delta recorded is `target - (statistical + adjustments so far)`, taken before the floor
@@ -109,16 +116,24 @@ def set_final(store: Store, author: str, comment: str | None, level: str, key: s
     `seen` is the final the planner saw when they typed `target`: when someone changed it since,
     nothing is recorded and `ConsensusConflict` says both (two planners' changes never add up).
     The check and the write are one step: no other session or process writes in between.
+
+    The change is also an entry of the consensus log (kind 'target', `comment` as its reason, empty
+    when there is none; `contributor` sales by default, as changes without an entry count) in the
+    same transaction; the adjustment's id is returned (`adjustment_entry` gives its entry).
+    The ±30 % confirmation of `adjust_range` does not apply: the grid's cell says the figure wanted.
     """
-    wanted = _check_number("target", target)
+    wanted = check_number("target", target)
     if wanted < 0:
         raise ValueError(f"target must not be negative, not {target!r}")
     if run_granularity(store, run_id) != granularity:
         raise ValueError(f"Run {run_id} is not a {granularity} forecast.")
+    allow(store, "planner")
+    who = check_author(author)
+    check_contributor(contributor)
     check_key(store, level, key)
     start = period_start(period, granularity)
-    with store.write_lock, store.cursor():
-        rows = final_forecast(store, run_id)
+    with store.transaction() as cur:  # the check and the write: one step under the write lock
+        rows = final_rows_in(cur, run_id)
         mine = rows[(rows[level] == key) & (rows["period"] == pd.Timestamp(start))]
         if mine.empty:
             raise ValueError(f"Run {run_id} has no forecast for {level} {key!r} in the period of {start}.")
@@ -126,8 +141,69 @@ def set_final(store: Store, author: str, comment: str | None, level: str, key: s
         if seen is not None and not math.isclose(now, seen, rel_tol=1e-9, abs_tol=1e-6):
             raise ConsensusConflict(Message("forecast.error.changed_meanwhile", {
                 "key": key, "period": start, "seen": seen, "now": now, "wanted": wanted}), seen, now, wanted)
-        current = float((mine["statistical"] + mine["adjustment"]).sum())
-        return add_adjustment(store, author, comment, level, key, granularity, start, wanted - current)
+        current = float((mine["statistical"].fillna(0) + mine["adjustment"]).sum())
+        entry_id = insert_entry(cur, store, who, contributor, (comment or "").strip(), level, key, granularity,
+                                 start, start, "target", wanted, now)
+        adjustment_id = insert_adjustment(cur, who, comment, level, key, granularity, start, wanted - current,
+                                           entry_id)
+        set_units_after(cur, run_id, level, key, [start], entry_id)
+    return adjustment_id
+
+
+def check_contributor(contributor: str) -> None:
+    if contributor not in CONTRIBUTORS:
+        raise ValueError(f"contributor must be one of {', '.join(CONTRIBUTORS)}, not {contributor!r}")
+
+
+def entry_cycle(store: Store) -> Cycle:
+    """The S&OP cycle a change entered now belongs to: the cycle opened last while it is still open,
+    else the cycle of the store's as-of month (between two meetings, or in an installation that
+    records no cycles, the month the figures are as of is the one being prepared)."""
+    record = latest_cycle(store)
+    if record is not None and record.status == "open":
+        return record.cycle
+    return Cycle.of(store.as_of())
+
+
+def final_rows_in(cur: duckdb.DuckDBPyConnection, run_id: int) -> pd.DataFrame:
+    """The final forecast read through `cur`: inside a transaction it sees the rows just written."""
+    frame = cur.execute(FINAL_FORECAST_SQL, {"run_id": run_id}).df()
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame
+
+
+def insert_entry(cur: duckdb.DuckDBPyConnection, store: Store, author: str, contributor: str, reason: str,
+                  level: str, key: str, granularity: str, first: dt.date, last: dt.date, kind: str, amount: float,
+                  before: float) -> int:
+    entry_id = int(cur.execute("SELECT nextval('consensus_entry_seq')").fetchall()[0][0])
+    cur.execute(
+        "INSERT INTO consensus_entries (entry_id, cycle, created_at, author, contributor, reason, level, key, "
+        "granularity, first_period, last_period, change_kind, amount, units_before) "
+        "VALUES (?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [entry_id, str(entry_cycle(store)), author, contributor, reason, level, key, granularity, first, last,
+         kind, amount, before],
+    )
+    return entry_id
+
+
+def insert_adjustment(cur: duckdb.DuckDBPyConnection, author: str, comment: str | None, level: str, key: str,
+                       granularity: str, period: dt.date, delta: float, entry_id: int | None) -> int:
+    adjustment_id = int(cur.execute("SELECT nextval('adjustment_seq')").fetchall()[0][0])
+    cur.execute(
+        "INSERT INTO forecast_adjustments (adjustment_id, created_at, author, comment, level, key, granularity, "
+        "period, delta, entry_id) VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [adjustment_id, author, comment, level, key, granularity, period, delta, entry_id],
+    )
+    return adjustment_id
+
+
+def set_units_after(cur: duckdb.DuckDBPyConnection, run_id: int, level: str, key: str, periods: list[dt.date],
+                     entry_id: int) -> float:
+    """The final over the entry's periods now that its rows are written (the floor at zero counted)."""
+    rows = final_rows_in(cur, run_id)
+    after = float(rows[(rows[level] == key) & rows["period"].isin([pd.Timestamp(p) for p in periods])]["final"].sum())
+    cur.execute("UPDATE consensus_entries SET units_after = ? WHERE entry_id = ?", [after, entry_id])
+    return after
 
 
 def adjustments(store: Store, granularity: str = "month") -> pd.DataFrame:
@@ -180,7 +256,9 @@ def forced_model_list(store: Store) -> pd.DataFrame:
 # One query: the run's values, SKU deltas summed, family deltas spread by statistical share.
 # Negative statistical values (possible from some models) weigh nothing in the spread. Public so
 # that other queries (stock coverage) read the final forecast inside DuckDB, run id bound as $run_id.
-FINAL_FORECAST_SQL = """
+# `{adjustments}` keeps some adjustment rows only: every row for the final, the sales contributor's
+# for the forecast "after sales" (`SALES_FORECAST_SQL`).
+_FORECAST_SQL = """
 WITH run AS (
     SELECT granularity FROM forecast_runs WHERE run_id = $run_id
 ), v AS (
@@ -189,7 +267,7 @@ WITH run AS (
     FROM forecast_values fv LEFT JOIN products p USING (sku)
     WHERE fv.run_id = $run_id
 ), adj AS (
-    SELECT a.* FROM forecast_adjustments a, run WHERE a.granularity = run.granularity
+    SELECT a.* FROM forecast_adjustments a, run WHERE a.granularity = run.granularity AND ({adjustments})
 ), sku_adj AS (
     SELECT key AS sku, period, sum(delta) AS delta FROM adj WHERE level = 'sku' GROUP BY ALL
 ), family_adj AS (
@@ -216,6 +294,13 @@ ORDER BY a.sku, a.period
 """
 
 
+FINAL_FORECAST_SQL = _FORECAST_SQL.format(adjustments="TRUE")
+# The forecast after the sales contributor's changes only (and the bare adjustments, which have no
+# entry): what the meeting started from before management's changes.
+SALES_FORECAST_SQL = _FORECAST_SQL.format(adjustments=(
+    "a.entry_id IS NULL OR a.entry_id IN (SELECT entry_id FROM consensus_entries WHERE contributor = 'sales')"))
+
+
 def final_forecast(store: Store, run_id: int) -> pd.DataFrame:
     """One row per SKU x period of the run: statistical, adjustment, final, intervals, model.
 
@@ -230,6 +315,16 @@ def final_forecast(store: Store, run_id: int) -> pd.DataFrame:
         frame = cur.execute(FINAL_FORECAST_SQL, {"run_id": run_id}).df()
     frame["period"] = pd.to_datetime(frame["period"])
     return frame[FINAL_COLUMNS]
+
+
+def sales_forecast(store: Store, run_id: int) -> pd.DataFrame:
+    """sku, period, sales: the statistical forecast plus the sales contributor's adjustments only
+    (and the adjustments without an entry), spread and floored at zero as the final is."""
+    run_granularity(store, run_id)
+    with store.cursor() as cur:
+        frame = cur.execute(SALES_FORECAST_SQL, {"run_id": run_id}).df()
+    frame["period"] = pd.to_datetime(frame["period"])
+    return frame[["sku", "period", "final"]].rename(columns={"final": "sales"})
 
 
 def forecast_levels(store: Store, run_id: int, level: str, key: str | None = None) -> pd.DataFrame:

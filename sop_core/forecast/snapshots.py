@@ -9,7 +9,9 @@ periods before the cycle (an old run frozen late) are not frozen: nobody could s
 
 Accuracy compares each frozen row with the actual demand of its period once the period is over,
 and with the naive forecast one could have made at freeze time (the demand of the period just
-before the cycle), to show the value the models and the meeting add (FVA).
+before the cycle), to show the value the models and the meeting add (FVA). A snapshot also keeps
+the forecast after the sales contributor's changes alone (`sales`), so that the value added is
+told per contributor: the statistics, sales, then management (`fva_by_contributor`).
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ import pandas as pd
 from sop_core.common import GRANULARITIES, Cycle, Message, check_granularity, next_period, period_start
 from sop_core.data import Store, allow
 from sop_core.forecast.accuracy import accuracy_by, wape
-from sop_core.forecast.consensus import MissingRunError, final_forecast, run_granularity
+from sop_core.forecast.consensus import MissingRunError, final_forecast, run_granularity, sales_forecast
 from sop_core.forecast.demand import demand_source, last_data_period
 from sop_core.forecast.runs import latest_run
 
 WORST_SKUS = 20
 SNAPSHOT_COLUMNS = ["cycle", "frozen_at", "run_id", "granularity", "sku", "period", "lag", "model",
-                    "statistical", "final"]
+                    "statistical", "final", "sales"]
+# The steps of the forecast value added, in order: each adds (or removes) value from the one before.
+FVA_STEPS = ("naive", "statistical", "sales", "final")
 
 
 def _lags(periods: pd.Series, first: dt.date, granularity: str) -> pd.Series:
@@ -43,6 +47,8 @@ def freeze_cycle(store: Store, cycle: Cycle, run_id: int | None = None, granular
 
     Returns the number of rows frozen. Freezing a cycle again replaces its earlier snapshot at
     that granularity, in one transaction (the meeting may re-freeze after a late correction).
+    Each row keeps `sales` too: the statistical forecast plus the sales contributor's changes alone
+    (and the adjustments without a log entry), spread and floored at zero as the final is.
     """
     allow(store, "planner")
     first = period_start(cycle.start, granularity)  # also checks the granularity
@@ -51,13 +57,14 @@ def freeze_cycle(store: Store, cycle: Cycle, run_id: int | None = None, granular
         raise MissingRunError(Message(f"forecast.error.nothing_to_freeze.{granularity}"))
     if run_granularity(store, run) != granularity:
         raise ValueError(f"Run {run} is not a {granularity} forecast.")
-    rows = final_forecast(store, run)
+    rows = final_forecast(store, run).merge(sales_forecast(store, run), on=["sku", "period"], how="left")
     rows = rows.assign(lag=_lags(rows["period"], first, granularity))
     rows = rows[rows["lag"] >= 0]
     snapshot = pd.DataFrame({
         "cycle": str(cycle), "frozen_at": pd.Timestamp.now().floor("s"), "run_id": run, "granularity": granularity,
         "sku": rows["sku"], "period": rows["period"].dt.date, "lag": rows["lag"].astype("int32"),
         "model": rows["model"], "statistical": rows["statistical"], "final": rows["final"],
+        "sales": rows["sales"],
     })[SNAPSHOT_COLUMNS]
     with store.transaction() as cur:
         cur.execute("DELETE FROM forecast_snapshots WHERE cycle = ? AND granularity = ?", [str(cycle), granularity])
@@ -82,7 +89,8 @@ def cycles(store: Store, granularity: str = "month") -> pd.DataFrame:
 def accuracy_frame(store: Store, granularity: str = "month", as_of: dt.date | None = None) -> pd.DataFrame:
     """Frozen forecasts of the periods complete before `as_of`, with their actual and naive demand.
 
-    Columns cycle, sku, family, period, lag, model, statistical, final, actual, naive. Demand is
+    Columns cycle, sku, family, period, lag, model, statistical, final, sales, actual, naive (`sales`
+    empty for snapshots frozen before it was kept: unknown, not the final). Demand is
     `sales` (or `orders` by order date without sales), as for the forecasts; a period without any
     demand counts as 0, and so does a missing statistical value (a model that failed on a very short
     history; the final forecast already counts it as 0); periods after the one of the latest demand
@@ -107,7 +115,7 @@ def accuracy_frame(store: Store, granularity: str = "month", as_of: dt.date | No
             FROM forecast_snapshots s WHERE s.granularity = $2 AND s.period < $1
         )
         SELECT f.cycle, f.sku, p.family, f.period, f.lag, f.model,
-               coalesce(f.statistical, 0) AS statistical, f.final,
+               coalesce(f.statistical, 0) AS statistical, f.final, f.sales,
                coalesce(d.quantity, 0) AS actual, coalesce(n.quantity, 0) AS naive
         FROM frozen f
         LEFT JOIN products p USING (sku)
@@ -142,6 +150,34 @@ def _fva_overall(frame: pd.DataFrame) -> pd.DataFrame:
                           "fva_statistical": naive - stat, "fva_consensus": stat - final}])
 
 
+def fva_by_contributor(frame: pd.DataFrame) -> pd.DataFrame:
+    """The error of each step of the forecast and the value it adds to the step before, over the
+    rows of `frame` (`accuracy_frame`): naive, statistical, sales (statistical + the sales
+    contributor's changes), final (+ management's).
+
+    Columns step (`FVA_STEPS`), n (rows measured), wape, accuracy (1 - WAPE), value_added (WAPE of
+    the step before - WAPE of this step, both on the same rows: positive, the step made the
+    forecast better; empty for naive). Rows whose `sales` is unknown (snapshots frozen before it
+    was kept) are left out of the sales step and of management's value added (the final's
+    value_added, measured on the rows where sales is known), so old data invents no contribution;
+    the final's own error is over every row. Hence the values added need not sum to WAPE naive -
+    WAPE final when some rows lack `sales`; with no row knowing it, sales' figures and management's
+    value added are empty.
+    """
+    known = frame[frame["sales"].notna()] if "sales" in frame else frame.iloc[0:0]
+    steps = []
+    for step, rows, previous in (("naive", frame, None), ("statistical", frame, "naive"),
+                                 ("sales", known, "statistical"), ("final", known, "sales")):
+        error = wape(rows["actual"], rows[step]) if len(rows) else float("nan")
+        added = wape(rows["actual"], rows[previous]) - error if previous and len(rows) else float("nan")
+        steps.append({"step": step, "n": len(rows), "wape": error, "value_added": added})
+    table = pd.DataFrame(steps)
+    # The final's own error is the whole frame's; its value added is measured where sales is known.
+    table.loc[3, ["n", "wape"]] = [len(frame), wape(frame["actual"], frame["final"]) if len(frame) else float("nan")]
+    table.insert(3, "accuracy", 1 - table["wape"])
+    return table
+
+
 def accuracy_report(store: Store, granularity: str = "month", as_of: dt.date | None = None,
                     period: dt.date | None = None) -> dict[str, Any]:
     """Accuracy of the frozen final forecasts: dict of DataFrames (see `accuracy.accuracy_by`);
@@ -149,7 +185,8 @@ def accuracy_report(store: Store, granularity: str = "month", as_of: dt.date | N
     last month measured).
 
     Keys: overall, by_month, by_family, by_lag, by_sku, worst_skus (top 20 by absolute error),
-    fva (per month) and fva_overall, plus `rows` (the number of forecast rows measured). Every
+    fva (per month) and fva_overall, fva_contributors (`fva_by_contributor`: naive, statistical,
+    sales, final), plus `rows` (the number of forecast rows measured). Every
     frozen row counts once: a month forecast by three cycles weighs three times, once per lag.
     """
     frame = accuracy_frame(store, granularity, as_of)
@@ -166,4 +203,5 @@ def accuracy_report(store: Store, granularity: str = "month", as_of: dt.date | N
         "worst_skus": by_sku.sort_values("abs_error", ascending=False).head(WORST_SKUS).reset_index(drop=True),
         "fva": _fva(frame),
         "fva_overall": _fva_overall(frame),
+        "fva_contributors": fva_by_contributor(frame),
     }
