@@ -34,13 +34,12 @@ def plan_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
 
 def _scenario_result(store: Store, as_of: dt.date, name: str) -> Any:
     """The plan of the saved scenario `name` (`whatif.scenario_plan`); an unknown name is a ScenarioError."""
-    from sop_core.whatif import saved_scenarios, scenario_from_json
-    from sop_core.whatif.levers import scenario_error
+    from sop_core.whatif import ScenarioError, saved_scenarios, scenario_from_json
 
     saved = saved_scenarios(store)
     found = saved[saved["name"] == name]
     if found.empty:
-        raise scenario_error("not_saved", name=name)
+        raise ScenarioError(Message("scenario.error.not_saved", {"name": name}))
     scenario = scenario_from_json(str(found["scenario_json"].iloc[0]))
     # Looked up when run: `whatif.scenario_plan` (the plan of a scenario) lands from another branch,
     # and this way the command type-checks with and without it.
