@@ -82,3 +82,15 @@ def demo_db(demo_copy: CopyDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterato
     path = demo_copy("app")
     monkeypatch.setenv(DB_PATH_ENV, str(path))
     yield path
+
+
+@pytest.fixture(scope="session")
+def demo_forecast_template(demo_copy: CopyDatabase) -> Path:
+    """The demo with a quick monthly forecast (naive, 4 months): the plan (PIC) has months to show.
+    Tests copy it (`demo_copy(source=...)`)."""
+    from sop_core.forecast.runs import ForecastSettings, run_forecast
+
+    path = demo_copy("demo_forecast")
+    with Store(path) as store:
+        run_forecast(store, ForecastSettings(horizon=4, jobs=1, model="naive", cutoffs=1), store.as_of())
+    return path

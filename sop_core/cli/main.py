@@ -39,6 +39,7 @@ from sop_core.cli.common import (
 )
 from sop_core.cli.cycles import CYCLE_COMMANDS, cycle_parsers
 from sop_core.cli.pack import PACK_COMMANDS, pack_parsers
+from sop_core.cli.plan import PLAN_COMMANDS, plan_parsers
 from sop_core.cli.plant import PLANT_COMMANDS, plant_parsers
 from sop_core.cli.users import USER_COMMANDS, users_parsers
 from sop_core.common import (
@@ -94,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="ignore columns that are not part of the data contract")
     _forecast_parsers(commands, common)
     plant_parsers(commands, common)
+    plan_parsers(commands, common)
     pack_parsers(commands, common)
     cycle_parsers(commands, common)
     users_parsers(commands, common)
@@ -278,7 +280,7 @@ def _export(args: argparse.Namespace, store: Store) -> int:
 
 
 COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accuracy, "export": _export,
-                    **PLANT_COMMANDS, **PACK_COMMANDS, **CYCLE_COMMANDS, **USER_COMMANDS,
+                    **PLANT_COMMANDS, **PLAN_COMMANDS, **PACK_COMMANDS, **CYCLE_COMMANDS, **USER_COMMANDS,
                     **BACKUP_COMMANDS}
 
 

@@ -29,6 +29,7 @@ RATIO_COLUMNS = frozenset({
 MONEY_COLUMNS = frozenset({
     "late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value", "unit_cost",
     "total_cost", "cost_per_late_day_avoided", "cost",
+    "revenue", "margin", "budget_revenue", "gap_revenue",  # the plan (PIC)
 })
 MONTH_COLUMNS = frozenset({"month"})
 # Columns holding identifiers or calendar numbers: shown as written, never as "2 026" or "12 345".

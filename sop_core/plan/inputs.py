@@ -50,7 +50,7 @@ def plan_inputs(store: Store, as_of: dt.date | None = None, months: int = PLAN_M
     forecast = final_forecast(store, run_id)
     end = next_period(cycle.start, "month", months)
     forecast = forecast[(forecast["period"] >= pd.Timestamp(cycle.start)) & (forecast["period"] < pd.Timestamp(end))]
-    plan_months = tuple(sorted({p.date() for p in forecast["period"]}))
+    plan_months = tuple(sorted(pd.Timestamp(p).date() for p in forecast["period"].unique()))
     skus = store.query(_PRODUCTS, [day]).set_index("sku")
     orders = open_orders(store, day)
     skus["opening_stock"] = skus["on_hand"] + _open_order_units(orders).reindex(skus.index, fill_value=0.0)
@@ -63,7 +63,8 @@ def plan_inputs(store: Store, as_of: dt.date | None = None, months: int = PLAN_M
     shops, capacity, taken = _capacity(store, day, horizon_end, orders, plan_months)
     previous_cycle, frozen_at, previous = _previous_plan(store, cycle)
     last_year = demand_between(store, next_period(cycle.start, "month", -12), next_period(horizon_end, "month", -12))
-    last_year["month"] = [next_period(m, "month", 12) for m in pd.to_datetime(last_year["month"]).dt.date]
+    a_year_later = {m: next_period(m, "month", 12) for m in pd.to_datetime(last_year["month"]).dt.date.unique()}
+    last_year["month"] = pd.to_datetime(last_year["month"]).dt.date.map(a_year_later)
     year_start = dt.date(cycle.year, 1, 1)
     return PlanInputs(
         as_of=day, cycle=cycle, run_id=run_id, months=plan_months,

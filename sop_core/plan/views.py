@@ -9,7 +9,6 @@ month's own for the last month); empty when that demand is zero.
 from __future__ import annotations
 
 import calendar
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,8 +46,18 @@ def plan_table(result: PlanResult) -> PlanTable:
     return PlanTable(_table(result, families), _table(result, np.full(len(families), TOTAL, dtype=object)))
 
 
-def _sum_by(labels: np.ndarray, matrix: np.ndarray, min_count: int = 0) -> pd.DataFrame:
-    return pd.DataFrame(matrix).groupby(labels, sort=True).sum(min_count=min_count)
+def _sum_by(order: np.ndarray, starts: np.ndarray, matrix: np.ndarray, min_count: int = 0) -> np.ndarray:
+    """The SKU rows of `matrix` summed per group, as groupby().sum() does: empty cells count as 0,
+    and a group-month with fewer than `min_count` figures is empty. `order` sorts the SKUs by group,
+    `starts` is each group's first row in that order: one `np.add.reduceat` for all groups."""
+    if not len(starts):
+        return np.zeros((0, matrix.shape[1]))
+    rows = matrix[order]
+    present = ~np.isnan(rows)
+    sums: np.ndarray = np.add.reduceat(np.where(present, rows, 0.0), starts, axis=0)
+    if min_count:
+        sums[np.add.reduceat(present.astype(float), starts, axis=0) < min_count] = np.nan
+    return sums
 
 
 def _table(result: PlanResult, labels: np.ndarray) -> pd.DataFrame:
@@ -66,9 +75,16 @@ def _table(result: PlanResult, labels: np.ndarray) -> pd.DataFrame:
         "at_risk_units": result.at_risk, "target_stock_units": target,
         "capacity_shortage_hours": result.shortage_hours,
     }
-    columns = {name: _long(_sum_by(labels, matrix), inputs.months) for name, matrix in matrices.items()}
-    columns["previous_cycle_units"] = _long(_sum_by(labels, inputs.previous, min_count=1), inputs.months)
-    frame = pd.DataFrame({name: series for name, series in columns.items()}).reset_index(names=["family", "month"])
+    names, codes = np.unique(labels, return_inverse=True)  # sorted, as groupby sorts
+    order = np.argsort(codes.reshape(-1), kind="stable")
+    starts = np.searchsorted(codes.reshape(-1)[order], np.arange(len(names)))
+    months = pd.DatetimeIndex([pd.Timestamp(m) for m in inputs.months])
+    # Long rows family by family, each family's months in order: the row-major order of the sums.
+    columns: dict[str, object] = {"family": np.repeat(names.astype(object), len(months)),
+                                  "month": np.tile(months.to_numpy(), len(names))}
+    columns.update({name: _sum_by(order, starts, matrix).ravel() for name, matrix in matrices.items()})
+    columns["previous_cycle_units"] = _sum_by(order, starts, inputs.previous, min_count=1).ravel()
+    frame = pd.DataFrame(columns)
     frame = frame.merge(_budget(inputs.budget, labels, inputs.skus["family"].astype(str).to_numpy()),
                         on=["family", "month"], how="left")
     frame["gap_units"] = frame["units"] - frame["budget_units"]
@@ -77,11 +93,6 @@ def _table(result: PlanResult, labels: np.ndarray) -> pd.DataFrame:
     frame["coverage_days"] = frame["closing_stock_units"] / rate
     frame["target_coverage_days"] = frame["target_stock_units"] / rate
     return frame[list(TABLE_COLUMNS)]
-
-
-def _long(wide: pd.DataFrame, months: tuple[dt.date, ...]) -> pd.Series:
-    wide.columns = pd.DatetimeIndex([pd.Timestamp(m) for m in months])
-    return wide.stack(future_stack=True)
 
 
 def _budget(budget: pd.DataFrame, labels: np.ndarray, families: np.ndarray) -> pd.DataFrame:

@@ -15,13 +15,14 @@ import pytest
 from pypdf import PdfReader
 
 from sop_core.cli.main import EXIT_OK, EXIT_USAGE, main
-from sop_core.common.i18n import LANGUAGES, translate
+from sop_core.common.i18n import LANGUAGES, format_money, format_number, translate
 from sop_core.common.periods import Cycle
 from sop_core.data.store import Store
 from sop_core.meeting import SHEETS, build_pack, pack_files, pack_pdf, pack_xlsx
 from sop_core.meeting.agenda import agenda_text, cycle_status, exceptions_agenda
 from sop_core.meeting.decisions import record_decision
 from sop_core.meeting.executive import KPI_CODES, cycle_tiles, tile_text
+from sop_core.plan import balance, plan_inputs, plan_table
 from sop_core.whatif.levers import Overtime, Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import mark_decision, save_scenario
@@ -144,7 +145,7 @@ def test_cli_writes_the_pack_and_refuses_a_bad_cycle(demo_copy: CopyDatabase, tm
     assert main(["pack", "--cycle", str(CYCLE), "--format", "pdf", "--output", str(pdf), "--db", str(db),
                  "--lang", "en"]) == EXIT_OK
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert f"Wrote {pdf} (PDF, 5 pages" in capsys.readouterr().out
+    assert f"Wrote {pdf} (PDF, 6 pages" in capsys.readouterr().out
     assert main(["pack", "--cycle", str(CYCLE), "--format", "xlsx", "--output", str(xlsx), "--db", str(db),
                  "--lang", "en"]) == EXIT_OK
     assert xlsx.read_bytes().startswith(b"PK") and f"{len(SHEETS)} sheets" in capsys.readouterr().out
@@ -152,3 +153,70 @@ def test_cli_writes_the_pack_and_refuses_a_bad_cycle(demo_copy: CopyDatabase, tm
                  "--lang", "en"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert "YYYY-MM" in err and "2026-13" in err and not bad.exists()
+
+
+@pytest.fixture
+def planned(demo_copy: CopyDatabase, demo_forecast_template: Path) -> Iterator[Store]:
+    """The demo with a monthly forecast: the pack has a plan (PIC)."""
+    with Store(demo_copy("pack_plan", source=demo_forecast_template)) as opened:
+        yield opened
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_pack_shows_the_plan_by_family_and_its_changes(planned: Store, lang: str) -> None:
+    table = plan_table(balance(plan_inputs(planned, AS_OF)))
+    families = sorted(set(table.families["family"]))
+    assert len(families) > 3
+    pack = build_pack(planned, CYCLE, lang)
+    assert pack.plan_note is None and pack.plan_previous == Cycle(2026, 10)  # the demo froze October
+    # The workbook: every family's months, then the total's; the first month's total by hand.
+    sheets = sheets_of(pack_xlsx(pack))
+    months = sheets[translate("pack.sheet.plan", lang)]
+    family, month, units = (translate(f"col.{c}", lang) for c in ("family", "month", "units"))
+    total_name = translate("pack.plan.total", lang)
+    assert sorted(set(months[family]) - {total_name}) == families
+    assert len(months) == (len(families) + 1) * 4  # 4 months of forecast
+    first = months[months[month] == months[month].min()]
+    assert first.loc[first[family] == total_name, units].iloc[0] == pytest.approx(table.total["units"].iloc[0])
+    assert first.loc[first[family] != total_name, units].sum() == pytest.approx(table.total["units"].iloc[0])
+    changes = sheets[translate("pack.sheet.plan_changes", lang)]
+    steps = changes[translate("col.step", lang)].tolist()
+    assert steps[0] == translate("pack.plan.step.previous", lang)
+    assert steps[-1] == translate("pack.plan.step.current", lang)
+    assert changes[units].iloc[-1] == pytest.approx(changes[units].iloc[:-1].sum())  # the steps add up
+    # The PDF's plan page: the families, the horizon's total units and euros, the changes.
+    pages = [words(page.extract_text()) for page in PdfReader(io.BytesIO(pack_pdf(pack))).pages]
+    page = next(text for text in pages if text.startswith(translate("pack.plan", lang)))
+    assert all(name in page for name in families)
+    horizon_units = table.total["units"].sum()
+    assert words(format_number(horizon_units, lang)) in page
+    assert words(format_money(float(table.total["revenue"].sum()), lang)) in page
+    assert words(translate("pack.plan.changes", lang, cycle="2026-10")) in page
+    assert words(translate("pack.plan.step.statistical", lang)) in page
+
+
+def test_a_pack_without_a_monthly_forecast_says_why_it_has_no_plan(demo: Store) -> None:
+    pack = build_pack(demo, CYCLE, "en")
+    assert pack.plan_note == translate("pack.plan.none", "en", reason=translate("plan.error.no_forecast", "en"))
+    assert pack.tables["plan"].empty and pack.tables["plan_changes"].empty
+    assert words(pack.plan_note) in pdf_text(pack_pdf(pack))
+    assert sheets_of(pack_xlsx(pack))[translate("pack.sheet.plan", "en")].empty
+
+
+def test_the_plan_sheets_are_formatted(planned: Store) -> None:
+    pack = build_pack(planned, CYCLE, "fr")
+    book = openpyxl.load_workbook(io.BytesIO(pack_xlsx(pack)))
+    for code, money, whole in (("plan", ("revenue", "margin", "budget_revenue", "gap_revenue"),
+                                ("units", "closing_stock_units", "coverage_days", "previous_cycle_units")),
+                               ("plan_changes", ("revenue",), ("units",))):
+        sheet, frame = book[translate(f"pack.sheet.{code}", "fr")], pack.tables[code]
+        assert len(frame)
+        for column in (*money, *whole):
+            cells = [sheet.cell(3 + row, list(frame.columns).index(column) + 1) for row in range(len(frame))]
+            for cell in cells:
+                if column in money:
+                    assert "€" in cell.number_format, (code, column)
+                else:
+                    assert cell.number_format == "#,##0", (code, column)
+    month = book[translate("pack.sheet.plan", "fr")].cell(3, 2)
+    assert month.value == dt.datetime(2026, 11, 1) and month.number_format == "mm/yyyy"

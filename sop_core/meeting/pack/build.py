@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -33,6 +34,7 @@ from sop_core.common import (
     workbook_bytes,
 )
 from sop_core.data import Store, load_preferences
+from sop_core.forecast import MissingRunError
 from sop_core.kpi import ServiceSettings
 from sop_core.meeting.agenda import StepDone, cycle_status, exceptions_agenda
 from sop_core.meeting.cycle import keep_seen
@@ -42,6 +44,9 @@ from sop_core.meeting.figures import history_figures
 from sop_core.meeting.pack.charts import accuracy_chart, load_chart, service_chart, stock_chart
 from sop_core.meeting.pack.model import MAX_SCENARIOS, SHEETS, MeetingPack
 from sop_core.meeting.pack.tables import (
+    PLAN_CHANGE_COLUMNS,
+    PLAN_HORIZON_COLUMNS,
+    PLAN_KINDS,
     accuracy_by_month,
     agenda_kinds,
     agenda_table,
@@ -50,11 +55,15 @@ from sop_core.meeting.pack.tables import (
     kpi_table,
     lever_table,
     load_by_week,
+    plan_changes,
+    plan_horizon,
+    plan_month_table,
     scenario_table,
     service_by_month,
     status_table,
     stock_by_family,
 )
+from sop_core.plan import TABLE_COLUMNS, balance, changes_since_previous, plan_inputs, plan_table
 from sop_core.production import open_production
 from sop_core.whatif import (
     BASELINE,
@@ -112,6 +121,29 @@ def _played(store: Store, cycle: Cycle,
     return results, decided, skipped
 
 
+@dataclass(frozen=True)
+class _Plan:
+    months: pd.DataFrame
+    horizon: pd.DataFrame
+    changes: pd.DataFrame
+    previous: Cycle | None = None
+    note: str | None = None
+
+
+def _plan(store: Store, day: dt.date, lang: str) -> _Plan:
+    """The plan (PIC) as of `day`: its family x month table, its horizon by family and the changes
+    since the previous cycle; empty tables and the reason when there is no monthly forecast yet."""
+    try:
+        result = balance(plan_inputs(store, day))
+    except MissingRunError as exc:
+        return _Plan(pd.DataFrame(columns=list(TABLE_COLUMNS)), pd.DataFrame(columns=list(PLAN_HORIZON_COLUMNS)),
+                     pd.DataFrame(columns=list(PLAN_CHANGE_COLUMNS)),
+                     note=translate("pack.plan.none", lang, reason=exc.message.render(lang)))
+    table = plan_table(result)
+    return _Plan(plan_month_table(table, lang), plan_horizon(table, lang),
+                 plan_changes(changes_since_previous(store, result), lang), result.inputs.previous_cycle)
+
+
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A chart table for the workbook: its status codes as words."""
     if "status" not in frame:
@@ -159,6 +191,7 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
         notes.append(translate("pack.scenarios.no_plan", lang))
     elif len(compared) == 1 and not skipped:
         notes.append(translate("pack.scenarios.none", lang))
+    plan = _plan(store, day, lang)
     step(0.6, "decisions")
     decisions, follow_up = decisions_of_cycle(store, cycle), previous_cycle_follow_up(store, cycle)
     step(0.7, "charts")
@@ -172,7 +205,8 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
         status = {**status, "follow_up": status["follow_up"] or StepDone(dt.date.today())}
     scenarios = scenario_table(compared, decided, BASELINE, lang) if len(compared) else compared
     tables = {"kpis": kpi_table(tiles, lang), "agenda": agenda_table(agenda, lang),
-              "cycle_status": status_table(status, lang), "scenarios": scenarios,
+              "cycle_status": status_table(status, lang), "plan": plan.months, "plan_changes": plan.changes,
+              "scenarios": scenarios,
               "levers": lever_table(results, lang), "decisions": decisions_table(decisions, lang),
               "follow_up": decisions_table(follow_up, lang),
               **{code: _labelled(frame, lang) for code, frame in figures.items()}}
@@ -181,14 +215,16 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
     return MeetingPack(cycle=cycle, as_of=day, lang=lang, tiles=tiles, agenda=agenda, status=status,
                        scenarios=scenarios, levers=tables["levers"], decisions=tables["decisions"],
                        follow_up=tables["follow_up"],
-                       tables=tables, charts=charts, notes=tuple(notes), recorded=current)
+                       tables=tables, charts=charts, notes=tuple(notes), recorded=current, plan=plan.horizon,
+                       plan_previous=plan.previous, plan_note=plan.note)
 
 
 def pack_xlsx(pack: MeetingPack) -> bytes:
     """The workbook: one sheet per table of the pack, titled, headers in the pack's language, figures
     in their formats and every text cell neutralised against formula injection (`exports.workbook_bytes`)."""
     # The KPI figures and the agenda's figure mix units: their kinds are given row by row.
-    kinds = {"kpis": kpi_kinds(pack.tiles), "agenda": agenda_kinds(pack.agenda)}
+    kinds = {"kpis": kpi_kinds(pack.tiles), "agenda": agenda_kinds(pack.agenda), "plan": PLAN_KINDS,
+             "plan_changes": PLAN_KINDS}
     sheets = {}
     for code in SHEETS:
         name = translate(f"pack.sheet.{code}", pack.lang)

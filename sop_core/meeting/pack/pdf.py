@@ -1,7 +1,7 @@
 """The meeting pack as a PDF, A4 landscape for the projector and the printer: the KPI tiles and the
-cycle's progress, the charts, the exceptions agenda, the scenarios compared with their levers and
-costs, and the decisions, a section a page, in the pack's language. Charts are rendered offline by
-vl-convert.
+cycle's progress, the charts, the exceptions agenda, the plan (PIC) and its changes, the scenarios
+compared with their levers and costs, and the decisions, a section a page, in the pack's language.
+Charts are rendered offline by vl-convert.
 
 Colour marks a status and nothing else (a tile's band, an agenda item's swatch, the cells counting
 red, orange and green OF), always beside the status's symbol and word, and a legend says what the
@@ -243,6 +243,11 @@ LEVER_COLUMNS = (("scenario", "text", 40), ("lever", "number", 12), ("lever_type
                  ("cost", "money", 26))
 DECISION_COLUMNS = (("decision_id", "text", 12), ("cycle", "text", 18), ("what", "text", 78), ("owner", "text", 30),
                     ("due", "date", 24), ("link", "text", 34), ("status", "text", 24), ("outcome", "text", 53))
+PLAN_COLUMNS = (("family", "text", 40), ("units", "number", 24), ("revenue", "money", 24), ("margin", "money", 22),
+                ("previous_cycle_units", "number", 26), ("budget_units", "number", 24),
+                ("budget_revenue", "money", 22), ("gap_units", "number", 26), ("gap_revenue", "money", 26))
+PLAN_CHANGE_COLUMNS = (("step", "text", 60), ("author", "text", 28), ("reason", "text", 70), ("units", "number", 26),
+                       ("revenue", "money", 26))
 NUMERIC = frozenset({"money", "number", "percent"})
 
 
@@ -337,12 +342,36 @@ def _decisions(pdf: _Pdf, pack: MeetingPack) -> None:
         _table(pdf, pack.follow_up, DECISION_COLUMNS, lang)
 
 
+def _plan(pdf: _Pdf, pack: MeetingPack) -> None:
+    """The plan (PIC) over its horizon by family, its total in bold, then what changed since the
+    previous cycle's plan, step by step; without a plan, why."""
+    lang = pack.lang
+    pdf.add_page()
+    months = pack.tables["plan"]["month"]
+    if pack.plan_note is not None or not len(months):
+        pdf.heading(translate("pack.plan", lang))
+        pdf.paragraph(pack.plan_note or "")
+        return
+    pdf.heading(translate("pack.plan", lang), translate(
+        "pack.plan.caption", lang, first=format_month(months.min().date(), lang),
+        last=format_month(months.max().date(), lang)))
+    _grid(pdf, PLAN_COLUMNS, _rows(pack.plan, PLAN_COLUMNS, lang), lang, frozenset({len(pack.plan) - 1}))
+    changes = pack.tables["plan_changes"]
+    if pack.plan_previous is None or not len(changes):
+        pdf.paragraph(translate("pack.plan.changes.none", lang), size=10)
+        return
+    pdf.heading(translate("pack.plan.changes", lang, cycle=pack.plan_previous),
+                translate("pack.plan.changes.caption", lang))
+    _grid(pdf, PLAN_CHANGE_COLUMNS, _rows(changes, PLAN_CHANGE_COLUMNS, lang), lang,
+          frozenset({0, len(changes) - 1}))
+
+
 def pack_pdf(pack: MeetingPack) -> bytes:
-    """The pack as PDF bytes: tiles and cycle status, charts, agenda, scenarios, decisions."""
+    """The pack as PDF bytes: tiles and cycle status, charts, agenda, plan (PIC), scenarios, decisions."""
     pdf = _Pdf(pack.cycle, pack.lang)
     pdf.set_title(translate("pack.title", pack.lang, month=format_month(pack.cycle.start, pack.lang)))
     pdf.set_lang(pack.lang)
     pdf.set_creator("sop_core")
-    for section in (_cover, _charts, _agenda, _scenarios, _decisions):
+    for section in (_cover, _charts, _agenda, _plan, _scenarios, _decisions):
         section(pdf, pack)
     return bytes(pdf.output())

@@ -19,6 +19,7 @@ from sop_core.forecast import accuracy_report
 from sop_core.kpi import KpiFilters, ServiceSettings, inventory_value, named_key, service_report
 from sop_core.meeting.agenda import FIGURE_KINDS, StepDone, agenda_text, cycle_status_text
 from sop_core.meeting.executive import KPI_UNITS, ExecutiveTargets, Tile, judged, tile_text
+from sop_core.plan import TABLE_COLUMNS, PlanTable
 from sop_core.production import ProductionReport
 from sop_core.whatif import SimulationResult
 
@@ -149,3 +150,43 @@ def lever_table(results: Sequence[SimulationResult], lang: str) -> pd.DataFrame:
     levers = pd.concat(costs, ignore_index=True)
     return levers.assign(lever_type=[translate(f"whatif.kind.{kind}", lang) for kind in levers["kind"]],
                          unit=[translate(f"whatif.size.{unit}", lang) for unit in levers["unit"]])[list(LEVER_COLUMNS)]
+
+
+# The plan (PIC): its family x month table (the total's rows last), the horizon by family, and the
+# steps of the changes since the previous cycle.
+PLAN_HORIZON_COLUMNS = ("family", "units", "revenue", "margin", "previous_cycle_units", "budget_units",
+                        "budget_revenue", "gap_units", "gap_revenue")
+PLAN_CHANGE_COLUMNS = ("step", "author", "reason", "key", "units", "revenue")
+# Units are whole in the workbook, and so are days of coverage (euros are money by their names).
+PLAN_UNIT_COLUMNS = ("statistical_units", "consensus_units", "units", "last_year_units", "previous_cycle_units",
+                     "budget_units", "gap_units", "opening_stock_units", "production_units", "closing_stock_units",
+                     "backlog_units", "at_risk_units", "target_stock_units", "coverage_days", "target_coverage_days")
+PLAN_KINDS: dict[str, CellKinds] = dict.fromkeys(PLAN_UNIT_COLUMNS, "count")
+NOISE = 1e-6  # units or euros: a sum of differences that cancel out
+
+
+def plan_month_table(table: PlanTable, lang: str) -> pd.DataFrame:
+    """Every family's months, then the total's months named in words."""
+    total = table.total.assign(family=translate("pack.plan.total", lang))
+    return pd.concat([table.families, total], ignore_index=True)[list(TABLE_COLUMNS)]
+
+
+def plan_horizon(table: PlanTable, lang: str) -> pd.DataFrame:
+    """Per family and in total, the sums over the plan's months; the budget and the gap to it over
+    the months the budget covers (empty when it covers none)."""
+    figures = [c for c in PLAN_HORIZON_COLUMNS if c != "family"]
+    frame = pd.concat([table.families, table.total.assign(family=translate("pack.plan.total", lang))])
+    sums = frame.groupby("family", sort=False)[figures].sum(min_count=1)
+    sums[["units", "revenue", "margin"]] = sums[["units", "revenue", "margin"]].fillna(0.0)
+    return sums.reset_index()[list(PLAN_HORIZON_COLUMNS)]
+
+
+def plan_changes(steps: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The waterfall's steps (`plan.changes_since_previous`) with their names in words; the rounding
+    noise of a step that is nothing (1e-9 units) is written as the 0 it is, not as "-0"."""
+    names = [translate(f"pack.plan.step.{step}", lang, **({"count": str(key)} if step == "other_entries" else {}))
+             for step, key in zip(steps["step"], steps["key"], strict=True)]
+    out = steps.assign(step=names)[list(PLAN_CHANGE_COLUMNS)].astype({"units": float, "revenue": float})
+    for column in ("units", "revenue"):
+        out[column] = out[column].mask(out[column].abs() < NOISE, 0.0)
+    return out
