@@ -86,11 +86,12 @@ def demo_db(demo_copy: CopyDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterato
 
 @pytest.fixture(scope="session")
 def demo_forecast_template(demo_copy: CopyDatabase) -> Path:
-    """The demo with a quick monthly forecast (naive, 4 months): the plan (PIC) has months to show.
+    """The demo with a quick monthly forecast (naive, 6 months: November to April; the October cycle
+    froze November to March): the plan (PIC) has months to show.
     Tests copy it (`demo_copy(source=...)`)."""
     from sop_core.forecast.runs import ForecastSettings, run_forecast
 
     path = demo_copy("demo_forecast")
     with Store(path) as store:
-        run_forecast(store, ForecastSettings(horizon=4, jobs=1, model="naive", cutoffs=1), store.as_of())
+        run_forecast(store, ForecastSettings(horizon=6, jobs=1, model="naive", cutoffs=1), store.as_of())
     return path

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sop_core.cli.common import EXIT_OK, emit, iso_date, padded, say
-from sop_core.common import Message, MessageError, format_money, format_month, format_number
+from sop_core.common import Message, format_money, format_month, format_number
 from sop_core.data import Store
+
+if TYPE_CHECKING:
+    from sop_core.plan import PlanResult
 
 # The text table: (column of plan.TABLE_COLUMNS, its header's key); figures whole, euros to the euro.
 TEXT_COLUMNS = (("units", "cli.plan.units"), ("revenue", "cli.plan.revenue"),
@@ -32,25 +34,19 @@ def plan_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     plan.add_argument("--scenario", help="play this saved what-if scenario (its demand changes and levers)")
 
 
-def _scenario_result(store: Store, as_of: dt.date, name: str) -> Any:
+def _scenario_result(store: Store, as_of: dt.date, name: str) -> PlanResult:
     """The plan of the saved scenario `name` (`whatif.scenario_plan`); an unknown name is a ScenarioError."""
-    from sop_core.whatif import ScenarioError, saved_scenarios, scenario_from_json
+    from sop_core.whatif import ScenarioError, saved_scenarios, scenario_from_json, scenario_plan
 
     saved = saved_scenarios(store)
     found = saved[saved["name"] == name]
     if found.empty:
         raise ScenarioError(Message("scenario.error.not_saved", {"name": name}))
-    scenario = scenario_from_json(str(found["scenario_json"].iloc[0]))
-    # Looked up when run: `whatif.scenario_plan` (the plan of a scenario) lands from another branch,
-    # and this way the command type-checks with and without it.
-    whatif = importlib.import_module("sop_core.whatif")
-    if not hasattr(whatif, "scenario_plan"):
-        raise MessageError(Message("cli.plan.no_scenario_plan"))
-    return whatif.scenario_plan(store, as_of, scenario)
+    return scenario_plan(store, as_of, scenario_from_json(str(found["scenario_json"].iloc[0])))[0]
 
 
 def _plan(args: argparse.Namespace, store: Store) -> int:
-    from sop_core.plan import PlanResult, balance, plan_inputs, plan_rows, plan_table
+    from sop_core.plan import balance, plan_inputs, plan_rows, plan_table
 
     as_of = args.as_of or store.as_of()
     result: PlanResult = (balance(plan_inputs(store, as_of)) if args.scenario is None

@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest
 
 from sop_core.common import translate
 from sop_core.data.store import DB_PATH_ENV, Store
-from sop_core.forecast.runs import ForecastSettings, run_forecast
 from sop_core.whatif import save_scenario
 from tests.app.conftest import open_app
 from tests.conftest import CopyDatabase
@@ -22,11 +21,11 @@ PROMO = """{"name": "Promo bouchage", "demand": [{"level": "family", "key": "Bou
 
 
 @pytest.fixture
-def planned_db(demo_copy: CopyDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """The demo with a 6-month naive forecast and the promotion saved, made the default database."""
-    path = demo_copy("whatif_demand")
+def planned_db(demo_copy: CopyDatabase, demo_forecast_template: Path,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The demo with its quick forecast and the promotion saved, made the default database."""
+    path = demo_copy("whatif_demand", source=demo_forecast_template)
     with Store(path) as store:
-        run_forecast(store, ForecastSettings(horizon=6, jobs=1, model="naive"), store.as_of())
         save_scenario(store, PROMO, "Claire")
     monkeypatch.setenv(DB_PATH_ENV, str(path))
     yield path

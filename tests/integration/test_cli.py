@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from sop_core.kpi import stock_summary
 from sop_core.kpi.filters import KpiFilters
 from sop_core.kpi.service import service_report
 from sop_core.plan import JSON_KEYS, balance, plan_inputs, plan_rows, plan_table
+from sop_core.whatif.levers import Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import read_scenario, save_scenario
 from tests.conftest import PRODUCTS_CSV, PROJECT_ROOT, WORKSHOPS_CSV, CopyDatabase, WriteFile
@@ -241,7 +243,7 @@ def test_plan_json_has_a_row_per_family_and_month_adding_up_to_the_total(
     assert rows and all(list(row) == list(JSON_KEYS) for row in rows)
     assert all(re.fullmatch(r"\d{4}-\d\d-01", row["month"]) for row in rows)
     families, months = {row["family"] for row in rows}, sorted({row["month"] for row in rows})
-    assert months[0] == "2026-11-01" and len(months) == 4  # the forecast's 4 months from the cycle's
+    assert months[0] == "2026-11-01" and len(months) == 6  # the forecast's 6 months from the cycle's
     assert len(rows) == len(families) * len(months) == len({(r["family"], r["month"]) for r in rows})
     with Store(db) as store:
         table = plan_table(balance(plan_inputs(store)))
@@ -261,7 +263,7 @@ def test_plan_prints_the_total_by_month_in_lang(demo_copy: CopyDatabase, demo_fo
     assert french[0].startswith("Plan (PIC) du cycle 2026-11, données au 02/11/2026 : ")
     assert re.fullmatch(r"  Mois +Unités +Chiffre d'affaires +Stock fin de mois +Manque de capacité \(h\)", french[1])
     assert re.fullmatch(rf"  novembre 2026 +{N} +{N}\u00a0€ +{N} +{N}", french[2])
-    assert len(french) == 2 + 4
+    assert len(french) == 2 + 6
     assert main(["plan", "--db", db, "--lang", "en", "--as-of", "2026-11-02"]) == EXIT_OK
     english = capsys.readouterr().out.splitlines()
     assert english[0].startswith("Plan (PIC) of cycle 2026-11 as of 02 Nov 2026: ")
@@ -280,15 +282,22 @@ def test_plan_of_an_unknown_scenario_is_refused(demo_copy: CopyDatabase, demo_fo
     assert run.stderr.strip() == "Error: no saved scenario is called 'Nope'; save it first"
 
 
-@pytest.mark.skip(reason="needs whatif.scenario_plan")
 def test_plan_of_a_saved_scenario_is_its_plan(demo_copy: CopyDatabase, demo_forecast_template: Path) -> None:
+    from sop_core.plan import DemandChange
     from sop_core.whatif import scenario_plan
 
     db = demo_copy("plan_scenario", source=demo_forecast_template)
+    december = dt.date(2026, 12, 1)
     with Store(db) as store:
-        scenario = read_scenario(EXAMPLE_SCENARIO)
+        # The example's levers, and +20 % on Bouchage in December.
+        scenario = replace(read_scenario(EXAMPLE_SCENARIO),
+                           demand=(DemandChange("family", "Bouchage", december, december, percent=20),))
         save_scenario(store, scenario_to_json(scenario), "Claire")
-        expected = plan_rows(plan_table(scenario_plan(store, store.as_of(), scenario)))
+        expected = plan_rows(plan_table(scenario_plan(store, store.as_of(), scenario)[0]))
+        baseline = plan_rows(plan_table(scenario_plan(store, store.as_of(), Scenario("Baseline"))[0]))
+    promoted = [(r, b) for r, b in zip(expected, baseline, strict=True)
+                if r["family"] == "Bouchage" and r["month"] == "2026-12-01"]
+    assert promoted[0][0]["units"] == pytest.approx(1.2 * promoted[0][1]["units"])
     run = run_plan(db, "--json", "--scenario", scenario.name)
     assert run.returncode == EXIT_OK, run.stderr
     out = json.loads(run.stdout)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from sop_core.data import Store
-from sop_core.forecast.runs import ForecastSettings, run_forecast
 from sop_core.plan import balance, plan_inputs, plan_table
 from sop_core.whatif import (
     PLAN_FIGURES,
@@ -32,10 +32,9 @@ PROMO = """{"name": "Promo bouchage", "levers": [
 
 
 @pytest.fixture(scope="module")
-def planned(demo_copy: CopyDatabase) -> Iterator[Store]:
-    """The demo with a 6-month naive forecast (the plan's months: November to April)."""
-    with Store(demo_copy("planned")) as store:
-        run_forecast(store, ForecastSettings(horizon=6, jobs=1, model="naive"), store.as_of())
+def planned(demo_copy: CopyDatabase, demo_forecast_template: Path) -> Iterator[Store]:
+    """The demo with its 6-month naive forecast (the plan's months: November to April)."""
+    with Store(demo_copy("planned", source=demo_forecast_template)) as store:
         yield store
 
 
