@@ -24,12 +24,13 @@ ColumnKind = Literal["text", "ratio", "money", "count", "decimal", "identifier",
 RATIO_COLUMNS = frozenset({
     "on_time", "in_full", "otif", "fill_rate", "orders_on_time", "orders_otif",  # service
     "wape", "accuracy", "bias_pct", "mape", "smape", "value_added",  # forecast accuracy
-    "load_pct", "projected_on_time_rate",  # production and what-if
+    "load_pct", "projected_on_time_rate", "plan_service_rate", "peak_load_pct",  # production and what-if
 })
 MONEY_COLUMNS = frozenset({
     "late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value", "unit_cost",
     "total_cost", "cost_per_late_day_avoided", "cost",
     "revenue", "margin", "budget_revenue", "gap_revenue",  # the plan (PIC)
+    "plan_revenue", "plan_margin", "lever_cost", "margin_after_levers",  # a scenario's PIC
 })
 MONTH_COLUMNS = frozenset({"month"})
 # Columns holding identifiers or calendar numbers: shown as written, never as "2 026" or "12 345".

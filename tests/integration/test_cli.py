@@ -51,7 +51,7 @@ LINES = {  # a line of status, production, simulate, optimize and pack, in each 
            rf"  levier 1 : heures supplémentaires, INJECTION, {N} h payées, {N}\u00a0€",
            r"Objectif : aucun OF rouge, atteint\. Objectif atteint .+",
            rf"  heures supplémentaires, INJECTION, semaines S\d\d–S\d\d : {N}\u00a0€",
-           rf".+pack\.xlsx écrit \(XLSX, 13 feuilles, {N} Ko\) : dossier de réunion du cycle 2026-11, données au "
+           rf".+pack\.xlsx écrit \(XLSX, 14 feuilles, {N} Ko\) : dossier de réunion du cycle 2026-11, données au "
            rf"02/11/2026, {N} s ; indicateurs du cycle enregistrés\.",
            r"\[100\u00a0%\] Dossier prêt\."],
     "en": [r"Database \S+ \(schema v\d+, data version \d+, as of 02 Nov 2026 \(the demo's fixed date\)\)",
@@ -66,7 +66,7 @@ LINES = {  # a line of status, production, simulate, optimize and pack, in each 
            rf"  lever 1: overtime INJECTION {N} h paid, {N} €",
            r"Target: no red order - reached\. Target reached .+",
            rf"  overtime INJECTION weeks W\d\d–W\d\d: {N} €",
-           rf"Wrote .+pack\.xlsx \(XLSX, 13 sheets, {N} KB\): meeting pack of cycle 2026-11 as of 02 Nov 2026, {N} s; "
+           rf"Wrote .+pack\.xlsx \(XLSX, 14 sheets, {N} KB\): meeting pack of cycle 2026-11 as of 02 Nov 2026, {N} s; "
            r"KPI figures recorded for the cycle\.",
            r"\[100%\] Pack ready\."],
 }

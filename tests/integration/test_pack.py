@@ -22,7 +22,7 @@ from sop_core.meeting import SHEETS, build_pack, pack_files, pack_pdf, pack_xlsx
 from sop_core.meeting.agenda import agenda_text, cycle_status, exceptions_agenda
 from sop_core.meeting.decisions import record_decision
 from sop_core.meeting.executive import KPI_CODES, cycle_tiles, tile_text
-from sop_core.plan import balance, plan_inputs, plan_table
+from sop_core.plan import DemandChange, balance, plan_inputs, plan_table
 from sop_core.whatif.levers import Overtime, Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import mark_decision, save_scenario
@@ -220,3 +220,25 @@ def test_the_plan_sheets_are_formatted(planned: Store) -> None:
                     assert cell.number_format == "#,##0", (code, column)
     month = book[translate("pack.sheet.plan", "fr")].cell(3, 2)
     assert month.value == dt.datetime(2026, 11, 1) and month.number_format == "mm/yyyy"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_pack_compares_the_scenarios_pic_with_their_demand_changes(planned: Store, lang: str) -> None:
+    december = dt.date(2026, 12, 1)
+    promo = Scenario("Promo", demand=(DemandChange("family", "Bouchage", december, december, percent=20),))
+    save_scenario(planned, scenario_to_json(promo), "Claire")
+    pack = build_pack(planned, CYCLE, lang)
+    plans = pack.tables["scenario_plans"].set_index("scenario")
+    baseline = translate("pack.baseline", lang)
+    assert list(plans.index) == [baseline, "Promo"]
+    assert plans.loc["Promo", "demand_changes"] == translate(
+        "pack.demand.change", lang, key="Bouchage", amount=translate("pack.demand.percent", lang, percent="+20"),
+        first="12/2026", last="12/2026")
+    # +20 % on Bouchage's December: the revenue grows by a fifth of that month's Bouchage revenue.
+    table = plan_table(balance(plan_inputs(planned, AS_OF))).families.set_index(["family", "month"])
+    gain = 0.2 * table.loc[("Bouchage", pd.Timestamp(december)), "revenue"]
+    assert plans.loc["Promo", "plan_revenue"] - plans.loc[baseline, "plan_revenue"] == pytest.approx(gain)
+    assert plans.loc["Promo", "margin_after_levers"] == pytest.approx(plans.loc["Promo", "plan_margin"])  # no lever
+    assert translate("pack.sheet.scenario_plans", lang) in sheets_of(pack_xlsx(pack))
+    text = pdf_text(pack_pdf(pack))
+    assert words(translate("pack.scenario_plans", lang)) in text and "Bouchage" in text

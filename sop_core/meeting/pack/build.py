@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -58,12 +58,13 @@ from sop_core.meeting.pack.tables import (
     plan_changes,
     plan_horizon,
     plan_month_table,
+    scenario_plan_table,
     scenario_table,
     service_by_month,
     status_table,
     stock_by_family,
 )
-from sop_core.plan import TABLE_COLUMNS, balance, changes_since_previous, plan_inputs, plan_table
+from sop_core.plan import TABLE_COLUMNS, DemandChangeError, balance, changes_since_previous, plan_inputs, plan_table
 from sop_core.production import open_production
 from sop_core.whatif import (
     BASELINE,
@@ -72,6 +73,7 @@ from sop_core.whatif import (
     SimulationResult,
     compare,
     plan_from_store,
+    plan_of,
     saved_scenarios,
     scenario_from_json,
     simulate,
@@ -144,6 +146,24 @@ def _plan(store: Store, day: dt.date, lang: str) -> _Plan:
                  plan_changes(changes_since_previous(store, result), lang), result.inputs.previous_cycle)
 
 
+def _scenario_plans(store: Store, day: dt.date, results: list[SimulationResult], lang: str) -> pd.DataFrame:
+    """The PIC of each played scenario (its demand changes and its levers' hours); empty without a
+    monthly forecast or without scenarios (the plan page says why)."""
+    if not results:
+        return scenario_plan_table([], [], BASELINE, lang)
+    try:
+        inputs = plan_inputs(store, day)
+    except MissingRunError:
+        return scenario_plan_table([], [], BASELINE, lang)
+    plans = []
+    for result in results:
+        try:
+            plans.append(plan_of(inputs, result.scenario, result))
+        except DemandChangeError:  # a change naming a family or SKU gone since it was saved
+            plans.append(plan_of(inputs, replace(result.scenario, demand=()), result))
+    return scenario_plan_table(plans, results, BASELINE, lang)
+
+
 def _labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """A chart table for the workbook: its status codes as words."""
     if "status" not in frame:
@@ -192,6 +212,7 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
     elif len(compared) == 1 and not skipped:
         notes.append(translate("pack.scenarios.none", lang))
     plan = _plan(store, day, lang)
+    scenario_plans = _scenario_plans(store, day, results, lang)
     step(0.6, "decisions")
     decisions, follow_up = decisions_of_cycle(store, cycle), previous_cycle_follow_up(store, cycle)
     step(0.7, "charts")
@@ -206,7 +227,7 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
     scenarios = scenario_table(compared, decided, BASELINE, lang) if len(compared) else compared
     tables = {"kpis": kpi_table(tiles, lang), "agenda": agenda_table(agenda, lang),
               "cycle_status": status_table(status, lang), "plan": plan.months, "plan_changes": plan.changes,
-              "scenarios": scenarios,
+              "scenarios": scenarios, "scenario_plans": scenario_plans,
               "levers": lever_table(results, lang), "decisions": decisions_table(decisions, lang),
               "follow_up": decisions_table(follow_up, lang),
               **{code: _labelled(frame, lang) for code, frame in figures.items()}}

@@ -17,8 +17,8 @@ __all__ = ["MAX_SCENARIOS", "SHEETS", "MeetingPack"]
 
 MAX_SCENARIOS = 4
 # The workbook's sheets, in order: a table of the pack each (`pack.sheet.<code>` names them).
-SHEETS = ("kpis", "agenda", "cycle_status", "plan", "plan_changes", "scenarios", "levers", "decisions", "follow_up",
-          "service", "accuracy", "load", "stock")
+SHEETS = ("kpis", "agenda", "cycle_status", "plan", "plan_changes", "scenarios", "scenario_plans", "levers",
+          "decisions", "follow_up", "service", "accuracy", "load", "stock")
 
 
 @dataclass(frozen=True)

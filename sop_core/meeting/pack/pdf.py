@@ -248,6 +248,11 @@ PLAN_COLUMNS = (("family", "text", 40), ("units", "number", 24), ("revenue", "mo
                 ("budget_revenue", "money", 22), ("gap_units", "number", 26), ("gap_revenue", "money", 26))
 PLAN_CHANGE_COLUMNS = (("step", "text", 60), ("author", "text", 28), ("reason", "text", 70), ("units", "number", 26),
                        ("revenue", "money", 26))
+SCENARIO_PLAN_COLUMNS = (("scenario", "text", 34), ("demand_changes", "text", 56),
+                         ("plan_revenue", "money", 24), ("plan_margin", "money", 24), ("lever_cost", "money", 20),
+                         ("margin_after_levers", "money", 24),
+                         ("demand_at_risk_units", "number", 22), ("plan_service_rate", "percent", 18),
+                         ("closing_stock_units", "number", 22), ("capacity_shortage_hours", "number", 22))
 NUMERIC = frozenset({"money", "number", "percent"})
 
 
@@ -322,6 +327,10 @@ def _scenarios(pdf: _Pdf, pack: MeetingPack) -> None:
     if len(pack.scenarios):
         _table(pdf, pack.scenarios, SCENARIO_COLUMNS, pack.lang)
         _legend(pdf, pack.lang)
+    plans = pack.tables.get("scenario_plans")
+    if plans is not None and len(plans):
+        pdf.heading(translate("pack.scenario_plans", pack.lang), translate("pack.scenario_plans.caption", pack.lang))
+        _table(pdf, plans, SCENARIO_PLAN_COLUMNS, pack.lang)
     if len(pack.levers):
         _levers(pdf, pack)
 

@@ -19,9 +19,9 @@ from sop_core.forecast import accuracy_report
 from sop_core.kpi import KpiFilters, ServiceSettings, inventory_value, named_key, service_report
 from sop_core.meeting.agenda import FIGURE_KINDS, StepDone, agenda_text, cycle_status_text
 from sop_core.meeting.executive import KPI_UNITS, ExecutiveTargets, Tile, judged, tile_text
-from sop_core.plan import TABLE_COLUMNS, PlanTable
+from sop_core.plan import TABLE_COLUMNS, DemandChange, PlanResult, PlanTable
 from sop_core.production import ProductionReport
-from sop_core.whatif import SimulationResult
+from sop_core.whatif import PLAN_FIGURES, SimulationResult, plan_figures
 
 HISTORY_MONTHS = 12  # the charts' look back: a year, to see the season
 LOAD_WEEKS_AHEAD = 13  # a quarter of load ahead
@@ -150,6 +150,29 @@ def lever_table(results: Sequence[SimulationResult], lang: str) -> pd.DataFrame:
     levers = pd.concat(costs, ignore_index=True)
     return levers.assign(lever_type=[translate(f"whatif.kind.{kind}", lang) for kind in levers["kind"]],
                          unit=[translate(f"whatif.size.{unit}", lang) for unit in levers["unit"]])[list(LEVER_COLUMNS)]
+
+
+def scenario_plan_table(plans: Sequence[PlanResult], results: Sequence[SimulationResult], baseline: str,
+                        lang: str) -> pd.DataFrame:
+    """Each played scenario's PIC (`whatif.plan_figures`) and its demand changes in words, one row each,
+    the baseline named in words."""
+    rows = []
+    for i, (plan, result) in enumerate(zip(plans, results, strict=True)):
+        name = result.scenario.name
+        rows.append({"scenario": translate("pack.baseline", lang) if i == 0 and name == baseline else name,
+                     "demand_changes": "; ".join(demand_change_text(c, lang) for c in result.scenario.demand),
+                     **plan_figures(plan, result.total_cost)})
+    return pd.DataFrame(rows, columns=["scenario", "demand_changes", *PLAN_FIGURES])
+
+
+def demand_change_text(change: DemandChange, lang: str) -> str:
+    """"Bouchage +20 % (12/2026 – 01/2027)", "BC-28 -500 par mois (02/2027 – 02/2027)"."""
+    if change.percent is not None:
+        amount = translate("pack.demand.percent", lang, percent=f"{change.percent:+g}")
+    else:
+        amount = translate("pack.demand.quantity", lang, quantity=f"{change.quantity:+g}")
+    return translate("pack.demand.change", lang, key=change.key, amount=amount,
+                     first=f"{change.first_month:%m/%Y}", last=f"{change.last_month:%m/%Y}")
 
 
 # The plan (PIC): its family x month table (the total's rows last), the horizon by family, and the
