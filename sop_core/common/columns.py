@@ -29,6 +29,9 @@ RATIO_COLUMNS = frozenset({
 MONEY_COLUMNS = frozenset({
     "late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value", "unit_cost",
     "total_cost", "cost_per_late_day_avoided", "cost",
+    "revenue", "margin", "last_year_revenue", "previous_cycle_revenue", "budget_revenue", "gap_revenue",  # plan
+    "actual_revenue", "budget_to_date_revenue", "gap_to_date_revenue", "landing_revenue", "year_budget_revenue",
+    "gap_year_revenue",
 })
 MONTH_COLUMNS = frozenset({"month"})
 # Columns holding identifiers or calendar numbers: shown as written, never as "2 026" or "12 345".
