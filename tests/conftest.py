@@ -76,6 +76,18 @@ def demo_copy(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) 
     return copy
 
 
+@pytest.fixture(scope="session")
+def demo_forecast_template(demo_copy: CopyDatabase) -> Path:
+    """The demo with today's monthly forecast, as a user first sees it (`prepare_demo`), once per
+    session: the plan's screens read it. Tests work on copies of it (`demo_copy(source=...)`)."""
+    from sop_core.forecast import ForecastSettings, run_forecast
+
+    path = demo_copy("forecast")
+    with Store(path) as forecast_store:
+        run_forecast(forecast_store, ForecastSettings(jobs=1), forecast_store.as_of())
+    return path
+
+
 @pytest.fixture
 def demo_db(demo_copy: CopyDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private copy of the demo database, made the default one ($SOP_DB_PATH)."""
