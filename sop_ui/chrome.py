@@ -29,6 +29,7 @@ PAGES = (
     ("pages/4_Service_rate.py", "🚚", "service"),
     ("pages/5_Stock_rotation.py", "📦", "stock"),
     ("pages/6_Production_delays.py", "🏭", "production"),
+    ("pages/9_Plan.py", "🗓", "plan"),
     ("pages/7_What_if.py", "🧮", "whatif"),
     ("pages/8_Decisions.py", "📝", "decisions"),
 )

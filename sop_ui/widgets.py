@@ -220,8 +220,11 @@ def show_table(frame: pd.DataFrame, key: str | None = None, config: dict[str, An
 
 def _show_static_table(frame: pd.DataFrame, where: Any) -> None:
     head = frame.head(MEETING_ROWS).reset_index(drop=True)
-    where.table(head.style.format(table_formatters(head, lang(), money_scale=money_scale()))
-                .hide(axis="index").relabel_index([column_label(str(c)) for c in head.columns], axis="columns"))
+    formats = table_formatters(head, lang(), money_scale=money_scale())
+    # Renamed in the frame itself: Streamlit sends the frame's own headers, not a Styler's relabelled ones.
+    labels = {name: column_label(str(name)) for name in head.columns}
+    where.table(head.rename(columns=labels).style.format({labels[name]: f for name, f in formats.items()})
+                .hide(axis="index"))
     if len(frame) > MEETING_ROWS:
         where.caption(t("table.meeting_rows", shown=MEETING_ROWS, rows=len(frame)))
 

@@ -76,22 +76,21 @@ def demo_copy(demo_db_template: Path, tmp_path_factory: pytest.TempPathFactory) 
     return copy
 
 
+@pytest.fixture(scope="session")
+def demo_forecast_template(demo_copy: CopyDatabase) -> Path:
+    """The demo with today's monthly forecast, as a user first sees it (`prepare_demo`), once per
+    session: the plan's screens read it. Tests work on copies of it (`demo_copy(source=...)`)."""
+    from sop_core.forecast import ForecastSettings, run_forecast
+
+    path = demo_copy("forecast")
+    with Store(path) as forecast_store:
+        run_forecast(forecast_store, ForecastSettings(jobs=1), forecast_store.as_of())
+    return path
+
+
 @pytest.fixture
 def demo_db(demo_copy: CopyDatabase, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A private copy of the demo database, made the default one ($SOP_DB_PATH)."""
     path = demo_copy("app")
     monkeypatch.setenv(DB_PATH_ENV, str(path))
     yield path
-
-
-@pytest.fixture(scope="session")
-def demo_forecast_template(demo_copy: CopyDatabase) -> Path:
-    """The demo with a quick monthly forecast (naive, 6 months: November to April; the October cycle
-    froze November to March): the plan (PIC) has months to show.
-    Tests copy it (`demo_copy(source=...)`)."""
-    from sop_core.forecast.runs import ForecastSettings, run_forecast
-
-    path = demo_copy("demo_forecast")
-    with Store(path) as store:
-        run_forecast(store, ForecastSettings(horizon=6, jobs=1, model="naive", cutoffs=1), store.as_of())
-    return path

@@ -29,7 +29,9 @@ RATIO_COLUMNS = frozenset({
 MONEY_COLUMNS = frozenset({
     "late_value", "missing_value", "value", "annual_value", "cogs", "average_stock_value", "unit_cost",
     "total_cost", "cost_per_late_day_avoided", "cost",
-    "revenue", "margin", "budget_revenue", "gap_revenue",  # the plan (PIC)
+    "revenue", "margin", "last_year_revenue", "previous_cycle_revenue", "budget_revenue", "gap_revenue",  # plan
+    "actual_revenue", "budget_to_date_revenue", "gap_to_date_revenue", "landing_revenue", "year_budget_revenue",
+    "gap_year_revenue",
     "plan_revenue", "plan_margin", "lever_cost", "margin_after_levers",  # a scenario's PIC
 })
 MONTH_COLUMNS = frozenset({"month"})

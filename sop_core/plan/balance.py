@@ -43,9 +43,10 @@ class PlanInputs:
     the final forecast. `capacity`: workshop x month matrices of the hours each workshop has
     (`capacity_hours`) and those its open OF take (`open_orders_hours`), rows in `workshops` order.
     `last_year`, `previous`: SKU x month units sold in the same months a year before, and planned by
-    the previous cycle's frozen plan (NaN where it did not plan that month; `previous_cycle` None when
-    there is no earlier frozen cycle), `previous_statistical` its statistical part, `previous_frozen_at`
-    when it was frozen. `budget`: family, month, quantity, revenue (any months).
+    the previous cycle's frozen plan (NaN where last year's month has not ended yet, and where the
+    previous plan did not plan that month; `previous_cycle` None when there is no earlier frozen
+    cycle), `previous_statistical` its statistical part, `previous_frozen_at` when it was frozen.
+    `budget`: family, month, quantity, revenue (any months).
     `actuals`: sku, month, units sold in the months of the cycle's year before the plan starts.
     """
 

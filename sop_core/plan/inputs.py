@@ -3,7 +3,8 @@
 The plan runs over the months of the latest monthly forecast from the cycle's month on (at most
 `PLAN_MONTHS`). Opening stock is the latest stock snapshot on or before as-of plus what the open OF
 still have to make; capacity is the workshops' productive hours from as-of on, month by month; the
-previous cycle's plan is the latest frozen cycle before this one.
+previous cycle's plan is the latest frozen cycle before this one; last year's sales are empty for
+the months a year after the cycle's month on (they have not happened yet).
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def plan_inputs(store: Store, as_of: dt.date | None = None, months: int = PLAN_M
         statistical=by_sku(forecast, "statistical", "period"),
         consensus=by_sku(forecast, "final", "period"),
         workshops=shops, capacity_hours=capacity, open_orders_hours=taken,
-        last_year=by_sku(last_year, "units"),
+        last_year=_not_yet(by_sku(last_year, "units"), plan_months, cycle.start),
         previous=by_sku(previous, "final", "period", missing=np.nan),
         previous_statistical=by_sku(previous, "statistical", "period", missing=np.nan),
         previous_cycle=previous_cycle, previous_frozen_at=frozen_at,
@@ -91,6 +92,14 @@ def _matrix(frame: pd.DataFrame, keys: pd.Index, key: str, months: pd.DatetimeIn
     keep = (rows >= 0) & (columns >= 0)
     out[rows[keep], columns[keep]] = 0.0
     np.add.at(out, (rows[keep], columns[keep]), frame[value].fillna(0.0).to_numpy(float)[keep])
+    return out
+
+
+def _not_yet(last_year: np.ndarray, months: tuple[dt.date, ...], start: dt.date) -> np.ndarray:
+    """Last year's sales with the months whose year-ago month has not ended yet (the cycle's month
+    on) empty: no figure rather than a zero."""
+    out = last_year.copy()
+    out[:, [next_period(m, "month", -12) >= start for m in months]] = np.nan
     return out
 
 

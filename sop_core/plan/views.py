@@ -2,7 +2,8 @@
 last year, the previous cycle's plan and the budget, with the stock balance and its coverage.
 
 Family figures are sums of their SKUs' (closing stock too: one SKU's backlog is not covered by
-another's stock). Coverage in days = closing stock / the next month's demand per calendar day (the
+another's stock). Last year's sales and the previous cycle's plan are valued at today's prices, as
+the plan is. Coverage in days = closing stock / the next month's demand per calendar day (the
 month's own for the last month); empty when that demand is zero.
 """
 
@@ -18,15 +19,22 @@ from sop_core.plan.balance import PlanResult
 
 TABLE_COLUMNS = (
     "family", "month", "statistical_units", "consensus_units", "units", "revenue", "margin", "last_year_units",
-    "previous_cycle_units", "budget_units", "budget_revenue", "gap_units", "gap_revenue", "opening_stock_units",
-    "production_units", "closing_stock_units", "backlog_units", "at_risk_units", "target_stock_units",
-    "coverage_days", "target_coverage_days", "capacity_shortage_hours")
+    "last_year_revenue", "previous_cycle_units", "previous_cycle_revenue", "budget_units", "budget_revenue",
+    "gap_units", "gap_revenue", "opening_stock_units", "production_units", "closing_stock_units", "backlog_units",
+    "at_risk_units", "target_stock_units", "coverage_days", "target_coverage_days", "capacity_shortage_hours")
 # The keys of `python -m sop_core plan --json`, one row per family and month: a stable contract.
 JSON_KEYS = ("family", "month", "units", "revenue", "margin", "previous_cycle_units", "last_year_units",
              "budget_units", "budget_revenue", "closing_stock_units", "coverage_days", "capacity_shortage_hours")
 YEAR_COLUMNS = ("family", "actual_units", "actual_revenue", "budget_to_date_units", "budget_to_date_revenue",
                 "gap_to_date_units", "gap_to_date_revenue", "landing_units", "landing_revenue", "year_budget_units",
                 "year_budget_revenue", "gap_year_units", "gap_year_revenue")
+# What the figures of the horizon are (`horizon_figures`), as `i18n.format_figure` writes them.
+HEADLINE_KINDS = {"units": "count", "revenue": "money", "margin": "money", "gap_units": "count",
+                "gap_revenue": "money", "at_risk_units": "count", "capacity_shortage_hours": "hours"}
+# A month is short from what the table shows: half a unit of demand at risk (units are shown whole),
+# or a twentieth of an hour of capacity missing (hours are shown with one decimal).
+AT_RISK_FROM_UNITS = 0.5
+SHORT_FROM_HOURS = 0.05
 # The total's rows carry this in `family` (a family cannot be empty: the products import requires it).
 TOTAL = ""
 
@@ -70,7 +78,8 @@ def _table(result: PlanResult, labels: np.ndarray) -> pd.DataFrame:
     matrices = {
         "statistical_units": result.statistical, "consensus_units": result.consensus, "units": result.demand,
         "revenue": result.demand * price, "margin": result.demand * (price - cost),
-        "last_year_units": inputs.last_year, "opening_stock_units": opening, "production_units": result.production,
+        "last_year_units": inputs.last_year, "last_year_revenue": inputs.last_year * price,
+        "opening_stock_units": opening, "production_units": result.production,
         "closing_stock_units": result.closing_stock, "backlog_units": result.backlog,
         "at_risk_units": result.at_risk, "target_stock_units": target,
         "capacity_shortage_hours": result.shortage_hours,
@@ -82,8 +91,13 @@ def _table(result: PlanResult, labels: np.ndarray) -> pd.DataFrame:
     # Long rows family by family, each family's months in order: the row-major order of the sums.
     columns: dict[str, object] = {"family": np.repeat(names.astype(object), len(months)),
                                   "month": np.tile(months.to_numpy(), len(names))}
-    columns.update({name: _sum_by(order, starts, matrix).ravel() for name, matrix in matrices.items()})
+    # Last year's months not ended yet are empty, and so is their sum (not a zero); so are the months
+    # the previous plan did not cover.
+    maybe_empty = {"last_year_units", "last_year_revenue"}
+    columns.update({name: _sum_by(order, starts, matrix, min_count=int(name in maybe_empty)).ravel()
+                    for name, matrix in matrices.items()})
     columns["previous_cycle_units"] = _sum_by(order, starts, inputs.previous, min_count=1).ravel()
+    columns["previous_cycle_revenue"] = _sum_by(order, starts, inputs.previous * price, min_count=1).ravel()
     frame = pd.DataFrame(columns)
     frame = frame.merge(_budget(inputs.budget, labels, inputs.skus["family"].astype(str).to_numpy()),
                         on=["family", "month"], how="left")
@@ -163,3 +177,23 @@ def year_to_date(result: PlanResult) -> pd.DataFrame:
 def _budget_sums(budget: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return (budget.groupby("family")[["quantity", "revenue"]].sum(min_count=1)
             .rename(columns={"quantity": f"{prefix}units", "revenue": f"{prefix}revenue"}))
+
+
+def month_status(rows: pd.DataFrame) -> pd.Series:
+    """Each month of plan rows as red, orange or green: red when demand is at risk (not served in
+    its month), orange when it is served but the capacity falls short or the closing stock is below
+    its target, green otherwise."""
+    red = rows["at_risk_units"] >= AT_RISK_FROM_UNITS
+    orange = ((rows["capacity_shortage_hours"] >= SHORT_FROM_HOURS)
+              | (rows["closing_stock_units"] < rows["target_stock_units"] - AT_RISK_FROM_UNITS))
+    return pd.Series(np.where(red, "red", np.where(orange, "orange", "green")), index=rows.index, name="status")
+
+
+def horizon_figures(rows: pd.DataFrame) -> pd.Series:
+    """The headline of plan rows over their months (`HEADLINE_KINDS`): units, revenue, margin, demand at
+    risk and capacity shortage summed; the gap to budget summed over the months the budget gives,
+    empty when it gives none."""
+    sums = {name: float(rows[name].sum()) for name in ("units", "revenue", "margin", "at_risk_units",
+                                                         "capacity_shortage_hours")}
+    gaps = {name: float(rows[name].sum(min_count=1)) for name in ("gap_units", "gap_revenue")}
+    return pd.Series({**sums, **gaps})[list(HEADLINE_KINDS)]

@@ -24,7 +24,7 @@ from tests.app.conftest import PAGES, OpenPage, open_app
 def test_there_is_a_page_per_capability() -> None:
     names = [Path(p).stem.split("_", 1)[1] for p in PAGES]
     assert names == ["Data", "Forecast", "Forecast_accuracy", "Service_rate", "Stock_rotation",
-                     "Production_delays", "What_if", "Decisions"]
+                     "Production_delays", "What_if", "Decisions", "Plan"]
 
 
 def test_home_page_shows_the_demo_figures(open_page: OpenPage, demo_db: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,9 +17,9 @@ import pytest
 
 from sop_core.common.i18n import LANGUAGES, translate
 from tests.app.test_pages import PAGES
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import PROJECT_ROOT, CopyDatabase
 from tests.e2e.snapshots import assert_snapshot
-from tests.e2e.test_browser import ARTIFACTS, pytestmark  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, pytestmark, start_server  # noqa: F401
 
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
 TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
@@ -97,28 +98,58 @@ def test_every_page_renders_in_both_languages(browser: Any, site: str, script: s
 @pytest.mark.parametrize("script", list(SCREENS))
 def test_every_page_renders_in_meeting_mode(browser: Any, site: str, script: str, lang: str,
                                             size: tuple[int, int]) -> None:
-    from playwright.sync_api import expect
-
     screen = SCREENS[script]
     tab = _open(browser, f"{site}/{screen}?lang={lang}&meeting=1", size)
     try:
-        # Waiting assertions: on a loaded 2-core machine the style element may land a moment after
-        # the script's end is reported.
-        expect(tab.get_by_text(translate("meeting.exit", lang))).to_be_visible(timeout=20_000)
-        expect(tab.locator("[data-testid='stSidebar']")).to_be_hidden(timeout=20_000)
-        assert tab.locator("[data-testid='stException']").count() == 0
-        # Charts fit the projector's width: nothing to scroll sideways; no tile value cut short.
-        assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        assert tab.evaluate(TRUNCATED_VALUES) == []
-        assert tab.evaluate(SPLIT_LABELS) == []
-        _settled(tab)
-        assert tab.evaluate(ILLEGIBLE) == LEGIBLE
+        _legible_in_meeting(tab, lang)
         if lang == "fr" and screen in SNAPSHOT_SCREENS:
             assert_snapshot(tab.screenshot(animations="disabled"), f"meeting_{screen or 'home'}_{size[0]}x{size[1]}")
     except AssertionError:
         ARTIFACTS.mkdir(exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / f"failed_meeting_{screen or 'home'}_{lang}_{size[0]}x{size[1]}.png"),
                        full_page=True)
+        raise
+    finally:
+        tab.close()
+
+
+def _legible_in_meeting(tab: Any, lang: str) -> None:
+    """The meeting view of the open tab reads from the back of the room (the module's docstring)."""
+    from playwright.sync_api import expect
+
+    # Waiting assertions: on a loaded 2-core machine the style element may land a moment after
+    # the script's end is reported.
+    expect(tab.get_by_text(translate("meeting.exit", lang))).to_be_visible(timeout=20_000)
+    expect(tab.locator("[data-testid='stSidebar']")).to_be_hidden(timeout=20_000)
+    assert tab.locator("[data-testid='stException']").count() == 0
+    # Charts fit the projector's width: nothing to scroll sideways; no tile value cut short.
+    assert tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert tab.evaluate(TRUNCATED_VALUES) == []
+    assert tab.evaluate(SPLIT_LABELS) == []
+    _settled(tab)
+    assert tab.evaluate(ILLEGIBLE) == LEGIBLE
+
+
+@pytest.fixture(scope="module")
+def plan_site(demo_copy: CopyDatabase, demo_forecast_template: Path) -> Iterator[str]:
+    """`streamlit run` on the demo with today's forecast: the plan's screen shows a plan (on the plain
+    demo it shows the way to the forecast)."""
+    with start_server(demo_copy("plan_site", source=demo_forecast_template)) as url:
+        yield url
+
+
+@pytest.mark.parametrize("size", PROJECTOR_SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_plan_in_meeting_mode_with_a_forecast(browser: Any, plan_site: str, lang: str,
+                                                   size: tuple[int, int]) -> None:
+    tab = _open(browser, f"{plan_site}/Plan?lang={lang}&meeting=1", size)
+    try:
+        _legible_in_meeting(tab, lang)
+        assert tab.locator('[data-testid="stVegaLiteChart"]').count() == 2  # the demand and the waterfall
+        assert tab.locator('[data-testid="stTable"]').count() >= 3  # the figures, the balance, the year
+    except AssertionError:
+        ARTIFACTS.mkdir(exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / f"failed_meeting_Plan_{lang}_{size[0]}x{size[1]}.png"), full_page=True)
         raise
     finally:
         tab.close()

@@ -243,7 +243,7 @@ def test_plan_json_has_a_row_per_family_and_month_adding_up_to_the_total(
     assert rows and all(list(row) == list(JSON_KEYS) for row in rows)
     assert all(re.fullmatch(r"\d{4}-\d\d-01", row["month"]) for row in rows)
     families, months = {row["family"] for row in rows}, sorted({row["month"] for row in rows})
-    assert months[0] == "2026-11-01" and len(months) == 6  # the forecast's 6 months from the cycle's
+    assert months[0] == "2026-11-01" and len(months) == 18  # the forecast's 18 months from the cycle's
     assert len(rows) == len(families) * len(months) == len({(r["family"], r["month"]) for r in rows})
     with Store(db) as store:
         table = plan_table(balance(plan_inputs(store)))
@@ -263,7 +263,7 @@ def test_plan_prints_the_total_by_month_in_lang(demo_copy: CopyDatabase, demo_fo
     assert french[0].startswith("Plan (PIC) du cycle 2026-11, données au 02/11/2026 : ")
     assert re.fullmatch(r"  Mois +Unités +Chiffre d'affaires +Stock fin de mois +Manque de capacité \(h\)", french[1])
     assert re.fullmatch(rf"  novembre 2026 +{N} +{N}\u00a0€ +{N} +{N}", french[2])
-    assert len(french) == 2 + 6
+    assert len(french) == 2 + 18
     assert main(["plan", "--db", db, "--lang", "en", "--as-of", "2026-11-02"]) == EXIT_OK
     english = capsys.readouterr().out.splitlines()
     assert english[0].startswith("Plan (PIC) of cycle 2026-11 as of 02 Nov 2026: ")

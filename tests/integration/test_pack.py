@@ -175,7 +175,7 @@ def test_the_pack_shows_the_plan_by_family_and_its_changes(planned: Store, lang:
     family, month, units = (translate(f"col.{c}", lang) for c in ("family", "month", "units"))
     total_name = translate("pack.plan.total", lang)
     assert sorted(set(months[family]) - {total_name}) == families
-    assert len(months) == (len(families) + 1) * 6  # 6 months of forecast
+    assert len(months) == (len(families) + 1) * 18  # 18 months of forecast
     first = months[months[month] == months[month].min()]
     assert first.loc[first[family] == total_name, units].iloc[0] == pytest.approx(table.total["units"].iloc[0])
     assert first.loc[first[family] != total_name, units].sum() == pytest.approx(table.total["units"].iloc[0])

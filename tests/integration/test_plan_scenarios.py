@@ -33,7 +33,7 @@ PROMO = """{"name": "Promo bouchage", "levers": [
 
 @pytest.fixture(scope="module")
 def planned(demo_copy: CopyDatabase, demo_forecast_template: Path) -> Iterator[Store]:
-    """The demo with its 6-month naive forecast (the plan's months: November to April)."""
+    """The demo with today's forecast (the plan's months: November 2026 to April 2028)."""
     with Store(demo_copy("planned", source=demo_forecast_template)) as store:
         yield store
 
@@ -94,11 +94,12 @@ def test_the_comparison_reads_revenue_and_margin_after_levers(planned: Store) ->
 
 def test_the_plan_reads_the_demo_as_the_meeting_sees_it(planned: Store) -> None:
     inputs = plan_inputs(planned)
-    assert inputs.months[0] == dt.date(2026, 11, 1) and len(inputs.months) == 6
+    assert inputs.months[0] == dt.date(2026, 11, 1) and len(inputs.months) == 18
     assert str(inputs.previous_cycle) == "2026-10"  # the demo's last frozen cycle
-    # The October cycle planned November to March: April is beyond it.
-    assert not np.isnan(inputs.previous[:, :5]).any() and np.isnan(inputs.previous[:, 5]).all()
-    assert inputs.last_year.sum() > 0
+    # The October cycle planned November to March: April on is beyond it.
+    assert not np.isnan(inputs.previous[:, :5]).any() and np.isnan(inputs.previous[:, 5:]).all()
+    # Last year's sales stand beside November 2026 to October 2027; November 2027 on has none yet.
+    assert np.nansum(inputs.last_year[:, :12]) > 0 and np.isnan(inputs.last_year[:, 12:]).all()
     assert set(inputs.workshops) == {"ASSEMBLAGE", "CONDITIONNEMENT", "CONTROLE", "DECOR", "INJECTION"}
     # The demo's budget (data/demo/budget.csv) lands beside the plan, family by family.
     table = plan_table(balance(inputs)).families.set_index(["family", "month"])
