@@ -2,6 +2,7 @@
 
 from sop_core.forecast.accuracy import accuracy_by
 from sop_core.forecast.charts import accuracy_chart, forecast_chart, fva_chart
+from sop_core.forecast.cluster import ClusterError, batch_size
 from sop_core.forecast.consensus import (
     FINAL_FORECAST_SQL,
     ConsensusConflict,
@@ -21,6 +22,7 @@ from sop_core.forecast.views import history_levels, model_mix, model_story, run_
 
 __all__ = [
     "FINAL_FORECAST_SQL",
+    "ClusterError",
     "ConsensusConflict",
     "ForecastSettings",
     "MissingRunError",
@@ -29,6 +31,7 @@ __all__ = [
     "accuracy_frame",
     "accuracy_report",
     "add_adjustment",
+    "batch_size",
     "demand_between",
     "demand_history",
     "demand_source",
