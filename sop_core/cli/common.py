@@ -16,6 +16,7 @@ from sop_core.common import Message, format_number, format_percent
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_STORE, EXIT_MAPPING, EXIT_NO_RUN = 0, 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 6  # Ctrl-C or SIGTERM: rolled back, nothing written
+EXIT_CLUSTER = 7  # forecast --cluster: the Dask cluster unreachable, unfit or lost; nothing written
 
 
 def positive_int(text: str) -> int:

@@ -3,7 +3,9 @@
 Exit codes: 0 success, 1 file refused (the report says why) or optimize target not reachable,
 2 bad usage (including a bad value such as a malformed cycle or an unknown SKU), 3 database busy
 or broken, 4 unreadable mapping file, 5 nothing to work on (no forecast run yet: run `forecast`
-first), 6 interrupted (Ctrl-C or SIGTERM): rolled back, nothing written.
+first), 6 interrupted (Ctrl-C or SIGTERM): rolled back, nothing written, 7 `forecast --cluster`:
+the Dask cluster unreachable, without workers or lost during the run (the message says which and what
+to do): nothing written.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 
 from sop_core.cli.backup import BACKUP_COMMANDS, backup_parsers
 from sop_core.cli.common import (
+    EXIT_CLUSTER,
     EXIT_INTERRUPTED,
     EXIT_MAPPING,
     EXIT_NO_RUN,
@@ -114,6 +117,8 @@ def _forecast_parsers(commands: Any, common: argparse.ArgumentParser) -> None:
     fc.add_argument("--model", default="auto",
                     help="auto (chosen per SKU by backtest) or one model for every SKU (naive, ets, theta...)")
     fc.add_argument("--jobs", type=positive_int, default=2, help="worker processes (used from 300 SKUs)")
+    fc.add_argument("--cluster", metavar="tcp://HOST:PORT",
+                    help="run on this Dask scheduler's workers instead of local processes (see README)")
     fc.add_argument("--as-of", type=iso_date,
                     help="use the history before this date's period (default: the current cycle's as-of date)")
     freeze = commands.add_parser("freeze", parents=[common, granularity],
@@ -192,7 +197,7 @@ def _forecast(args: argparse.Namespace, store: Store) -> int:
 
     settings = ForecastSettings(granularity=args.granularity, horizon=args.horizon, model=args.model, jobs=args.jobs)
     as_of = args.as_of or store.as_of()
-    run_id = run_forecast(store, settings, as_of, progress=progress(args.lang), lang=args.lang)
+    run_id = run_forecast(store, settings, as_of, progress=progress(args.lang), lang=args.lang, cluster=args.cluster)
     run = store.row("SELECT series, seconds FROM forecast_runs WHERE run_id = ?", [run_id])
     models = store.query(
         "SELECT model, count(*) AS skus FROM forecast_choices WHERE run_id = ? "
@@ -286,13 +291,16 @@ COMPUTE_COMMANDS = {"forecast": _forecast, "freeze": _freeze, "accuracy": _accur
 
 def _run_computation(args: argparse.Namespace, store: Store) -> int:
     """Our own validation errors become a message and an exit code, not a traceback."""
-    from sop_core.forecast import MissingRunError
+    from sop_core.forecast import ClusterError, MissingRunError
 
     try:
         return COMPUTE_COMMANDS[args.command](args, store)
     except MissingRunError as exc:
         print(say(args.lang, "cli.error", error=exc.message), file=sys.stderr)
         return EXIT_NO_RUN
+    except ClusterError as exc:
+        print(say(args.lang, "cli.error", error=exc.message), file=sys.stderr)
+        return EXIT_CLUSTER
     except ValueError as exc:  # one carrying a message is said in --lang, any other as the code wrote it
         error = exc.message if isinstance(exc, MessageError) else str(exc)
         print(say(args.lang, "cli.error", error=error), file=sys.stderr)

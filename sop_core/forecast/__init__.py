@@ -3,6 +3,7 @@
 from sop_core.forecast.accuracy import accuracy_by
 from sop_core.forecast.changes import ConfirmationNeeded, adjust_range, consensus_log, undo_entry
 from sop_core.forecast.charts import accuracy_chart, forecast_chart, fva_chart
+from sop_core.forecast.cluster import ClusterError, batch_size
 from sop_core.forecast.consensus import (
     CONTRIBUTORS,
     FINAL_FORECAST_SQL,
@@ -26,6 +27,7 @@ __all__ = [
     "CONTRIBUTORS",
     "FINAL_FORECAST_SQL",
     "FVA_STEPS",
+    "ClusterError",
     "ConfirmationNeeded",
     "ConsensusConflict",
     "ForecastSettings",
@@ -36,6 +38,7 @@ __all__ = [
     "accuracy_report",
     "add_adjustment",
     "adjust_range",
+    "batch_size",
     "consensus_log",
     "demand_between",
     "demand_history",

@@ -1,9 +1,10 @@
 """Forecast runs: every SKU's demand forecast, computed in parallel processes and stored.
 
-A run reads the demand history as of a date, forecasts each SKU (see `selection`), and writes
-one row per SKU x period with the 80% and 95% intervals, the model chosen and why, and every
-candidate's backtest score, in one transaction. Pages only read runs; they never fit a model.
-The reason is stored as its message's JSON (`Message.to_json`), so a run reads in either language.
+A run reads the demand history as of a date, forecasts each SKU (see `selection`) in local processes
+or on a Dask cluster (see `cluster`), and writes one row per SKU x period with the 80% and 95%
+intervals, the model chosen and why, and every candidate's backtest score, in one transaction. Pages
+only read runs; they never fit a model. The reason is stored as its message's JSON
+(`Message.to_json`), so a run reads in either language.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 
 from sop_core.common import GRANULARITIES, Message, Progress, check_granularity, next_period, period_start, silent
 from sop_core.data import Store, allow
+from sop_core.forecast.cluster import Cluster, batch_size
 from sop_core.forecast.demand import demand_history
 from sop_core.forecast.models import SeriesContext, get_model
 from sop_core.forecast.selection import SeriesForecast, forecast_series
@@ -97,21 +99,34 @@ def _tasks(history: pd.DataFrame, forced: dict[str, str], settings: ForecastSett
     return tasks
 
 
-def _chunks(tasks: list[SeriesTask]) -> Iterator[list[SeriesTask]]:
-    for start in range(0, len(tasks), CHUNK):
-        yield tasks[start : start + CHUNK]
+def _chunks(tasks: list[SeriesTask], size: int = CHUNK) -> Iterator[list[SeriesTask]]:
+    for start in range(0, len(tasks), size):
+        yield tasks[start : start + size]
 
 
 def compute_forecasts(
-    tasks: list[SeriesTask], settings: ForecastSettings, progress: Progress, lang: str = "en"
+    tasks: list[SeriesTask], settings: ForecastSettings, progress: Progress, lang: str = "en",
+    cluster: str | None = None,
 ) -> list[tuple[str, SeriesForecast]]:
-    """Forecast every task, in `settings.jobs` processes, reporting progress (in `lang`) as chunks finish."""
-    chunks = list(_chunks(tasks))
+    """Forecast every task, in `settings.jobs` processes or on the Dask `cluster` at this address,
+    reporting progress (in `lang`) as chunks finish."""
     results: list[tuple[str, SeriesForecast]] = []
 
     def report(fraction: float) -> None:
         progress(fraction, Message("forecast.progress.done", {"done": len(results), "total": len(tasks)}).render(lang))
 
+    if cluster is not None:
+        with Cluster(cluster) as on:
+            size = batch_size(len(tasks), on.threads)
+            chunks = list(_chunks(tasks, size))
+            progress(0.0, Message("forecast.progress.cluster", {
+                "address": cluster, "workers": on.workers, "threads": on.threads, "batches": len(chunks),
+                "size": size}).render(lang))
+            for done, part in enumerate(on.as_completed(_forecast_chunk, chunks, settings), start=1):
+                results += part
+                report(done / len(chunks))
+        return sorted(results, key=lambda pair: pair[0])
+    chunks = list(_chunks(tasks))
     if settings.jobs == 1 or len(tasks) < PARALLEL_FROM:
         for i, chunk in enumerate(chunks):
             results += _forecast_chunk(chunk, settings)
@@ -161,9 +176,11 @@ def _store_run(store: Store, frames: dict[str, pd.DataFrame], settings: Forecast
 
 
 def run_forecast(store: Store, settings: ForecastSettings, as_of: dt.date, progress: Progress | None = None,
-                 lang: str = "en") -> int:
+                 lang: str = "en", cluster: str | None = None) -> int:
     """Forecast every SKU from the history before `as_of`'s period; store the run; return its id.
-    `progress` is told how far the run is, in `lang`."""
+    `progress` is told how far the run is, in `lang`. With `cluster` (a Dask scheduler's address,
+    `tcp://HOST:PORT`) the SKUs are forecast there (`cluster.py`), to the same numbers; a cluster that
+    fails raises `ClusterError` before anything is stored."""
     allow(store, "planner")
     settings.check()
     report = progress or silent
@@ -172,7 +189,7 @@ def run_forecast(store: Store, settings: ForecastSettings, as_of: dt.date, progr
     tasks = _tasks(history, forced_models(store), settings)
     report(0.0, Message(f"forecast.progress.start.{settings.granularity}",
                         {"skus": len(tasks), "periods": settings.periods}).render(lang))
-    results = compute_forecasts(tasks, settings, report, lang)
+    results = compute_forecasts(tasks, settings, report, lang, cluster)
     frames = _frames(results, period_start(as_of, settings.granularity), settings)
     return _store_run(store, frames, settings, as_of, time.perf_counter() - started)
 
