@@ -108,6 +108,8 @@ def test_a_month_of_the_cycle_from_upload_to_look_back(tab: Any, november: tuple
         steps = tab.locator("[data-testid='stMarkdownContainer']").all_inner_texts()
 
         cycle_choice = tab.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']")
+        # The sidebar scrolls: brought to its middle, as a user scrolls to it, the list opens in view.
+        cycle_choice.evaluate("element => element.scrollIntoView({block: 'center'})")
         cycle_choice.click()
         tab.get_by_role("option", name="Cycle 2026-11", exact=True).click()
         tab.get_by_text("Cycle 2026-11 is closed (data as of 02 Nov 2026)").wait_for()

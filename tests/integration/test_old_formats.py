@@ -21,7 +21,7 @@ def test_a_version_1_database_migrates_and_keeps_its_rows(tmp_path: Path) -> Non
     with Store(path) as store:
         assert store.schema_version() == max(version for version, _, _ in MIGRATIONS)
         assert store.row_counts() == {"workshops": 0, "products": 2, "sales": 2, "orders": 0, "stock": 1,
-                                      "production_orders": 0}
+                                      "production_orders": 0, "budget": 0}
         assert store.query("SELECT sku, name, unit_price FROM products ORDER BY sku").values.tolist() == [
             ["A1", "Boîtier", 3.25], ["A2", "Capot", 4.0]]
         assert store.get_setting("service.target") == "0.9"
