@@ -309,13 +309,12 @@ def test_plan_of_a_saved_scenario_is_its_plan(demo_copy: CopyDatabase, demo_fore
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(demo_copy: CopyDatabase, demo_forecast_template: Path) -> None:
-    # `python -m sop_core plan | head -1`: the pipe closes after one line; the command must not crash.
+    # `python -m sop_core plan | head -1`: the reader is gone before the plan is written.
     db = demo_copy("plan_pipe", source=demo_forecast_template)
     command = [sys.executable, "-m", "sop_core", "plan", "--json", "--db", str(db)]
     with subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
         assert process.stdout is not None and process.stderr is not None
-        assert process.stdout.readline().strip() == b"{"
-        process.stdout.close()  # the reader goes away with the rest unread
+        process.stdout.close()  # the reader goes away first: every write meets a closed pipe
         errors = process.stderr.read().decode()
         assert process.wait(timeout=60) == 0
     assert "Traceback" not in errors and "BrokenPipeError" not in errors
