@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def _orders(path: Path, skus: list[str], lines: int, bad_row: int | None = None)
     return path
 
 
-def _children() -> list[int]:
+def _live_children() -> list[int]:
     """This process's live child processes (Linux /proc), zombies left out."""
     found = []
     for entry in Path("/proc").iterdir():
@@ -44,6 +45,23 @@ def _children() -> list[int]:
             if int(fields[1]) == os.getpid() and fields[0] != "Z":
                 found.append(int(entry.name))
     return found
+
+
+EARLIER: set[int] = set()
+
+
+@pytest.fixture(autouse=True)
+def _earlier_children() -> Iterator[None]:
+    """Children this process had before the test (the resource tracker an earlier test's process pool
+    or Dask cluster leaves for the session, say) are not the check's: `_children` leaves them out."""
+    EARLIER.clear()
+    EARLIER.update(_live_children())
+    yield
+
+
+def _children() -> list[int]:
+    """The child processes started since the test began: the check's."""
+    return [pid for pid in _live_children() if pid not in EARLIER]
 
 
 def _check_folders() -> set[str]:
