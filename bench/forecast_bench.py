@@ -25,7 +25,9 @@ validation target and forecasts them from the rest, so that variants of `auto` (
 prints, per variant, the 80% coverage the intervals would have with their half-widths scaled by a few
 factors (an approximation: the bounds were clipped at 0 before the scaling) to calibrate them.
 Every method runs over the same `--jobs` process pool (workers warmed up before timing), so
-ms/series = wall time / number of series compares. It is a measurement: it exits 0 whatever the verdict.
+ms/series = wall time / number of series compares; cpu ms = the workers' CPU time per series, which
+other work on the machine barely changes (on an idle machine, ms/series ~ cpu ms / jobs). It is a
+measurement: it exits 0 whatever the verdict.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import sys
 import time
 import warnings
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.synchronize import Barrier
 from pathlib import Path
 
@@ -67,6 +69,9 @@ VARIANTS: dict[str, Recipe] = {
     "ces_dot": Recipe(("ets", "theta", "seasonal_naive", "ces", "dot")),
     "ces_dot_median": Recipe(("ets", "theta", "seasonal_naive", "ces", "dot"), how="median"),
     "best3_of_4": Recipe(("ets", "theta", "seasonal_naive", "dot"), keep=3),
+    "ces_for_theta": Recipe(("ets", "ces", "seasonal_naive")),
+    "weighted": Recipe(("ets", "theta", "seasonal_naive"), how="weighted"),
+    "dot_weighted": Recipe(("ets", "theta", "seasonal_naive", "dot"), how="weighted"),
     "best3_of_5": Recipe(("ets", "theta", "seasonal_naive", "ces", "dot"), keep=3),
 }
 SCALES = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
@@ -111,6 +116,17 @@ def _silence() -> None:
         logging.getLogger(name).disabled = True
 
 
+def recipe(method: str) -> Recipe:
+    """"auto" -> the product's RECIPE; "auto:<variant>" -> VARIANTS[variant]; a suffix "@1.2,0.8"
+    sets the intervals' scale (monthly, weekly)."""
+    name, _, scales = method.removeprefix("auto").removeprefix(":").partition("@")
+    chosen = VARIANTS[name] if name else RECIPE
+    if scales:
+        monthly, weekly = (float(k) for k in scales.split(","))
+        chosen = replace(chosen, interval_scale=(monthly, weekly))
+    return chosen
+
+
 Bounds = tuple[Floats, Floats] | None  # the 80% interval, when the method gives one
 
 
@@ -119,8 +135,7 @@ def forecast(method: str, s: Series) -> tuple[Floats, str, Bounds, Bounds]:
     95% intervals (None when the method has none here)."""
     h, ctx, y = len(s.test), s.context, s.train
     if method == "auto" or method.startswith("auto:"):
-        recipe = VARIANTS[method.split(":", 1)[1]] if ":" in method else RECIPE
-        result = forecast_series(y, h, ctx, recipe=recipe)
+        result = forecast_series(y, h, ctx, recipe=recipe(method))
         return (np.asarray(result.mean, dtype=float), result.model, (result.lower_80, result.upper_80),
                 (result.lower_95, result.upper_95))
     if method == "prophet":
@@ -144,19 +159,20 @@ def forecast(method: str, s: Series) -> tuple[Floats, str, Bounds, Bounds]:
     raise ValueError(method)
 
 
-Result = tuple[Floats, str, bool, Bounds, Bounds]
+Result = tuple[Floats, str, bool, Bounds, Bounds, float]  # ..., CPU seconds of the worker
 
 
 def _task(job: tuple[str, Series]) -> Result:
     method, s = job
+    cpu = time.process_time()
     try:
         mean, model, b80, b95 = forecast(method, s)
         if mean.shape == s.test.shape and np.all(np.isfinite(mean)):
-            return mean, model, False, b80, b95
+            return mean, model, False, b80, b95, time.process_time() - cpu
     except Exception:  # counted as a failure; scored with the seasonal naive forecast
         pass
     mean, _, b80, b95 = forecast("snaive", s)
-    return mean, "", True, b80, b95
+    return mean, "", True, b80, b95, time.process_time() - cpu
 
 
 def _init(barrier: Barrier) -> None:
@@ -245,6 +261,7 @@ def run_set(name: str, series: list[Series], pool: mp.pool.Pool, methods: list[s
         wall = time.perf_counter() - start
         forecasts[method] = [r[0] for r in out]
         rows[method] = {**score(series, forecasts[method]), "ms": 1000 * wall / len(series),
+                        "cpu": 1000 * sum(r[5] for r in out) / len(series),
                         "n": len(series), "failed": sum(r[2] for r in out),
                         **interval_scores(series, forecasts[method], [r[3] for r in out], [r[4] for r in out])}
         if method.startswith("auto"):
@@ -252,12 +269,12 @@ def run_set(name: str, series: list[Series], pool: mp.pool.Pool, methods: list[s
     h = len(series[0].test)
     part = "VALIDATION (last h points of each train part)" if validate else "test"
     print(f"\n=== {name}: {len(series)} series, h={h}, jobs={pool._processes}, {part} ===")  # type: ignore[attr-defined]
-    print(f"{'method':<22}{'n':>6}{'sMAPE %':>10}{'MASE':>9}{'WAPE %':>9}{'ms/series':>11}{'failed':>8}"
+    print(f"{'method':<22}{'n':>6}{'sMAPE %':>10}{'MASE':>9}{'WAPE %':>9}{'ms/series':>11}{'cpu ms':>8}{'failed':>8}"
           f"{'cov80 %':>9}{'cov95 %':>9}{'MSIS80':>9}")
     for method, r in rows.items():
         intervals = (f"{r['cov80']:>9.1f}{r['cov95']:>9.1f}{r['msis']:>9.2f}" if "cov80" in r else "")
         print(f"{method:<22}{r['n']:>6.0f}{r['smape']:>10.2f}{r['mase']:>9.3f}{r['wape']:>9.2f}"
-              f"{r['ms']:>11.1f}{r['failed']:>8.0f}{intervals}")
+              f"{r['ms']:>11.1f}{r['cpu']:>8.1f}{r['failed']:>8.0f}{intervals}")
     for method, counts in chosen.items():
         print(f"{method} chose: " + ", ".join(f"{m} {c}" for m, c in counts.most_common()))
     for method, r in rows.items():
@@ -287,13 +304,15 @@ def main() -> None:
     parser.add_argument("--sets", default="m1,tourism,m4w")
     parser.add_argument("--limit", type=int, default=None, help="first N series of each set")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--methods", default=",".join(METHODS), help=f"among {', '.join(METHODS)}")
+    parser.add_argument("--methods", default=",".join(METHODS),
+                        help=f"among {', '.join(METHODS)}; auto@1.2,0.8 scales the intervals (monthly, weekly)")
     parser.add_argument("--variants", default="", help=f"variants of auto, among {', '.join(VARIANTS)}")
     parser.add_argument("--validate", action="store_true", help="score on the last h points of the train parts")
     args = parser.parse_args()
     methods = [m for m in args.methods.split(",") if m] + [f"auto:{v}" for v in args.variants.split(",") if v]
     for method in methods:
-        if method not in METHODS and method.removeprefix("auto:") not in VARIANTS:
+        variant = method.removeprefix("auto").removeprefix(":").partition("@")[0]
+        if method not in METHODS and not (method.startswith("auto") and variant in ("", *VARIANTS)):
             raise SystemExit(f"unknown method {method!r}")
     _silence()
     data = {name: load(name, args.limit) for name in args.sets.split(",")}
