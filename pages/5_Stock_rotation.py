@@ -7,6 +7,7 @@ import streamlit as st
 from sop_core.common import translate
 from sop_core.data import load_preferences, save_preferences
 from sop_core.kpi import (
+    SAFETY_STOCK_SOURCES,
     STOCK_STATUS_ORDER,
     StockSettings,
     abc_xyz_chart,
@@ -58,6 +59,11 @@ def status_option(code: str) -> str:
     return translate(f"stock.status.{code}", language)
 
 
+def safety_option(code: str) -> str:
+    """The safety stock basis' labels, in this run's language (as `status_option`)."""
+    return translate(f"stock.policy.safety_from.{code}", language)
+
+
 st.title("📦 " + t("stock.heading"))
 require_data(store, "stock")
 filters = kpi_filters(customers=False)  # stock belongs to no customer
@@ -69,6 +75,10 @@ if may("admin"):  # the settings every reader's figures follow
         dead = st.number_input(t("stock.policy.dead"), 1, 36, settings.dead_months, key="stock_dead")
         level = st.number_input(t("stock.policy.level"), 50.0, 99.9, settings.service_level * 100, 0.5,
                                 key="stock_level")
+        spread = st.radio(t("stock.policy.safety_from"), SAFETY_STOCK_SOURCES,
+                          SAFETY_STOCK_SOURCES.index(settings.safety_stock_from), key="stock_safety_from",
+                          format_func=safety_option,
+                          help=t("stock.policy.safety_from_help"))
         order_cost = st.number_input(t("stock.policy.order_cost"), 0.0, 100000.0,
                                      settings.order_cost or 0.0, 10.0, key="stock_order_cost")
         holding = st.number_input(t("stock.policy.holding"), 0.0, 100.0,
@@ -76,7 +86,8 @@ if may("admin"):  # the settings every reader's figures follow
         if st.form_submit_button(t("stock.policy.save")):
             known = order_cost > 0 and holding > 0  # Wilson's EOQ needs both
             save_preferences(store, replace(settings, target_cover_days=cover, dead_months=int(dead),
-                                            service_level=level / 100, order_cost=order_cost if known else None,
+                                            service_level=level / 100, safety_stock_from=spread,
+                                            order_cost=order_cost if known else None,
                                             holding_rate=holding / 100 if known else None), "stock")
             st.rerun()
 

@@ -138,6 +138,9 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # searching the 30 forms again at each backtest cutoff.
 
     ModelSpec("theta", "Theta (automatic)", _sf("AutoTheta", True, season_length=_season), True),
+    ModelSpec("dot", "Dynamic optimised Theta", _sf("DynamicOptimizedTheta", True, season_length=_season), True),
+    ModelSpec("ces", "Complex exponential smoothing (CES, automatic)",
+              _sf("AutoCES", True, season_length=_season), True),
     ModelSpec("croston_sba", "Croston SBA (intermittent demand)", _sf("CrostonSBA", False), False),
     ModelSpec("tsb", "TSB (intermittent demand, obsolescence)",
               _sf("TSB", False, alpha_d=lambda c: 0.2, alpha_p=lambda c: 0.2), False),
@@ -173,3 +176,12 @@ def theta_form(y: Floats, context: SeriesContext) -> Model:
     theta = _statsforecast("AutoTheta")
     variant = theta(season_length=context.season).fit(y).model_["modeltype"]
     return _StatsForecastModel(theta(season_length=context.season, model=variant), native_intervals=True)
+
+
+def ces_form(y: Floats, context: SeriesContext) -> Model:
+    """CES in the seasonal type (N, S, P, F) AutoCES selects on `y`, to refit cheaply."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ces = _statsforecast("AutoCES")
+        kind = ces(season_length=context.season).fit(y).model_["seasontype"]
+    return _StatsForecastModel(ces(season_length=context.season, model=kind), native_intervals=True)

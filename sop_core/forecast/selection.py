@@ -7,11 +7,12 @@ Pure: arrays in, a `SeriesForecast` out; no store, no clock. The rules (README "
 - average interval between demands >= 1.32 (Syntetos-Boylan) -> intermittent: Croston SBA and TSB
   join the candidates;
 - otherwise naive, moving average, ETS and Theta, plus seasonal naive with two full seasons, and
-  the combination (mean) of ETS, Theta and seasonal naive;
+  the combination (the median, see `RECIPE`) of ETS, Theta and seasonal naive;
 - at most the last `MAX_HISTORY_SEASONS` seasons are used (10 years of months or of weeks).
 The score is the MASE over a rolling-origin backtest (up to 3 cutoffs, the real horizon when the
-history allows it). The combination wins unless a single model scores clearly lower (below
-`COMBINATION_EDGE` times its score): the mean of several models is more accurate than the one that
+history allows it; with 2 seasons of history the origins keep one season and a period). The
+combination wins unless a single model scores clearly lower (below `COMBINATION_EDGE` times its
+score): the mean or median of several models is more accurate than the one that
 looked best on three backtest windows (the "forecast combination puzzle"; on the M1, Tourism and M4
 weekly sets, see bench/RESULTS.md). Among single models a tie goes to the simpler one.
 The reason is a `Message` (picklable: it crosses from the worker processes), rendered where it is read.
@@ -28,7 +29,16 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from sop_core.common import Message
 from sop_core.forecast.accuracy import seasonal_naive_mae
-from sop_core.forecast.models import Floats, Forecast, Model, SeriesContext, ets_form, get_model, theta_form
+from sop_core.forecast.models import (
+    Floats,
+    Forecast,
+    Model,
+    SeriesContext,
+    ces_form,
+    ets_form,
+    get_model,
+    theta_form,
+)
 
 LEVELS = (80, 95)
 MIN_HISTORY = 6
@@ -37,13 +47,38 @@ INTERMITTENT_ADI = 1.32
 BREAK_WINDOW = 6
 MAX_ETS_SEASON = 24  # statsforecast fits no seasonal ETS above 24 periods (weekly data: ETS runs non-seasonal)
 COMBINATION = "combination"
-COMBINED = ("ets", "theta", "seasonal_naive")
 # A single model must score below 0.8 x the combination's backtest MASE to be preferred: three windows
 # are too few to trust a smaller gap (any edge from 0.6 to 0.85 gives about the same accuracy).
 COMBINATION_EDGE = 0.8
 # Older demand describes another market, and the cost of every fit grows with the history (25-year
 # Tourism series: MASE 1.453 -> 1.425 and 2.2x faster with the cap; 8 seasons is too few).
 MAX_HISTORY_SEASONS = 10
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How smooth series are combined and how wide the intervals are drawn. The product runs
+    `RECIPE`; the forecast bench's `--validate` compares others on validation windows cut from
+    the training parts (bench/RESULTS.md lists every one tried)."""
+
+    members: tuple[str, ...] = ("ets", "theta", "seasonal_naive")
+    # "mean" or "median" of the members' forecasts (and of their bounds), or "weighted": a mean
+    # weighted by the inverse of each member's backtest score
+    how: str = "mean"
+    keep: int | None = None  # the `keep` members with the lowest backtest score (None: every member)
+    # Half-widths of the intervals x this, (monthly, weekly): calibrated on validation windows so
+    # that the 80% interval holds about 80% of what follows (bench/RESULTS.md).
+    interval_scale: tuple[float, float] = (1.0, 1.0)
+
+    def scale(self, context: SeriesContext) -> float:
+        return self.interval_scale[1 if context.freq.startswith("W") else 0]
+
+
+# Chosen on the validation windows of M1, Tourism and M4 weekly (the lowest MASE relative to the
+# previous mean, averaged over the three sets, within the time budget); the scales put the 80%
+# interval's validation coverage near 80% (bench/RESULTS.md, "Forecast benchmark").
+RECIPE = Recipe(("ets", "theta", "seasonal_naive"), how="median", interval_scale=(1.4, 0.65))
+COMBINED = RECIPE.members
 
 
 @dataclass(frozen=True)
@@ -98,13 +133,15 @@ def break_start(y: Floats) -> int:
     return 0
 
 
-def candidates(profile: str, n: int, season: int) -> list[str]:
+def candidates(profile: str, n: int, season: int, recipe: Recipe = RECIPE) -> list[str]:
     """Models worth trying, simplest first (a tie goes to the simpler one)."""
     fitted = ["ets", "theta"] if n >= MIN_MODEL_HISTORY else []
     if profile == "intermittent":
         # No naive forecasts: repeating the last period (often 0) plans nothing, or a whole order.
         return ["moving_average", *fitted, "croston_sba", "tsb"]
-    return ["naive", *(["seasonal_naive"] if n >= 2 * season else []), "moving_average", *fitted]
+    extra = [name for name in recipe.members if name not in ("ets", "theta", "seasonal_naive")]
+    return ["naive", *(["seasonal_naive"] if n >= 2 * season else []), "moving_average", *fitted,
+            *(extra if n >= MIN_MODEL_HISTORY else [])]
 
 
 def _model(name: str, context: SeriesContext, fixed: dict[str, Model]) -> Model:
@@ -115,8 +152,15 @@ def backtest_horizon(n: int, h: int, season: int, cutoffs: int) -> int:
     """The real horizon when the history allows `cutoffs` origins that each keep two full seasons
     of training (so seasonal models can compete); shorter otherwise, down to one period. With 36
     months and an 18-month horizon, 18-month tests would leave one origin trained on 18 months:
-    no season to learn, and the choice would ignore e.g. the August shutdown."""
-    min_train = 2 * season if n >= 2 * season + cutoffs else MIN_HISTORY
+    no season to learn, and the choice would ignore e.g. the August shutdown. Between two seasons
+    and two seasons + `cutoffs`, the origins keep one season and a period: seasonal naive can be
+    backtested there, and ETS at the origins where it fits (see `_runs`)."""
+    if n >= 2 * season + cutoffs:
+        min_train = 2 * season
+    elif season > 1 and n >= 2 * season:
+        min_train = season + 1
+    else:
+        min_train = MIN_HISTORY
     return max(1, min(h, (n - min_train) // cutoffs))
 
 
@@ -133,15 +177,20 @@ Runs = list[tuple[int, Floats]]  # (end of the training part, prediction) per ro
 
 
 def _runs(name: str, y: Floats, h: int, context: SeriesContext, cutoffs: int, fixed: dict[str, Model]) -> Runs | None:
-    """The predictions at each rolling origin, latest first; None when the model cannot fit."""
+    """The predictions at each rolling origin, latest first; None when the model cannot fit even
+    the latest. A model that fits the later origins but not an earlier, shorter one (seasonal ETS
+    needs more than a season and a half) is scored on the origins it reached, like seasonal naive,
+    which needs a full season."""
     runs = []
     for end in range(len(y) - h, len(y) - h * (cutoffs + 1), -h):
-        if end < max(MIN_HISTORY, 2 * context.season if name == "seasonal_naive" else 0):
+        if end < max(MIN_HISTORY, context.season if name == "seasonal_naive" else 0):
             break
         try:
             runs.append((end, _model(name, context, fixed).forecast(y[:end], len(y[end : end + h]))["mean"]))
         except Exception:  # a model that cannot fit this history simply loses the contest
-            return None
+            if not runs:
+                return None
+            break
     return runs
 
 
@@ -156,23 +205,48 @@ def _score(runs: Runs | None, y: Floats, h: int, season: int, squared: bool) -> 
     return float(np.mean(scores)), np.vstack(errors)
 
 
-def _combined_runs(runs: dict[str, Runs | None]) -> Runs | None:
-    """The mean of the members' predictions at the origins they all reached."""
-    members = [member for name in COMBINED if (member := runs.get(name))]
-    if len(members) < 2:
+def _members(runs: dict[str, Runs | None], scores: dict[str, float], recipe: Recipe) -> list[str]:
+    """The recipe's members that were backtested, the `keep` best of them when it says so (in the
+    recipe's order); none when fewer than two remain."""
+    members = [name for name in recipe.members if runs.get(name) and np.isfinite(scores.get(name, np.inf))]
+    if recipe.keep is not None and len(members) > recipe.keep:
+        best = sorted(members, key=lambda name: (scores[name], recipe.members.index(name)))[: recipe.keep]
+        members = [name for name in members if name in best]
+    return members if len(members) >= 2 else []
+
+
+def _combine(values: list[Floats], how: str, weights: list[float] | None = None) -> Floats:
+    if how == "median":
+        return np.median(values, axis=0)
+    return np.average(values, axis=0, weights=weights if how == "weighted" else None)
+
+
+def _weights(members: list[str], scores: dict[str, float]) -> list[float]:
+    """Inverse backtest scores (a perfect backtest counts as a tiny error, not an infinite weight)."""
+    return [1 / max(scores[name], 1e-6) for name in members]
+
+
+def _combined_runs(runs: dict[str, Runs | None], members: list[str], how: str = "mean",
+                   weights: list[float] | None = None) -> Runs | None:
+    """The mean (or median) of the members' predictions at the origins they all reached."""
+    member_runs = [member for name in members if (member := runs.get(name))]
+    if len(member_runs) < 2:
         return None
-    common = min(len(member) for member in members)  # seasonal naive may stop an origin earlier
-    return [(members[0][i][0], np.mean([member[i][1] for member in members], axis=0)) for i in range(common)]
+    common = min(len(member) for member in member_runs)  # seasonal naive may stop an origin earlier
+    return [(member_runs[0][i][0], _combine([member[i][1] for member in member_runs], how, weights))
+            for i in range(common)]
 
 
-def _intervals(out: Forecast, errors: Floats, h: int, y: Floats) -> dict[str, Floats]:
+def _intervals(out: Forecast, errors: Floats, h: int, y: Floats, scale: float = 1.0) -> dict[str, Floats]:
     """Native intervals when the model has them; else empirical ones from backtest errors at the
-    same horizon step (conformal), else a spread that grows with the square root of the step."""
+    same horizon step (conformal), else a spread that grows with the square root of the step.
+    Every half-width is then multiplied by `scale` (the recipe's calibration)."""
     mean = out["mean"]
     bounds = {}
     for lv in LEVELS:
         if f"lo-{lv}" in out:
-            bounds[lv] = (out[f"lo-{lv}"], out[f"hi-{lv}"])
+            lo, hi = out[f"lo-{lv}"], out[f"hi-{lv}"]
+            bounds[lv] = (mean - scale * (mean - lo), mean + scale * (hi - mean))
             continue
         if np.isfinite(errors).sum(axis=0).min(initial=0) >= 2:
             width = np.nanquantile(errors, lv / 100, axis=0)[:h]
@@ -182,16 +256,18 @@ def _intervals(out: Forecast, errors: Floats, h: int, y: Floats) -> dict[str, Fl
             spread = max(float(np.std(np.diff(y))) if len(y) > 2 else 0.0, float(np.std(y)) if len(y) else 0.0,
                          0.25 * abs(float(np.mean(y))) if len(y) else 0.0)
             width = z * spread * np.sqrt(np.arange(1, h + 1))
-        bounds[lv] = (mean - width, mean + width)
+        bounds[lv] = (mean - scale * width, mean + scale * width)
     return {f"{side}_{lv}": np.maximum(bound, 0.0) for lv, (lo, hi) in bounds.items()
             for side, bound in (("lower", lo), ("upper", hi))}
 
 
 def _combined_forecast(members: list[str], y: Floats, h: int, context: SeriesContext,
-                       fixed: dict[str, Model]) -> Forecast:
-    """Mean of the members' forecasts and of their interval bounds (all have native intervals)."""
+                       fixed: dict[str, Model], how: str = "mean", weights: list[float] | None = None
+                       ) -> Forecast:
+    """Mean (or median) of the members' forecasts and of their interval bounds (all have native
+    intervals)."""
     outs = [_model(name, context, fixed).forecast(y, h, level=list(LEVELS)) for name in members]
-    return {key: np.mean([out[key] for out in outs], axis=0) for key in outs[0]}
+    return {key: _combine([out[key] for out in outs], how, weights) for key in outs[0]}
 
 
 def model_term(name: str) -> Message:
@@ -206,18 +282,18 @@ def _noted(reason: Message, note: Message | None) -> Message:
 
 def _finish(name: str, reason: Message, profile: str, y: Floats, context: SeriesContext, h: int,
             scores: dict[str, float], errors: Floats, fixed: dict[str, Model] | None = None,
-            members: list[str] | None = None) -> SeriesForecast:
+            members: list[str] | None = None, recipe: Recipe = RECIPE) -> SeriesForecast:
     fixed = fixed or {}
     try:
         if members:
-            out = _combined_forecast(members, y, h, context, fixed)
+            out = _combined_forecast(members, y, h, context, fixed, recipe.how, _weights(members, scores))
         else:
             out = _model(name, context, fixed).forecast(y, h, level=list(LEVELS))
     except Exception as exc:  # never crash a run for one series: fall back on the moving average
         reason = Message("forecast.reason.failed", {"model": model_term(name), "error": str(exc)})
         name = "moving_average"
         out = get_model(name).build(context).forecast(y, h)
-    bounds = _intervals(out, errors, h, y)
+    bounds = _intervals(out, errors, h, y, recipe.scale(context))
     mean = np.maximum(out["mean"], 0.0)  # demand is never negative
     return SeriesForecast(
         name, reason, profile, len(y), mean, np.minimum(bounds["lower_80"], mean), np.maximum(bounds["upper_80"], mean),
@@ -233,7 +309,8 @@ def _profile(y: Floats) -> str:
 
 
 def forecast_series(
-    y: Floats, h: int, context: SeriesContext, cutoffs: int = 3, forced: str | None = None
+    y: Floats, h: int, context: SeriesContext, cutoffs: int = 3, forced: str | None = None,
+    recipe: Recipe = RECIPE,
 ) -> SeriesForecast:
     """Choose and fit the model for one demand series (see the module docstring for the rules)."""
     y = np.asarray(y, dtype=float)
@@ -255,7 +332,7 @@ def forecast_series(
                        profile, y, context, h, {}, np.empty((0, h)))
     if len(y) < 2 * context.season:  # too short to estimate a season: models run without one
         context = SeriesContext(1, context.first_period, context.freq)
-    names = [forced] if forced else candidates(profile, len(y), context.season)
+    names = [forced] if forced else candidates(profile, len(y), context.season, recipe)
     fixed = _fixed_forms(names, y, context)
     squared = profile == "intermittent"
     h_test = backtest_horizon(len(y), h, context.season, cutoffs)
@@ -269,24 +346,26 @@ def forecast_series(
     reason = _noted(Message("forecast.reason.forced") if forced else Message("forecast.reason.lowest", {
         "metric": "RMSSE" if squared else "MASE", "score": round(scores[best], 2), "candidates": len(names),
         "profile": Message(f"forecast.profile.{profile}")}), note)
-    combined = None if forced or profile != "smooth" else _combined_runs(runs)
+    members = [] if forced or profile != "smooth" else _members(runs, scores, recipe)
+    combined = _combined_runs(runs, members, recipe.how, _weights(members, scores)) if members else None
     if combined:
         results[COMBINATION] = _score(combined, y, h_test, context.season, squared)
         scores[COMBINATION] = results[COMBINATION][0]
         if not scores[best] < COMBINATION_EDGE * scores[COMBINATION]:
-            members = [name for name in COMBINED if runs.get(name)]
-            reason = _noted(Message("forecast.reason.combination", {
+            key = "forecast.reason.combination" + ("" if recipe.how == "mean" else f"_{recipe.how}")
+            reason = _noted(Message(key, {
                 "models": [model_term(name) for name in members], "score": round(scores[COMBINATION], 2),
                 "best": model_term(best), "best_score": round(scores[best], 2)}), note)
             return _finish(COMBINATION, reason, profile, y, context, h, scores, results[COMBINATION][1], fixed,
-                           members)
-    return _finish(best, reason, profile, y, context, h, scores, results[best][1], fixed)
+                           members, recipe)
+    return _finish(best, reason, profile, y, context, h, scores, results[best][1], fixed, recipe=recipe)
 
 
 def _fixed_forms(names: list[str], y: Floats, context: SeriesContext) -> dict[str, Model]:
-    """ETS's form (AICc) and Theta's variant (MSE), chosen once on the whole history and refitted at
-    each backtest origin: several times cheaper than searching again. A model statsforecast refuses
-    on this history (tiny, constant) is left to fail in the backtest and sit out."""
+    """ETS's form (AICc), Theta's variant (MSE) and CES's seasonal type (AICc), chosen once on the
+    whole history and refitted at each backtest origin: several times cheaper than searching again.
+    A model statsforecast refuses on this history (tiny, constant) is left to fail in the backtest
+    and sit out."""
     fixed: dict[str, Model] = {}
     if "ets" in names:
         ets_context = context if context.season <= MAX_ETS_SEASON else SeriesContext(1, context.first_period,
@@ -296,6 +375,9 @@ def _fixed_forms(names: list[str], y: Floats, context: SeriesContext) -> dict[st
     if "theta" in names:
         with contextlib.suppress(Exception):
             fixed["theta"] = theta_form(y, context)
+    if "ces" in names:
+        with contextlib.suppress(Exception):
+            fixed["ces"] = ces_form(y, context)
     return fixed
 
 

@@ -19,11 +19,19 @@ from sop_core.kpi.service import (
     service_report,
     service_summary,
 )
-from sop_core.kpi.stock import StockSettings, inventory_value, total_turnover, turnover, turnover_trend
+from sop_core.kpi.stock import (
+    SAFETY_STOCK_SOURCES,
+    StockSettings,
+    inventory_value,
+    total_turnover,
+    turnover,
+    turnover_trend,
+)
 from sop_core.kpi.stock_by_sku import abc_xyz_matrix, sku_stock, stock_summary, summarise
 
 __all__ = [
     "PERIOD_MONTHS",
+    "SAFETY_STOCK_SOURCES",
     "STOCK_STATUS_ORDER",
     "KpiFilters",
     "ServiceReport",

@@ -39,6 +39,7 @@ DAYS_PER_MONTH = 30.4375  # 365.25 / 12
 ABC_CLASSES = ("A", "B", "C")
 XYZ_CLASSES = ("X", "Y", "Z")
 STATUSES = ("dead", "slow", "understock", "overstock", "ok")
+SAFETY_STOCK_SOURCES = ("demand", "forecast")
 # Grouping key of each `by`; the SQL expressions are code constants.
 KEYS = {"total": "'total'", "family": "p.family", "sku": "p.sku"}
 # Date column of each demand table.
@@ -60,6 +61,9 @@ class StockSettings:
     under_ratio: float = 0.5  # coverage below under_ratio * target (or below safety stock) -> understock
     over_ratio: float = 2.0  # coverage above over_ratio * target -> overstock
     service_level: float = 0.95  # cycle service level for the safety stock
+    # The spread the safety stock covers: "demand" (standard deviation of monthly demand) or
+    # "forecast" (the latest monthly forecast's error, from its 80% interval; demand without one).
+    safety_stock_from: str = "demand"
     order_cost: float | None = None  # EUR per order/set-up; EOQ only when this and holding_rate are set
     holding_rate: float | None = None  # yearly holding cost as a fraction of unit cost
 
@@ -73,6 +77,9 @@ class StockSettings:
         if not 0 < self.service_level < 1:
             raise ValueError(f"service_level is a probability strictly between 0 and 1, not {self.service_level}: "
                              "write 0.95 for 95%")
+        if self.safety_stock_from not in SAFETY_STOCK_SOURCES:
+            raise ValueError(f"safety_stock_from is one of {', '.join(SAFETY_STOCK_SOURCES)}, "
+                             f"not {self.safety_stock_from!r}")
         for name in ("history_months", "dead_months"):
             _check_months(name, getattr(self, name))
         for name in ("slow_cover_days", "target_cover_days"):

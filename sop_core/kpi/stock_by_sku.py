@@ -61,6 +61,10 @@ _forecast AS (  -- before: units consumed in the earlier months (the current mon
            sum(need) OVER (PARTITION BY sku ORDER BY period ROWS UNBOUNDED PRECEDING) - need AS before
     FROM forecast_month
 ),
+forecast_error AS (  -- sigma of the latest run's first month from as_of's month on: 80% half-width / z(0.9)
+    SELECT sku, arg_min((upper_80 - forecast) / $z80, period) AS sigma
+    FROM forecast_values WHERE run_id = $run_id AND period >= date_trunc('month', $as_of::DATE) GROUP BY sku
+),
 forecast_cover AS (  -- the last month that starts with stock left is the one where it runs out (or the last)
     SELECT f.sku,
            coalesce(arg_max(f.offset_days + least((o.on_hand - f.before) / nullif(f.rate, 0), f.days), f.offset_days)
@@ -73,10 +77,12 @@ base AS (
            coalesce(o.unit_cost, p.unit_cost) AS unit_cost, p.unit_cost AS standard_cost,
            coalesce(s.mean, 0) AS mean, coalesce(sqrt(s.variance), 0) AS std, d.day AS last_demand,
            (year($as_of::DATE) * 12 + month($as_of::DATE)) - (year(d.day) * 12 + month(d.day)) - 1 AS months_since,
-           f.coverage AS forecast_coverage, p.lead_time_days, p.safety_stock, p.moq
+           f.coverage AS forecast_coverage, p.lead_time_days, p.safety_stock, p.moq,
+           CASE WHEN $from_forecast THEN coalesce(e.sigma, sqrt(s.variance), 0)
+                ELSE coalesce(sqrt(s.variance), 0) END AS safety_sigma
     FROM prod p
     LEFT JOIN on_hand o USING (sku) LEFT JOIN stats s USING (sku)
-    LEFT JOIN last_demand d USING (sku) LEFT JOIN forecast_cover f USING (sku)
+    LEFT JOIN last_demand d USING (sku) LEFT JOIN forecast_cover f USING (sku) LEFT JOIN forecast_error e USING (sku)
 ),
 covered AS (
     SELECT *, mean / $days_per_month AS daily,
@@ -109,8 +115,8 @@ SELECT sku, name, family, on_hand, unit_cost, on_hand * unit_cost AS value,
             WHEN coverage_days > $over_days THEN 'overstock'
             ELSE 'ok' END AS status,
        safety_stock,
-       $z * std * sqrt(lead_time_days / $days_per_month) AS suggested_safety_stock,
-       daily * lead_time_days + $z * std * sqrt(lead_time_days / $days_per_month) AS reorder_point,
+       $z * safety_sigma * sqrt(lead_time_days / $days_per_month) AS suggested_safety_stock,
+       daily * lead_time_days + $z * safety_sigma * sqrt(lead_time_days / $days_per_month) AS reorder_point,
        sqrt(2 * nullif(mean * 12, 0) * $order_cost::DOUBLE / ($holding_rate::DOUBLE * nullif(unit_cost, 0))) AS eoq,
        moq
 FROM ranked
@@ -133,6 +139,7 @@ def _settings_params(settings: StockSettings) -> dict[str, Any]:
         "slow_days": settings.slow_cover_days, "under_days": settings.under_ratio * target,
         "over_days": settings.over_ratio * target, "order_cost": settings.order_cost,
         "holding_rate": settings.holding_rate, "days_per_month": DAYS_PER_MONTH,
+        "from_forecast": settings.safety_stock_from == "forecast", "z80": NormalDist().inv_cdf(0.9),
     }
 
 

@@ -203,11 +203,14 @@ def test_stock_page_figures_policy_and_status_filter(open_page: OpenPage, demo_d
     app.number_input(key="stock_cover").set_value(60.0)
     app.number_input(key="stock_order_cost").set_value(80.0)
     app.number_input(key="stock_holding").set_value(20.0)
+    assert app.radio(key="stock_safety_from").value == "demand"  # the default
+    app.radio(key="stock_safety_from").set_value("forecast")
     app.button(key="FormSubmitter:stock_policy-Save the policy").click().run()
     assert not app.exception
     with Store(demo_db) as store:
         saved = load_preferences(store, StockSettings, "stock")
     assert (saved.target_cover_days, saved.order_cost, saved.holding_rate) == (60.0, 80.0, 0.2)
+    assert saved.safety_stock_from == "forecast"
     assert app.dataframe[0].value["eoq"].notna().any()  # Wilson's EOQ appears once both costs are known
 
 

@@ -419,6 +419,31 @@ def test_safety_stock_reorder_point_and_eoq_by_hand(store: Store) -> None:
     assert strict.loc["S", "suggested_safety_stock"] == pytest.approx(NormalDist().inv_cdf(0.99) * 12)
 
 
+def test_safety_stock_from_the_forecast_error_by_hand(store: Store) -> None:
+    """The option: z x the forecast's one-month error x sqrt(lead time in months). S's latest run
+    says 100 for July with an 80% upper bound of 100 + 1.2816 x 10: sigma 10. Lead time 121.75 days
+    = 4 months -> sqrt 2: 1.645 x 10 x 2 = 32.9 (from demand: 1.645 x 6 x 2 = 19.74). NOF has no
+    forecast: its demand's spread, as before."""
+    add_products(store, ("S", "F", 2.0, 121.75), ("NOF", "F", 2.0, 121.75))
+    add_sales(store, *[(D(2026, m, 10), sku, q) for m, q in zip((3, 4, 5, 6), (16, 4, 16, 4), strict=True)
+                       for sku in ("S", "NOF")])
+    z80 = NormalDist().inv_cdf(0.9)  # 1.2816
+    with store.transaction() as cur:
+        insert_rows(cur, "forecast_runs", [forecast_run(1, AS_OF)])
+        cur.executemany("INSERT INTO forecast_values (run_id, sku, period, forecast, lower_80, upper_80) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [(1, "S", D(2026, 6, 1), 90.0, 0.0, 190.0),  # before as_of's month: ignored
+                         (1, "S", D(2026, 7, 1), 100.0, 100 - z80 * 10, 100 + z80 * 10),
+                         (1, "S", D(2026, 8, 1), 100.0, 70.0, 130.0)])  # later months: wider, not used
+    default = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=StockSettings(history_months=4)))
+    assert default.loc["S", "suggested_safety_stock"] == pytest.approx(Z95 * 6 * 2)  # unchanged by default
+    option = StockSettings(history_months=4, safety_stock_from="forecast")
+    skus = indexed(stock_by_sku.sku_stock(store, AS_OF, settings=option))
+    assert skus.loc["S", "suggested_safety_stock"] == pytest.approx(Z95 * 10 * 2)  # 32.90
+    assert skus.loc["S", "reorder_point"] == pytest.approx(10 / 30.4375 * 121.75 + Z95 * 20)
+    assert skus.loc["NOF", "suggested_safety_stock"] == pytest.approx(Z95 * 6 * 2)
+
+
 # --- settings and arguments --------------------------------------------------------------------
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -426,6 +451,7 @@ def test_safety_stock_reorder_point_and_eoq_by_hand(store: Store) -> None:
     ({"abc_b": 1.2}, "abc_b <= 1"),
     ({"xyz_x": 1.0, "xyz_y": 1.0}, "xyz_x < xyz_y"),
     ({"service_level": 95}, "write 0.95"),
+    ({"safety_stock_from": "sales"}, "safety_stock_from is one of demand, forecast"),
     ({"history_months": 0}, "history_months must be a whole number"),
     ({"dead_months": 1.5}, "dead_months must be a whole number"),
     ({"target_cover_days": 0}, "target_cover_days must be a positive"),
