@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from sop_core.forecast import MissingRunError
-from sop_core.plan import DemandChangeError, family_names
+from sop_core.plan import DemandChangeError, family_names, plan_inputs
 from sop_core.whatif import (
     BASELINE,
     Scenario,
@@ -18,9 +18,9 @@ from sop_core.whatif import (
     find_mix_for_demand,
     lines_at_risk_of,
     plan_from_store,
+    scenario_demand,
     scenario_from_json,
     scenario_from_rows,
-    scenario_plan,
     simulate_scenario,
     with_scenario,
 )
@@ -68,7 +68,7 @@ def add(scenario: Scenario) -> None:
     try:
         compute(simulate_scenario, today, scenario)
         if scenario.demand:  # its demand changes must name families and SKUs the plan has
-            compute(scenario_plan, today, scenario)
+            scenario_demand(compute(plan_inputs, today), scenario)
     except (ScenarioError, DemandChangeError, MissingRunError) as exc:
         st.error(t("whatif.not_added", error=plain(exc.render(language))))
         return
@@ -121,7 +121,7 @@ st.subheader(t("whatif.side_by_side"))
 show_comparison(everything)
 show_scenarios(store, results, planner)
 try:
-    show_plan_comparison([compute(scenario_plan, today, r.scenario)[0] for r in everything], everything)
+    show_plan_comparison(compute(plan_inputs, today), everything)
 except MissingRunError as exc:
     st.info(t("whatif.demand.no_plan", why=plain(exc.render(language))))
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from sop_core.common import Cycle
 from sop_core.data import Store
-from sop_core.plan import PlanResult
+from sop_core.plan import PlanInputs
 from sop_core.whatif import (
     BASELINE,
     FIGURE_KINDS,
@@ -29,6 +29,7 @@ from sop_core.whatif import (
     lever_limit,
     mark_decision,
     plan_comparison,
+    plan_of,
     save_scenario,
     saved_scenarios,
     scenario_from_json,
@@ -147,10 +148,12 @@ def demand_editor(families: Sequence[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def show_plan_comparison(plans: Sequence[PlanResult], results: Sequence[SimulationResult]) -> None:
-    """The PIC of each compared scenario side by side: revenue, margin, levers' cost, margin after them,
-    demand at risk, service, closing stock, peak load and capacity shortage."""
+def show_plan_comparison(inputs: PlanInputs, results: Sequence[SimulationResult]) -> None:
+    """The PIC of each compared scenario side by side (played on its simulation's levers, a few
+    milliseconds each): revenue, margin, levers' cost, margin after them, demand at risk, service,
+    closing stock, peak load and capacity shortage."""
     st.subheader(t("whatif.plan_side_by_side"))
+    plans = [plan_of(inputs, result.scenario, result) for result in results]
     show_figures(plan_comparison(plans, results, [shown_name(r.scenario.name) for r in results]),
                  PLAN_FIGURE_KINDS, "whatif.plan_figure",
                  why_empty={"plan_service_rate": "whatif.empty.plan_service_rate",

@@ -18,6 +18,7 @@ from sop_core.whatif.plan_scenarios import (
     plan_comparison,
     plan_figures,
     plan_of,
+    scenario_demand,
     scenario_plan,
 )
 from sop_core.whatif.scenario_json import scenario_from_json, scenario_from_rows, scenario_to_json
@@ -67,6 +68,7 @@ __all__ = [
     "read_scenario",
     "save_scenario",
     "saved_scenarios",
+    "scenario_demand",
     "scenario_from_json",
     "scenario_from_rows",
     "scenario_plan",

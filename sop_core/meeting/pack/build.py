@@ -64,7 +64,15 @@ from sop_core.meeting.pack.tables import (
     status_table,
     stock_by_family,
 )
-from sop_core.plan import TABLE_COLUMNS, DemandChangeError, balance, changes_since_previous, plan_inputs, plan_table
+from sop_core.plan import (
+    TABLE_COLUMNS,
+    DemandChangeError,
+    PlanInputs,
+    balance,
+    changes_since_previous,
+    plan_inputs,
+    plan_table,
+)
 from sop_core.production import open_production
 from sop_core.whatif import (
     BASELINE,
@@ -132,28 +140,33 @@ class _Plan:
     note: str | None = None
 
 
-def _plan(store: Store, day: dt.date, lang: str) -> _Plan:
-    """The plan (PIC) as of `day`: its family x month table, its horizon by family and the changes
-    since the previous cycle; empty tables and the reason when there is no monthly forecast yet."""
+def _plan_inputs(store: Store, day: dt.date) -> PlanInputs | MissingRunError:
+    """The plan's inputs as of `day`, read once for the plan page and the scenarios' PIC; the reason
+    when there is no monthly forecast yet."""
     try:
-        result = balance(plan_inputs(store, day))
+        return plan_inputs(store, day)
     except MissingRunError as exc:
+        return exc
+
+
+def _plan(store: Store, inputs: PlanInputs | MissingRunError, lang: str) -> _Plan:
+    """The plan (PIC): its family x month table, its horizon by family and the changes since the
+    previous cycle; empty tables and the reason when there is no monthly forecast yet."""
+    if isinstance(inputs, MissingRunError):
         return _Plan(pd.DataFrame(columns=list(TABLE_COLUMNS)), pd.DataFrame(columns=list(PLAN_HORIZON_COLUMNS)),
                      pd.DataFrame(columns=list(PLAN_CHANGE_COLUMNS)),
-                     note=translate("pack.plan.none", lang, reason=exc.message.render(lang)))
+                     note=translate("pack.plan.none", lang, reason=inputs.message.render(lang)))
+    result = balance(inputs)
     table = plan_table(result)
     return _Plan(plan_month_table(table, lang), plan_horizon(table, lang),
                  plan_changes(changes_since_previous(store, result), lang), result.inputs.previous_cycle)
 
 
-def _scenario_plans(store: Store, day: dt.date, results: list[SimulationResult], lang: str) -> pd.DataFrame:
+def _scenario_plans(inputs: PlanInputs | MissingRunError, results: list[SimulationResult],
+                    lang: str) -> pd.DataFrame:
     """The PIC of each played scenario (its demand changes and its levers' hours); empty without a
     monthly forecast or without scenarios (the plan page says why)."""
-    if not results:
-        return scenario_plan_table([], [], BASELINE, lang)
-    try:
-        inputs = plan_inputs(store, day)
-    except MissingRunError:
+    if not results or isinstance(inputs, MissingRunError):
         return scenario_plan_table([], [], BASELINE, lang)
     plans = []
     for result in results:
@@ -211,8 +224,9 @@ def build_pack(store: Store, cycle: Cycle, lang: str, as_of: dt.date | None = No
         notes.append(translate("pack.scenarios.no_plan", lang))
     elif len(compared) == 1 and not skipped:
         notes.append(translate("pack.scenarios.none", lang))
-    plan = _plan(store, day, lang)
-    scenario_plans = _scenario_plans(store, day, results, lang)
+    inputs = _plan_inputs(store, day)
+    plan = _plan(store, inputs, lang)
+    scenario_plans = _scenario_plans(inputs, results, lang)
     step(0.6, "decisions")
     decisions, follow_up = decisions_of_cycle(store, cycle), previous_cycle_follow_up(store, cycle)
     step(0.7, "charts")
