@@ -156,18 +156,25 @@ def cover_rows(model: MixModel, orders: np.ndarray, deadline: np.ndarray,
     """Cover coefficients (rows x variables, variables kinds x workshops x weeks) and the hours needed:
     the capacity of the days start..deadline must hold the work of the order and of those served
     before it released in those days."""
-    kinds, shops, weeks, days = model.covered_cum.shape
-    day = np.clip(deadline, 0, days - 1)
+    day = np.clip(deadline, 0, model.covered_cum.shape[3] - 1)
     before = start - 1
     shop = model.shop[orders]
-    coefficients = np.zeros((len(orders), kinds, shops, weeks))
-    for kind in range(kinds):
-        covered = model.covered_cum[kind, shop, :, day] - np.where(
-            before[:, None] >= 0, model.covered_cum[kind, shop, :, np.maximum(before, 0)], 0.0)
-        coefficients[np.arange(len(orders)), kind, shop] = covered * model.per_day[kind, shop][:, None]
     base = model.base_cum[shop, day] - np.where(before >= 0, model.base_cum[shop, np.maximum(before, 0)], 0.0)
     work = np.array([_released_work(model, int(o), int(s)) for o, s in zip(orders, start, strict=True)])
-    return coefficients.reshape(len(orders), -1), work - base + MARGIN_HOURS
+    return window_coefficients(model, shop, start, day), work - base + MARGIN_HOURS
+
+
+def window_coefficients(model: MixModel, shop: np.ndarray, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Rows x variables: the productive hours each variable adds to workshop `shop[r]` on the days
+    `first[r]`..`last[r]` (day indices from as_of, both included)."""
+    kinds, shops, weeks, _ = model.covered_cum.shape
+    before = first - 1
+    coefficients = np.zeros((len(shop), kinds, shops, weeks))
+    for kind in range(kinds):
+        covered = model.covered_cum[kind, shop, :, last] - np.where(
+            before[:, None] >= 0, model.covered_cum[kind, shop, :, np.maximum(before, 0)], 0.0)
+        coefficients[np.arange(len(shop)), kind, shop] = covered * model.per_day[kind, shop][:, None]
+    return coefficients.reshape(len(shop), kinds * shops * weeks)
 
 
 @dataclass(frozen=True)

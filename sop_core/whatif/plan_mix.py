@@ -80,9 +80,9 @@ def _shortage(result: PlanResult) -> np.ndarray:
 
 def _cover_rows(model: programme.MixModel, inputs: PlanInputs, short: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One row per workshop-month short of hours: the levers' hours on the month's days >= the shortage."""
-    kinds, shops, weeks, horizon = model.covered_cum.shape
+    horizon = model.covered_cum.shape[3]
     position = {name: i for i, name in enumerate(model.names)}
-    rows, need = [], []
+    shops, firsts, lasts, need = [], [], [], []
     for w, m in zip(*np.nonzero(short > 0), strict=True):
         shop = position.get(inputs.workshops[w])
         first = max((inputs.months[m] - model.as_of).days, 0)
@@ -90,11 +90,10 @@ def _cover_rows(model: programme.MixModel, inputs: PlanInputs, short: np.ndarray
         last = min(((following - model.as_of).days if following else horizon) - 1, horizon - 1)
         if shop is None or first > last:
             continue  # a workshop without levers, or a month past the levers' horizon
-        coefficients = np.zeros((kinds, shops, weeks))
-        before = model.covered_cum[:, shop, :, first - 1] if first > 0 else 0.0
-        coefficients[:, shop] = (model.covered_cum[:, shop, :, last] - before) * model.per_day[:, shop][:, None]
-        rows.append(coefficients.ravel())
+        shops.append(shop)
+        firsts.append(first)
+        lasts.append(last)
         need.append(short[w, m] + programme.MARGIN_HOURS)
-    if not rows:
-        return np.zeros((0, model.cost.size)), np.zeros(0)
-    return np.array(rows), np.array(need)
+    coefficients = programme.window_coefficients(model, np.array(shops, dtype=int), np.array(firsts, dtype=int),
+                                                 np.array(lasts, dtype=int))
+    return coefficients, np.array(need, dtype=float)
