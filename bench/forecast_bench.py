@@ -1,7 +1,7 @@
 """Forecast benchmark: the product's automatic forecaster vs Prophet, seasonal naive and an ensemble.
 
     python bench/forecast_bench.py [--sets m1,tourism,m4w] [--limit N] [--jobs 2] [--methods auto,snaive]
-    python bench/forecast_bench.py --validate --variants current,dot,median [--limit N]
+    python bench/forecast_bench.py --validate [--windows 3] --variants current,dot,median [--limit N]
 
 On the train part of each real set (M1 monthly h=18, Tourism monthly h=24, M4 weekly h=13; synthetic
 dates from 2000-01) it forecasts the official horizon with:
@@ -21,7 +21,9 @@ intervals (share of test points inside) and the mean scaled interval score of th
 
 `--validate` never looks at the test parts: it cuts the last h points of each train part off as the
 validation target and forecasts them from the rest, so that variants of `auto` (`--variants`, each a
-`selection.Recipe`; `auto` itself is the product's `RECIPE`) are compared and chosen there. It also
+`selection.Recipe`; `auto` itself is the product's `RECIPE`) are compared and chosen there; with
+`--windows K`, the K last windows of h points of each train part (one window is too few to rank
+variants a percent apart). It also
 prints, per variant, the 80% coverage the intervals would have with their half-widths scaled by a few
 factors (an approximation: the bounds were clipped at 0 before the scaling) to calibrate them.
 Every method runs over the same `--jobs` process pool (workers warmed up before timing), so
@@ -73,8 +75,16 @@ VARIANTS: dict[str, Recipe] = {
     "weighted": Recipe(("ets", "theta", "seasonal_naive"), how="weighted"),
     "dot_weighted": Recipe(("ets", "theta", "seasonal_naive", "dot"), how="weighted"),
     "best3_of_5": Recipe(("ets", "theta", "seasonal_naive", "ces", "dot"), keep=3),
+    # the fourth round: the combination always (no single model however good its backtest), two members
+    "always": Recipe(("ets", "theta", "seasonal_naive"), edge=0.0),
+    "always_median": Recipe(("ets", "theta", "seasonal_naive"), how="median", edge=0.0),
+    "always_weighted": Recipe(("ets", "theta", "seasonal_naive"), how="weighted", edge=0.0),
+    "ets_theta": Recipe(("ets", "theta")),
+    "ets_theta_always": Recipe(("ets", "theta"), edge=0.0),
+    "dot_always_weighted": Recipe(("ets", "theta", "seasonal_naive", "dot"), how="weighted", edge=0.0),
 }
 SCALES = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
+HISTORY_BUCKETS = ((0, 4, "under 4 seasons"), (4, 10, "4 to 10 seasons"), (10, np.inf, "10 seasons or more"))
 MONTHLY = SeriesContext(12, pd.Timestamp("2000-01-01"), "MS")
 WEEKLY = SeriesContext(52, pd.Timestamp("2000-01-03"), "W-MON")  # a Monday
 MAX_MS_MONTHLY = 100.0
@@ -221,9 +231,15 @@ def interval_scores(series: list[Series], means: list[Floats], b80: list[Bounds]
     mean = np.concatenate(means)
     lo = np.concatenate([b[0] for b in b80 if b is not None])
     hi = np.concatenate([b[1] for b in b80 if b is not None])
+    seasons = np.concatenate([np.full(len(s.test), len(s.train) / s.context.season) for s in series])
     for k in SCALES:
         inside = (tests >= mean - k * (mean - lo)) & (tests <= mean + k * (hi - mean))
         out[f"cov80x{k}"] = 100 * float(np.mean(inside))
+        for low, high, label in HISTORY_BUCKETS:  # is the miss the same for short and long histories?
+            bucket = (seasons >= low) & (seasons < high)
+            if bucket.any():
+                out[f"cov80x{k}|{label}"] = 100 * float(np.mean(inside[bucket]))
+                out[f"points|{label}"] = float(bucket.sum())
     return out
 
 
@@ -252,6 +268,7 @@ def verdict(name: str, rows: dict[str, dict[str, float]], monthly: bool) -> str:
 
 
 def run_set(name: str, series: list[Series], pool: mp.pool.Pool, methods: list[str], validate: bool) -> None:
+    """Score every method on `series` (with --windows, a series per validation window) and print."""
     rows: dict[str, dict[str, float]] = {}
     forecasts: dict[str, list[Floats]] = {}
     chosen: dict[str, Counter[str]] = {}
@@ -267,7 +284,9 @@ def run_set(name: str, series: list[Series], pool: mp.pool.Pool, methods: list[s
         if method.startswith("auto"):
             chosen[method] = Counter(r[1] for r in out)
     h = len(series[0].test)
-    part = "VALIDATION (last h points of each train part)" if validate else "test"
+    windows = len({s.sid.partition("@")[2] for s in series})
+    part = (f"VALIDATION ({windows} window(s) of h points cut from the end of each train part)" if validate
+            else "test")
     print(f"\n=== {name}: {len(series)} series, h={h}, jobs={pool._processes}, {part} ===")  # type: ignore[attr-defined]
     print(f"{'method':<22}{'n':>6}{'sMAPE %':>10}{'MASE':>9}{'WAPE %':>9}{'ms/series':>11}{'cpu ms':>8}{'failed':>8}"
           f"{'cov80 %':>9}{'cov95 %':>9}{'MSIS80':>9}")
@@ -281,6 +300,10 @@ def run_set(name: str, series: list[Series], pool: mp.pool.Pool, methods: list[s
         if "cov80" in r:
             print(f"{method} 80% coverage with half-widths x " + ", ".join(
                 f"{k}: {r[f'cov80x{k}']:.1f}" for k in SCALES))
+            for *_, label in HISTORY_BUCKETS:
+                if f"points|{label}" in r:
+                    print(f"  {label} of history ({r[f'points|{label}']:.0f} points): " + ", ".join(
+                        f"{k}: {r[f'cov80x{k}|{label}']:.1f}" for k in SCALES))
     if validate:
         return
     volume = np.array([np.abs(s.test).sum() for s in series])
@@ -293,10 +316,16 @@ def run_set(name: str, series: list[Series], pool: mp.pool.Pool, methods: list[s
         print(verdict(name, rows, monthly=series[0].context.freq == "MS"))
 
 
-def validation(s: Series) -> Series:
-    """The train part without its last h points, those points as the target: the test part unseen."""
-    h = len(s.test)
-    return Series(s.sid, s.train[:-h], s.train[-h:], s.context)
+def validation(s: Series, window: int = 1) -> Series | None:
+    """Validation window `window` (1 = the last): the train part cut `window` x h points before its
+    end, the h points after the cut as the target; the test part unseen. Windows before the last
+    are kept only where two full seasons of history remain (the last is always kept, as the test
+    part is forecast from whatever history a series has)."""
+    h, end = len(s.test), len(s.train) - window * len(s.test)
+    if window > 1 and end < 2 * s.context.season:
+        return None
+    suffix = f"@w{window}" if window > 1 else ""
+    return Series(s.sid + suffix, s.train[:end], s.train[end : end + h], s.context)
 
 
 def main() -> None:
@@ -308,6 +337,8 @@ def main() -> None:
                         help=f"among {', '.join(METHODS)}; auto@1.2,0.8 scales the intervals (monthly, weekly)")
     parser.add_argument("--variants", default="", help=f"variants of auto, among {', '.join(VARIANTS)}")
     parser.add_argument("--validate", action="store_true", help="score on the last h points of the train parts")
+    parser.add_argument("--windows", type=int, default=1,
+                        help="with --validate: this many validation windows of h points per series, the latest first")
     args = parser.parse_args()
     methods = [m for m in args.methods.split(",") if m] + [f"auto:{v}" for v in args.variants.split(",") if v]
     for method in methods:
@@ -317,7 +348,8 @@ def main() -> None:
     _silence()
     data = {name: load(name, args.limit) for name in args.sets.split(",")}
     if args.validate:
-        data = {name: [validation(s) for s in series] for name, series in data.items()}
+        data = {name: [v for s in series for w in range(1, args.windows + 1) if (v := validation(s, w))]
+                for name, series in data.items()}
     ctx = mp.get_context("fork")
     barrier = ctx.Barrier(args.jobs)
     start = time.perf_counter()

@@ -69,6 +69,9 @@ class Recipe:
     # Half-widths of the intervals x this, (monthly, weekly): calibrated on validation windows so
     # that the 80% interval holds about 80% of what follows (bench/RESULTS.md).
     interval_scale: tuple[float, float] = (1.0, 1.0)
+    # A single model must score below `edge` x the combination's backtest score to be preferred
+    # (0: the combination always, when it can be made)
+    edge: float = COMBINATION_EDGE
 
     def scale(self, context: SeriesContext) -> float:
         return self.interval_scale[1 if context.freq.startswith("W") else 0]
@@ -351,7 +354,7 @@ def forecast_series(
     if combined:
         results[COMBINATION] = _score(combined, y, h_test, context.season, squared)
         scores[COMBINATION] = results[COMBINATION][0]
-        if not scores[best] < COMBINATION_EDGE * scores[COMBINATION]:
+        if not scores[best] < recipe.edge * scores[COMBINATION]:
             key = "forecast.reason.combination" + ("" if recipe.how == "mean" else f"_{recipe.how}")
             reason = _noted(Message(key, {
                 "models": [model_term(name) for name in members], "score": round(scores[COMBINATION], 2),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,6 +15,7 @@ from sop_core.forecast.selection import (
     BREAK_WINDOW,
     COMBINATION_EDGE,
     MAX_HISTORY_SEASONS,
+    RECIPE,
     SeriesForecast,
     _shifted_level,
     average_demand_interval,
@@ -42,6 +45,9 @@ def test_pure_seasonality_is_recognised() -> None:
     np.testing.assert_allclose(result.mean, PATTERN, atol=0.5)
     assert result.scores["seasonal_naive"] == pytest.approx(0.0, abs=1e-9)
     assert result.scores["naive"] > result.scores["seasonal_naive"] + 0.5 and "lowest backtest MASE" in english(result)
+    # A recipe with no edge keeps the combination even when one member is perfect on the backtest.
+    always = forecast_series(np.tile(PATTERN, 3), 12, MONTHLY, recipe=replace(RECIPE, edge=0.0))
+    assert always.model == "combination" and always.scores["seasonal_naive"] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_pure_trend_is_extrapolated() -> None:
