@@ -82,8 +82,11 @@ VARIANTS: dict[str, Recipe] = {
     "ets_theta": Recipe(("ets", "theta")),
     "ets_theta_always": Recipe(("ets", "theta"), edge=0.0),
     "dot_always_weighted": Recipe(("ets", "theta", "seasonal_naive", "dot"), how="weighted", edge=0.0),
+    "weighted_e06": Recipe(("ets", "theta", "seasonal_naive"), how="weighted", edge=0.6),
+    "weighted_e04": Recipe(("ets", "theta", "seasonal_naive"), how="weighted", edge=0.4),
+    "weighted_sq": Recipe(("ets", "theta", "seasonal_naive"), how="weighted_sq"),
 }
-SCALES = (0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
+SCALES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
 HISTORY_BUCKETS = ((0, 4, "under 4 seasons"), (4, 10, "4 to 10 seasons"), (10, np.inf, "10 seasons or more"))
 MONTHLY = SeriesContext(12, pd.Timestamp("2000-01-01"), "MS")
 WEEKLY = SeriesContext(52, pd.Timestamp("2000-01-03"), "W-MON")  # a Monday

@@ -122,9 +122,14 @@ def _noisy_seasonal(n: int, seed: int) -> np.ndarray:
 def test_noisy_seasonal_demand_gets_the_combination_of_its_members() -> None:
     y = _noisy_seasonal(60, 0)
     result = forecast_series(y, 12, MONTHLY)
-    assert result.model == "combination" and english(result).startswith("median of ETS, Theta, seasonal naive")
-    members = [forecast_series(y, 12, MONTHLY, forced=name) for name in ("ets", "theta", "seasonal_naive")]
-    np.testing.assert_allclose(result.mean, np.median([m.mean for m in members], axis=0), rtol=1e-9)
+    assert result.model == "combination" and english(result).startswith(
+        "mean of ETS, Theta, seasonal naive weighted by the inverse square of their error")
+    names = ("ets", "theta", "seasonal_naive")
+    members = [forecast_series(y, 12, MONTHLY, forced=name) for name in names]
+    # Each member weighs 1 / (its backtest MASE)^2: the best backtest counts most.
+    weights = np.array([1 / result.scores[name] ** 2 for name in names])
+    expected = (weights[:, None] * np.array([m.mean for m in members])).sum(axis=0) / weights.sum()
+    np.testing.assert_allclose(result.mean, expected, rtol=1e-9)
     assert np.all(result.lower_80 <= result.mean) and np.all(result.mean <= result.upper_80)
     best_single = min(score for name, score in result.scores.items() if name != "combination")
     assert best_single < result.scores["combination"]  # ETS looked better on three windows...
