@@ -216,11 +216,16 @@ def import_files(
                 files, known, today or store.as_of(), report_progress)
             outcome = _written(store, staged_all, checksums, attempts, started, clear_first, settings,
                                report_progress)
-        except Exception:
-            raise
-        except BaseException:  # Ctrl-C, SIGTERM, a page's Cancel: the write rolled back; the history says so
+        except BaseException as exc:  # Ctrl-C, SIGTERM, a page's Cancel: the write rolled back; the history says so
+            # DuckDB turns a Ctrl-C inside a query of the checks into its InterruptException, an
+            # Exception like any error: it is the same stop, and goes on as KeyboardInterrupt.
+            interrupted = isinstance(exc, duckdb.InterruptException)
+            if isinstance(exc, Exception) and not interrupted:
+                raise
             _record_outside(store, unread, checksums, attempts, "interrupted", started,
                             Message("imports.history.interrupted"))
+            if interrupted:
+                raise KeyboardInterrupt from exc
             raise
     if outcome.ok:  # outside the guard: stopping here leaves a written import, rightly recorded as such
         report_progress(1.0, Message("imports.progress.done"))

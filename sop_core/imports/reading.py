@@ -175,6 +175,8 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> No
         options += ", delim = " + {";": "';'", "\t": "'\\t'", ",": "','", "|": "'|'"}[delimiter]
     try:
         _create_raw(con, table, f"read_csv(?, {options})", [str(path)], first_row=1)
+    except duckdb.InterruptException:
+        raise  # Ctrl-C or SIGTERM inside the read: stop; neither read again nor call the file unreadable
     except duckdb.Error as first_error:
         if _not_utf8(first_error):
             raise FileReadError(Message("imports.read_error.not_utf8")) from first_error
@@ -184,6 +186,8 @@ def _read_utf8_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> No
                 con, table, f"read_csv(?, {options}, null_padding = true, parallel = false)",
                 [str(path)], first_row=1,
             )
+        except duckdb.InterruptException:
+            raise
         except duckdb.Error as exc:
             if "maximum line size" in str(exc).lower():
                 raise FileReadError(Message("imports.limit.line")) from exc
