@@ -79,7 +79,6 @@ VARIANTS: dict[str, Recipe] = {
     "always": Recipe(("ets", "theta", "seasonal_naive"), edge=0.0),
     "always_median": Recipe(("ets", "theta", "seasonal_naive"), how="median", edge=0.0),
     "always_weighted": Recipe(("ets", "theta", "seasonal_naive"), how="weighted", edge=0.0),
-    "ets_theta": Recipe(("ets", "theta")),
     "ets_theta_always": Recipe(("ets", "theta"), edge=0.0),
     "dot_always_weighted": Recipe(("ets", "theta", "seasonal_naive", "dot"), how="weighted", edge=0.0),
     "weighted_e06": Recipe(("ets", "theta", "seasonal_naive"), how="weighted", edge=0.6),
