@@ -4,6 +4,7 @@ SIGTERM, `kill -9`) while it is being checked."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -22,12 +23,20 @@ def big_orders(path: Path, skus: list[str]) -> Path:
     return path
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """The command gets Ctrl-C as a terminal's foreground job does. A test run started in the
+    background (`pytest &`, nohup) ignores SIGINT, its children inherit that, and Python then
+    leaves SIGINT ignored: the Ctrl-C test would be testing nothing and fail."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_import(db: Path, export: Path) -> subprocess.Popen[str]:
     """`python -m sop_core import orders` in English, returned once its first progress line is out
     (its attempt is recorded, the checks are under way); its stderr is left to read."""
     command = subprocess.Popen(
         [sys.executable, "-m", "sop_core", "import", "orders", str(export), "--db", str(db), "--lang", "en"],
-        cwd=PROJECT_ROOT, env={**os.environ, "SOP_DB_WAIT": "30"}, stderr=subprocess.PIPE, text=True)
+        cwd=PROJECT_ROOT, env={**os.environ, "SOP_DB_WAIT": "30"}, stderr=subprocess.PIPE, text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal)
     assert command.stderr is not None
     first = command.stderr.readline()
     assert "%]" in first, first
