@@ -247,8 +247,8 @@ def _written(store: Store, staged_all: list[StagedImport], checksums: list[str],
     report_progress(len(staged_all) / (len(staged_all) + 1), Message("imports.progress.writing"))
     try:
         batch_ids = _write_all(store, staged_all, checksums, started, clear_first, settings or {}, attempts)
-    except duckdb.InterruptException as exc:  # DuckDB's own word for Ctrl-C inside a query
-        raise KeyboardInterrupt from exc
+    except duckdb.InterruptException:
+        raise  # a stop, not a database failure: `import_files` records it and raises KeyboardInterrupt
     except duckdb.Error as exc:
         _record_outside(store, reports, checksums, attempts, "failed", started,
                         Message("imports.history.db_error", {"error": str(exc)}))
