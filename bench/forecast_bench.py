@@ -21,7 +21,7 @@ intervals (share of test points inside) and the mean scaled interval score of th
 
 `--validate` never looks at the test parts: it cuts the last h points of each train part off as the
 validation target and forecasts them from the rest, so that variants of `auto` (`--variants`, each a
-`selection.Recipe`; `auto` itself is the product's `RECIPE`) are compared and chosen there; with
+`recipe.Recipe`; `auto` itself is the product's `RECIPE`) are compared and chosen there; with
 `--windows K`, the K last windows of h points of each train part (one window is too few to rank
 variants a percent apart). It also
 prints, per variant, the 80% coverage the intervals would have with their half-widths scaled by a few
@@ -53,7 +53,8 @@ from statsforecast.models import AutoARIMA, AutoETS, AutoTheta, SeasonalNaive
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from the repository root
 from sop_core.forecast.accuracy import mase, seasonal_naive_mae, smape
 from sop_core.forecast.models import SeriesContext
-from sop_core.forecast.selection import RECIPE, Recipe, forecast_series
+from sop_core.forecast.recipe import RECIPE, Recipe
+from sop_core.forecast.selection import forecast_series
 
 Floats = NDArray[np.float64]
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "forecasting"
@@ -84,6 +85,9 @@ VARIANTS: dict[str, Recipe] = {
     "weighted_e06": Recipe(("ets", "theta", "seasonal_naive"), how="weighted", edge=0.6),
     "weighted_e04": Recipe(("ets", "theta", "seasonal_naive"), how="weighted", edge=0.4),
     "weighted_sq": Recipe(("ets", "theta", "seasonal_naive"), how="weighted_sq"),
+    # the fifth round: a fourth member under 1 / MASE² weights
+    "dot_weighted_sq": Recipe(("ets", "theta", "seasonal_naive", "dot"), how="weighted_sq"),
+    "ces_weighted_sq": Recipe(("ets", "theta", "seasonal_naive", "ces"), how="weighted_sq"),
 }
 SCALES = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5)
 HISTORY_BUCKETS = ((0, 4, "under 4 seasons"), (4, 10, "4 to 10 seasons"), (10, np.inf, "10 seasons or more"))
@@ -233,16 +237,24 @@ def interval_scores(series: list[Series], means: list[Floats], b80: list[Bounds]
     mean = np.concatenate(means)
     lo = np.concatenate([b[0] for b in b80 if b is not None])
     hi = np.concatenate([b[1] for b in b80 if b is not None])
-    seasons = np.concatenate([np.full(len(s.test), len(s.train) / s.context.season) for s in series])
     for k in SCALES:
         inside = (tests >= mean - k * (mean - lo)) & (tests <= mean + k * (hi - mean))
         out[f"cov80x{k}"] = 100 * float(np.mean(inside))
-        for low, high, label in HISTORY_BUCKETS:  # is the miss the same for short and long histories?
-            bucket = (seasons >= low) & (seasons < high)
-            if bucket.any():
-                out[f"cov80x{k}|{label}"] = 100 * float(np.mean(inside[bucket]))
-                out[f"points|{label}"] = float(bucket.sum())
+        for label, bucket in coverage_buckets(series):
+            out[f"cov80x{k}|{label}"] = 100 * float(np.mean(inside[bucket]))
+            out[f"points|{label}"] = float(bucket.sum())
     return out
+
+
+def coverage_buckets(series: list[Series]) -> list[tuple[str, np.ndarray]]:
+    """The test points split by length of history (is the miss the same for short and long
+    histories?) and, with several validation windows, by window (is it the same in every period?)."""
+    seasons = np.concatenate([np.full(len(s.test), len(s.train) / s.context.season) for s in series])
+    windows = np.concatenate([np.full(len(s.test), s.sid.partition("@")[2] or "w1") for s in series])
+    buckets = [(f"{label} of history", (seasons >= low) & (seasons < high)) for low, high, label in HISTORY_BUCKETS]
+    if len(set(windows)) > 1:
+        buckets += [(f"validation window {w[1:]}", windows == w) for w in sorted(set(windows))]
+    return [(label, mask) for label, mask in buckets if mask.any()]
 
 
 def score(series: list[Series], forecasts: list[Floats]) -> dict[str, float]:
@@ -302,10 +314,9 @@ def run_set(name: str, series: list[Series], pool: mp.pool.Pool, methods: list[s
         if "cov80" in r:
             print(f"{method} 80% coverage with half-widths x " + ", ".join(
                 f"{k}: {r[f'cov80x{k}']:.1f}" for k in SCALES))
-            for *_, label in HISTORY_BUCKETS:
-                if f"points|{label}" in r:
-                    print(f"  {label} of history ({r[f'points|{label}']:.0f} points): " + ", ".join(
-                        f"{k}: {r[f'cov80x{k}|{label}']:.1f}" for k in SCALES))
+            for label in [key.partition("|")[2] for key in r if key.startswith("points|")]:
+                print(f"  {label} ({r[f'points|{label}']:.0f} points): " + ", ".join(
+                    f"{k}: {r[f'cov80x{k}|{label}']:.1f}" for k in SCALES))
     if validate:
         return
     volume = np.array([np.abs(s.test).sum() for s in series])

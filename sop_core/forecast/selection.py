@@ -6,9 +6,9 @@ Pure: arrays in, a `SeriesForecast` out; no store, no clock. The rules (README "
 - a level shift in the recent past (structural break) -> only the periods after it are used;
 - average interval between demands >= 1.32 (Syntetos-Boylan) -> intermittent: Croston SBA and TSB
   join the candidates;
-- otherwise naive, moving average, ETS and Theta, plus seasonal naive with two full seasons, and
-  the combination (a mean weighted by the inverse square of each member's backtest score, see
-  `RECIPE`) of ETS, Theta and seasonal naive;
+- otherwise naive, moving average, ETS, Theta and CES, plus seasonal naive with two full seasons,
+  and the combination (a mean weighted by the inverse square of each member's backtest score, see
+  `recipe.RECIPE`) of ETS, Theta, seasonal naive and CES;
 - at most the last `MAX_HISTORY_SEASONS` seasons are used (10 years of months or of weeks).
 The score is the MASE over a rolling-origin backtest (up to 3 cutoffs, the real horizon when the
 history allows it; with 2 seasons of history the origins keep one season and a period). The
@@ -40,6 +40,7 @@ from sop_core.forecast.models import (
     get_model,
     theta_form,
 )
+from sop_core.forecast.recipe import RECIPE, Recipe
 
 LEVELS = (80, 95)
 MIN_HISTORY = 6
@@ -48,42 +49,9 @@ INTERMITTENT_ADI = 1.32
 BREAK_WINDOW = 6
 MAX_ETS_SEASON = 24  # statsforecast fits no seasonal ETS above 24 periods (weekly data: ETS runs non-seasonal)
 COMBINATION = "combination"
-# A single model must score below 0.8 x the combination's backtest MASE to be preferred: three windows
-# are too few to trust a smaller gap (any edge from 0.6 to 0.85 gives about the same accuracy).
-COMBINATION_EDGE = 0.8
 # Older demand describes another market, and the cost of every fit grows with the history (25-year
 # Tourism series: MASE 1.453 -> 1.425 and 2.2x faster with the cap; 8 seasons is too few).
 MAX_HISTORY_SEASONS = 10
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """How smooth series are combined and how wide the intervals are drawn. The product runs
-    `RECIPE`; the forecast bench's `--validate` compares others on validation windows cut from
-    the training parts (bench/RESULTS.md lists every one tried)."""
-
-    members: tuple[str, ...] = ("ets", "theta", "seasonal_naive")
-    # "mean" or "median" of the members' forecasts (and of their bounds), or "weighted": a mean
-    # weighted by the inverse of each member's backtest score ("weighted_sq": its inverse square)
-    how: str = "mean"
-    keep: int | None = None  # the `keep` members with the lowest backtest score (None: every member)
-    # Half-widths of the intervals x this, (monthly, weekly): calibrated on validation windows so
-    # that the 80% interval holds about 80% of what follows (bench/RESULTS.md).
-    interval_scale: tuple[float, float] = (1.0, 1.0)
-    # A single model must score below `edge` x the combination's backtest score to be preferred
-    # (0: the combination always, when it can be made)
-    edge: float = COMBINATION_EDGE
-
-    def scale(self, context: SeriesContext) -> float:
-        return self.interval_scale[1 if context.freq.startswith("W") else 0]
-
-
-# Chosen on three validation windows per series cut from the training parts of M1, Tourism and M4
-# weekly (the lowest MASE relative to the plain mean, averaged over the three sets, within the time
-# budget); the scales put the 80% interval's validation coverage at 80% (monthly sets pooled)
-# (bench/RESULTS.md, "Forecast benchmark", fourth round).
-RECIPE = Recipe(("ets", "theta", "seasonal_naive"), how="weighted_sq", interval_scale=(1.25, 0.62))
-COMBINED = RECIPE.members
 
 
 @dataclass(frozen=True)
@@ -271,10 +239,19 @@ def _intervals(out: Forecast, errors: Floats, h: int, y: Floats, scale: float = 
 def _combined_forecast(members: list[str], y: Floats, h: int, context: SeriesContext,
                        fixed: dict[str, Model], how: str = "mean", weights: list[float] | None = None
                        ) -> Forecast:
-    """Mean (or median) of the members' forecasts and of their interval bounds (all have native
-    intervals)."""
+    """Mean (or median) of the members' forecasts; each bound is that combined forecast plus the
+    combination of the members' distances to their own bounds, over the members with native
+    intervals (for a mean, exactly the mean of their bounds when every member has them)."""
     outs = [_model(name, context, fixed).forecast(y, h, level=list(LEVELS)) for name in members]
-    return {key: _combine([out[key] for out in outs], how, weights) for key in outs[0]}
+    weights = weights or [1.0] * len(outs)
+    combined = {"mean": _combine([out["mean"] for out in outs], how, weights)}
+    bounded = [(out, weight) for out, weight in zip(outs, weights, strict=True) if "lo-80" in out]
+    if not bounded:  # no member has intervals: the backtest errors draw them (see `_intervals`)
+        return combined
+    for key in (key for key in bounded[0][0] if key != "mean"):
+        offsets = [out[key] - out["mean"] for out, _ in bounded]
+        combined[key] = combined["mean"] + _combine(offsets, how, [weight for _, weight in bounded])
+    return combined
 
 
 def model_term(name: str) -> Message:

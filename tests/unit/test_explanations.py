@@ -38,8 +38,8 @@ def both(message: Message) -> tuple[str, str]:
 
 @pytest.mark.parametrize(("y", "forced", "french", "english"), [
     (np.tile(PATTERN, 3), None,
-     "plus faible MASE en test rétrospectif (0) parmi 5 modèles candidats pour une demande régulière",
-     "lowest backtest MASE (0) among 5 smooth candidates"),
+     "plus faible MASE en test rétrospectif (0) parmi 6 modèles candidats pour une demande régulière",
+     "lowest backtest MASE (0) among 6 smooth candidates"),
     (np.array([5.0, 7, 6]), None, "seulement 3 périodes d'historique", "only 3 periods of history"),
     (np.zeros(24), None, "aucune demande dans l'historique", "no demand in the history"),
     (np.array([5.0, 7, 6]), "naive", "imposé par un utilisateur (3 périodes d'historique)",

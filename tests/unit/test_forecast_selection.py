@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sop_core.forecast.models import SeriesContext, get_model
+from sop_core.forecast.models import SeriesContext, ces_form, get_model
+from sop_core.forecast.recipe import COMBINATION_EDGE, RECIPE
 from sop_core.forecast.selection import (
     BREAK_WINDOW,
-    COMBINATION_EDGE,
     MAX_HISTORY_SEASONS,
-    RECIPE,
     SeriesForecast,
+    _combined_forecast,
     _shifted_level,
     average_demand_interval,
     break_start,
@@ -123,8 +123,8 @@ def test_noisy_seasonal_demand_gets_the_combination_of_its_members() -> None:
     y = _noisy_seasonal(60, 0)
     result = forecast_series(y, 12, MONTHLY)
     assert result.model == "combination" and english(result).startswith(
-        "mean of ETS, Theta, seasonal naive weighted by the inverse square of their error")
-    names = ("ets", "theta", "seasonal_naive")
+        "mean of ETS, Theta, seasonal naive, CES weighted by the inverse square of their error")
+    names = ("ets", "theta", "seasonal_naive", "ces")
     members = [forecast_series(y, 12, MONTHLY, forced=name) for name in names]
     # Each member weighs 1 / (its backtest MASE)^2: the best backtest counts most.
     weights = np.array([1 / result.scores[name] ** 2 for name in names])
@@ -132,7 +132,7 @@ def test_noisy_seasonal_demand_gets_the_combination_of_its_members() -> None:
     np.testing.assert_allclose(result.mean, expected, rtol=1e-9)
     assert np.all(result.lower_80 <= result.mean) and np.all(result.mean <= result.upper_80)
     best_single = min(score for name, score in result.scores.items() if name != "combination")
-    assert best_single < result.scores["combination"]  # ETS looked better on three windows...
+    assert best_single < result.scores["combination"]  # CES looked better on three windows...
     assert best_single >= COMBINATION_EDGE * result.scores["combination"]  # ...but not clearly enough
 
 
@@ -165,3 +165,55 @@ def test_two_seasons_of_history_keep_a_seasonal_model() -> None:
     assert np.corrcoef(result.mean, oracle)[0, 1] > 0.95
     assert np.argmax(result.mean) == np.argmax(oracle) and np.argmin(result.mean) == np.argmin(oracle)
     np.testing.assert_allclose(result.mean, oracle, rtol=0.2)
+
+
+class _Fixed:
+    """A model whose forecast is given: the mean, and bounds at a fixed distance when it has any."""
+
+    def __init__(self, mean: float, below: float | None = None, above: float | None = None) -> None:
+        self.mean, self.below, self.above = mean, below, above
+
+    def forecast(self, y: np.ndarray, h: int, level: list[int] | None = None) -> dict[str, np.ndarray]:
+        out = {"mean": np.full(h, self.mean)}
+        if self.below is not None and self.above is not None:
+            for lv in level or []:
+                widen = 1.5 if lv == 95 else 1.0
+                out[f"lo-{lv}"] = np.full(h, self.mean - widen * self.below)
+                out[f"hi-{lv}"] = np.full(h, self.mean + widen * self.above)
+        return out
+
+
+def test_a_member_without_intervals_moves_the_combination_not_its_widths() -> None:
+    """a: 10 [8, 13], b: 20 [15, 26], c: 40 without bounds, weights 1, 1, 2. Mean: (10 + 20 + 2 x 40)
+    / 4 = 27.5; the bounds keep a's and b's distances, averaged with their weights: 2 and 5 below
+    (3.5), 3 and 6 above (4.5): [24, 32]; the 95% ones 1.5 times wider: [22.25, 34.25]."""
+    fixed = {"a": _Fixed(10, 2, 3), "b": _Fixed(20, 5, 6), "c": _Fixed(40)}
+    out = _combined_forecast(["a", "b", "c"], np.ones(30), 2, MONTHLY, fixed, "weighted", [1.0, 1.0, 2.0])
+    assert out["mean"].tolist() == [27.5, 27.5]
+    assert (out["lo-80"].tolist(), out["hi-80"].tolist()) == ([24.0, 24.0], [32.0, 32.0])
+    assert (out["lo-95"].tolist(), out["hi-95"].tolist()) == ([22.25, 22.25], [34.25, 34.25])
+
+
+@given(st.lists(st.tuples(st.floats(0, 1e4), st.floats(0, 1e3), st.floats(0, 1e3), st.floats(0.01, 100)),
+                min_size=2, max_size=4))
+@settings(max_examples=50, deadline=None)
+def test_when_every_member_has_bounds_the_combined_bound_is_their_weighted_mean(
+        members: list[tuple[float, float, float, float]]) -> None:
+    fixed = {str(i): _Fixed(mean, below, above) for i, (mean, below, above, _) in enumerate(members)}
+    weights = [weight for *_, weight in members]
+    out = _combined_forecast(list(fixed), np.ones(30), 1, MONTHLY, fixed, "weighted", weights)
+    lows = [mean - below for mean, below, _, _ in members]
+    highs = [mean + above for mean, _, above, _ in members]
+    np.testing.assert_allclose(out["lo-80"], [np.average(lows, weights=weights)], rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(out["hi-80"], [np.average(highs, weights=weights)], rtol=1e-9, atol=1e-6)
+
+
+def test_ces_never_simulates_its_intervals() -> None:
+    """statsforecast draws CES's intervals by simulation (65-105 ms a series, twenty times its fit):
+    the product asks CES for its mean only, and the backtest errors give its bounds."""
+    y = _noisy_seasonal(60, 3)
+    assert not get_model("ces").native_intervals
+    out = ces_form(y, MONTHLY).forecast(y, 6, level=[80, 95])
+    assert list(out) == ["mean"] and len(out["mean"]) == 6
+    alone = forecast_series(y, 6, MONTHLY, forced="ces")
+    assert np.all(alone.lower_80 <= alone.mean) and np.all(alone.mean < alone.upper_80)  # drawn, not flat
