@@ -118,8 +118,8 @@ def _free_port() -> int:
 
 
 def test_batches_stay_few_and_fill_every_thread() -> None:
-    assert batch_size(40, 2) == 5  # 8 tasks: 4 per thread
-    assert batch_size(100_000, 32) == 782  # 128 tasks
+    assert batch_size(40, 2) == 2  # 32 tasks: 16 per thread (20 tasks of 2)
+    assert batch_size(100_000, 8) == 782  # 128 tasks
     assert batch_size(100_000, 1000) == 250  # capped at MAX_TASKS tasks
     for series, threads in ((1, 1), (7, 64), (20_000, 2), (100_000, 128), (1_000_000, 8)):
         size = batch_size(series, threads)
