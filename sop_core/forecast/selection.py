@@ -12,7 +12,7 @@ Pure: arrays in, a `SeriesForecast` out; no store, no clock. The rules (README "
 - at most the last `MAX_HISTORY_SEASONS` seasons are used (10 years of months or of weeks).
 The score is the MASE over a rolling-origin backtest (up to 3 cutoffs, the real horizon when the
 history allows it; with 2 seasons of history the origins keep one season and a period). The
-combination wins unless a single model scores clearly lower (below `COMBINATION_EDGE` times its
+combination wins unless a single model scores clearly lower (below `recipe.COMBINATION_EDGE` times its
 score): the mean or median of several models is more accurate than the one that
 looked best on three backtest windows (the "forecast combination puzzle"; on the M1, Tourism and M4
 weekly sets, see bench/RESULTS.md). Among single models a tie goes to the simpler one.

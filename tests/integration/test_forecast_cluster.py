@@ -150,8 +150,8 @@ def test_a_local_cluster_stores_the_local_runs_numbers(synthetic_db: Path, tmp_p
         _assert_same_as_local(store, remote)
     fractions = [f for f, _ in lines]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
-    assert "2 workers, 2 threads, 8 batches of at most 5 SKUs" in lines[1][1]
-    assert lines[-1][1] == f"{SKUS}/{SKUS} SKUs forecast" and len(lines) == 2 + 8
+    assert "2 workers, 2 threads, 20 batches of at most 2 SKUs" in lines[1][1]
+    assert lines[-1][1] == f"{SKUS}/{SKUS} SKUs forecast" and len(lines) == 2 + 20
 
 
 def test_workers_dying_on_one_batch_store_nothing_and_say_so(synthetic_db: Path, tmp_path: Path) -> None:
