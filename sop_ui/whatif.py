@@ -42,6 +42,12 @@ from sop_ui.widgets import choose, show_figures, show_table
 
 # How a lever's size moves on its slider, and how the slider writes it: people come whole (2, not
 # 2.00), hours by the half hour (4.5).
+# Editor columns get a set width in pixels (room for their French header or longest choice): left to
+# itself the grid sizes them by measuring their text, and a page drawn before its web font arrives
+# measures the fallback font and keeps those widths.
+EDITOR_WIDTHS: dict[str, Any] = {
+    "kind": 180, "workshop": 130, "first_week": 195, "last_week": 195, "size": "medium",
+    "level": 110, "key": 180, "first_month": 120, "last_month": 120, "percent": 120, "quantity": 160}
 SLIDER_STEPS = {"headcount": (1, "%d"), "hours_per_person": (0.5, "%.1f"), "hours_per_week": (0.5, "%.1f")}
 
 
@@ -97,6 +103,10 @@ def kind_name(kind: str) -> str:
     return t(f"whatif.kind.{kind}")
 
 
+def _fixed_widths(columns: dict[str, Any]) -> dict[str, Any]:
+    return {name: {**column, "width": EDITOR_WIDTHS[name]} for name, column in columns.items()}
+
+
 def lever_editor(workshops: Sequence[str], today: dt.date) -> pd.DataFrame:
     """The levers typed in, one row each: kind, workshop, first and last week, size. A new row starts
     filled (next week, for four weeks, size 4) rather than with empty cells the grid would show as
@@ -107,7 +117,7 @@ def lever_editor(workshops: Sequence[str], today: dt.date) -> pd.DataFrame:
     edited: pd.DataFrame = st.data_editor(
         pd.DataFrame({"kind": ["overtime"], "workshop": [workshops[0]], "first_week": [first],
                       "last_week": [last], "size": [4.0]}),
-        num_rows="dynamic", key="whatif_editor", hide_index=True, column_config={
+        num_rows="dynamic", key="whatif_editor", hide_index=True, column_config=_fixed_widths({
             "kind": st.column_config.SelectboxColumn(t("whatif.editor.kind"), options=list(LEVER_KINDS),
                                                      required=True, format_func=kinds.__getitem__,
                                                      default="overtime"),
@@ -119,7 +129,7 @@ def lever_editor(workshops: Sequence[str], today: dt.date) -> pd.DataFrame:
                                                      default=last),
             # %g: 4 and 4.5, never 4.00; the size is hours or people depending on the kind.
             "size": st.column_config.NumberColumn(t("whatif.editor.size"), format="%g", min_value=0.0,
-                                                  default=4.0)})
+                                                  default=4.0)}))
     return edited
 
 
@@ -131,7 +141,7 @@ def demand_editor(families: Sequence[str]) -> list[dict[str, Any]]:
         pd.DataFrame({"level": pd.Series(dtype=object), "key": pd.Series(dtype=object),
                       "first_month": pd.Series(dtype="datetime64[ns]"), "last_month": pd.Series(dtype="datetime64[ns]"),
                       "percent": pd.Series(dtype=float), "quantity": pd.Series(dtype=float)}),
-        num_rows="dynamic", key="whatif_demand_editor", hide_index=True, column_config={
+        num_rows="dynamic", key="whatif_demand_editor", hide_index=True, column_config=_fixed_widths({
             "level": st.column_config.SelectboxColumn(t("whatif.demand.level"), options=list(levels),
                                                       format_func=levels.__getitem__, default="family"),
             "key": st.column_config.TextColumn(t("whatif.demand.key"), help=t("whatif.demand.key_help",
@@ -139,7 +149,7 @@ def demand_editor(families: Sequence[str]) -> list[dict[str, Any]]:
             "first_month": st.column_config.DateColumn(t("whatif.demand.first_month"), format="MM/YYYY"),
             "last_month": st.column_config.DateColumn(t("whatif.demand.last_month"), format="MM/YYYY"),
             "percent": st.column_config.NumberColumn(t("whatif.demand.percent"), format="%g", min_value=-100.0),
-            "quantity": st.column_config.NumberColumn(t("whatif.demand.quantity"), format="%g")})
+            "quantity": st.column_config.NumberColumn(t("whatif.demand.quantity"), format="%g")}))
     rows: list[dict[str, Any]] = edited.dropna(how="all").to_dict("records")
     for row in rows:
         for name in ("first_month", "last_month"):

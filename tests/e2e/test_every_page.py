@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from sop_core.common.i18n import LANGUAGES, translate
 from tests.app.test_pages import PAGES
 from tests.conftest import PROJECT_ROOT, CopyDatabase
-from tests.e2e.snapshots import assert_snapshot
+from tests.e2e.snapshots import assert_snapshot, changed_share
 from tests.e2e.test_browser import ARTIFACTS, pytestmark, start_server  # noqa: F401
 
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
@@ -223,3 +224,32 @@ def test_the_french_uploader_shows_french_texts(browser: Any, site: str) -> None
         assert set(texts["english_limit"]) == {"0px"}, texts
     finally:
         tab.close()
+
+
+def _editor_picture(browser: Any, url: str, font_delay_ms: int) -> bytes:
+    """The What-if page's first data editor as drawn when the web fonts arrive `font_delay_ms` late."""
+    tab = browser.new_page(viewport={"width": 1280, "height": 720})
+    tab.set_default_timeout(90_000)
+    try:
+        if font_delay_ms:
+            def late(route: Any) -> None:
+                time.sleep(font_delay_ms / 1000)  # the browser goes on drawing; only the font waits
+                route.continue_()
+            tab.route("**/*.woff2", late)
+        tab.goto(url)
+        tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+        _settled(tab)
+        tab.evaluate("document.fonts.ready.then(() => true)")
+        tab.wait_for_timeout(500)  # a grid that re-measures on the font's arrival has done it by now
+        picture: bytes = tab.locator('[data-testid="stDataFrame"]').first.screenshot(animations="disabled")
+        return picture
+    finally:
+        tab.close()
+
+
+def test_the_editors_layout_does_not_depend_on_when_the_font_arrives(browser: Any, site: str) -> None:
+    """A grid left to size its columns measures its text once, in whatever font is there: on a slow
+    network (or a loaded CI machine) the fallback one, and the columns keep those widths."""
+    url = f"{site}/What_if?lang=fr&meeting=1"
+    at_once, late = _editor_picture(browser, url, 0), _editor_picture(browser, url, 3000)
+    assert changed_share(late, at_once) == 0.0
