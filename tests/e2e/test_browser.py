@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamlit
 
 from sop_core.data.store import DB_PATH_ENV
 from tests.conftest import PROJECT_ROOT, CopyDatabase
@@ -20,6 +21,7 @@ from tests.serving import CHROMIUM_ARGS, free_port, wait_healthy
 
 CHROMIUM = Path(CHROMIUM_PATH)
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+STREAMLIT_FONTS = Path(streamlit.__file__).parent / "static" / "static" / "media"
 pytestmark = [
     pytest.mark.e2e,
     # In CI the browser test must run: a missing Chromium fails there instead of skipping.
@@ -31,6 +33,26 @@ pytestmark = [
 def launch(playwright: Any) -> Any:
     """Debian's Chromium, headless (Playwright's own browser download does not work offline)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+
+
+def new_tab(browser: Any, size: tuple[int, int] = (1280, 900), timeout_ms: int = 90_000) -> Any:
+    """A tab of its own (own cookies and storage) whose web fonts come from Streamlit's files on disk.
+
+    Grids and Vega charts measure their text once, in whatever font is there: a font that the server
+    sends late (it serves files between script runs, under the GIL) would make the drawing, its
+    hidden axis labels and its snapshot depend on the machine's load."""
+    tab = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    tab.set_default_timeout(timeout_ms)
+    tab.route("**/static/media/*.woff2", _font_from_disk)
+    return tab
+
+
+def _font_from_disk(route: Any) -> None:
+    font = STREAMLIT_FONTS / route.request.url.rsplit("/", 1)[-1]
+    if font.is_file():
+        route.fulfill(path=str(font), headers={"Content-Type": "font/woff2"})
+    else:  # a Streamlit release that names its fonts otherwise: the server sends them
+        route.fallback()
 
 
 @contextlib.contextmanager
@@ -64,9 +86,7 @@ def page(server: str):  # type: ignore[no-untyped-def]
 
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        tab = browser.new_page(viewport={"width": 1280, "height": 900})
-        tab.set_default_timeout(60_000)
-        yield tab
+        yield new_tab(browser, timeout_ms=60_000)
         browser.close()
 
 

@@ -18,7 +18,7 @@ from sop_core.data.store import Store
 from sop_core.meeting.cycle import close_cycle
 from sop_core.meeting.executive import tile_text
 from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import ARTIFACTS, launch, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, launch, new_tab, pytestmark, start_server  # noqa: F401
 
 NAME = "Your name (recorded with each step)"
 
@@ -40,8 +40,7 @@ def tab(november: tuple[Path, list[str], list[str]]) -> Iterator[Any]:
 
     with start_server(november[0]) as url, sync_playwright() as playwright:
         browser = launch(playwright)
-        opened = browser.new_page(viewport={"width": 1280, "height": 900})
-        opened.set_default_timeout(90_000)
+        opened = new_tab(browser)
         opened.goto(f"{url}/Data?lang=en")
         yield opened
         browser.close()

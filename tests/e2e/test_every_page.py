@@ -20,7 +20,7 @@ from sop_core.common.i18n import LANGUAGES, translate
 from tests.app.test_pages import PAGES
 from tests.conftest import PROJECT_ROOT, CopyDatabase
 from tests.e2e.snapshots import assert_snapshot, changed_share
-from tests.e2e.test_browser import ARTIFACTS, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, new_tab, pytestmark, start_server  # noqa: F401
 
 SCREENS = {"app.py": "", **{page: Path(page).stem.split("_", 1)[1] for page in PAGES}}
 TITLE_KEY = re.compile(r'page_setup\("([^"]+)"')
@@ -66,8 +66,7 @@ SPLIT_LABELS = """[...document.querySelectorAll('.st-key-meeting-bar [data-testi
 
 
 def _open(browser: Any, url: str, size: tuple[int, int] = (1280, 900)) -> Any:
-    tab = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    tab.set_default_timeout(90_000)
+    tab = new_tab(browser, size)
     tab.goto(url)
     tab.locator("h1").first.wait_for()
     tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
@@ -228,13 +227,12 @@ def test_the_french_uploader_shows_french_texts(browser: Any, site: str) -> None
 
 def _editor_picture(browser: Any, url: str, font_delay_ms: int) -> bytes:
     """The What-if page's first data editor as drawn when the web fonts arrive `font_delay_ms` late."""
-    tab = browser.new_page(viewport={"width": 1280, "height": 720})
-    tab.set_default_timeout(90_000)
+    tab = new_tab(browser, (1280, 720))
     try:
         if font_delay_ms:
             def late(route: Any) -> None:
                 time.sleep(font_delay_ms / 1000)  # the browser goes on drawing; only the font waits
-                route.continue_()
+                route.fallback()
             tab.route("**/*.woff2", late)
         tab.goto(url)
         tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()

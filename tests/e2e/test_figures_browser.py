@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import launch, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import launch, new_tab, pytestmark, start_server  # noqa: F401
 
 # Tile changes whose text is wider than their box (Streamlit then ends them with "…").
 CUT_DELTAS = """[...document.querySelectorAll('.st-key-kpi-area [data-testid="stMetricDelta"] *')]
@@ -28,8 +28,7 @@ def tab_at(demo_copy: CopyDatabase) -> Iterator[Any]:
         browser = launch(playwright)
 
         def opened(path: str, width: int, height: int) -> Any:
-            tab = browser.new_page(viewport={"width": width, "height": height})
-            tab.set_default_timeout(90_000)
+            tab = new_tab(browser, (width, height))
             tab.goto(url + path)
             tab.locator("h1").first.wait_for()
             tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()

@@ -15,7 +15,7 @@ import pytest
 from sop_core.data.store import Store
 from tests.app.test_hostile_text import name_hostile
 from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import ARTIFACTS, launch, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, launch, new_tab, pytestmark, start_server  # noqa: F401
 from tests.e2e.test_every_page import SCREENS
 from tests.serving import free_port
 
@@ -61,8 +61,7 @@ def test_no_page_makes_the_browser_fetch_a_name(demo_copy: CopyDatabase, listene
             cur.execute(f"UPDATE {table} SET customer = ? || customer", [f"![c]({address}/customer.png) "])
     with start_server(db) as url, sync_playwright() as playwright:
         browser = launch(playwright)
-        tab = browser.new_page(viewport={"width": 1280, "height": 900})
-        tab.set_default_timeout(90_000)
+        tab = new_tab(browser)
         for lang in ("fr",):  # the names are the same in either language; French is the default
             for page in SCREENS.values():
                 tab.goto(f"{url}/{page}?lang={lang}")

@@ -11,7 +11,7 @@ import pytest
 
 from sop_core.data.store import Store
 from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import ARTIFACTS, launch, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, launch, new_tab, pytestmark, start_server  # noqa: F401
 from tests.integration.test_import_apart import _orders
 
 LINES = 400_000
@@ -34,8 +34,7 @@ def test_cancel_stops_the_check_and_writes_nothing(demo_copy: CopyDatabase, tmp_
     folders_before = set(Path(tempfile.gettempdir()).glob("sop_check_*"))
     with start_server(db) as url, sync_playwright() as playwright:
         browser = launch(playwright)
-        tab = browser.new_page(viewport={"width": 1280, "height": 900})
-        tab.set_default_timeout(90_000)
+        tab = new_tab(browser)
         tab.goto(f"{url}/Data?lang=en")
         try:
             kind = tab.locator("[data-testid='stSelectbox']").first

@@ -17,7 +17,7 @@ import pytest
 
 from sop_core.data.store import Store
 from tests.conftest import PROJECT_ROOT, CopyDatabase
-from tests.e2e.test_browser import ARTIFACTS, launch, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, launch, new_tab, pytestmark, start_server  # noqa: F401
 
 ROUNDS = 20
 PAGES = ("", "Service_rate", "Stock_rotation", "Data")
@@ -39,8 +39,7 @@ def tab(shared: tuple[Path, list[str], int]) -> Iterator[Any]:
 
     with start_server(shared[0]) as url, sync_playwright() as playwright:
         browser = launch(playwright)
-        opened = browser.new_page(viewport={"width": 1280, "height": 900})
-        opened.set_default_timeout(120_000)
+        opened = new_tab(browser, timeout_ms=120_000)
         opened.base_url = url  # type: ignore[attr-defined]
         yield opened
         browser.close()

@@ -13,7 +13,7 @@ import pytest
 
 from sop_core.data.store import Store
 from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import launch, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import launch, new_tab, pytestmark, start_server  # noqa: F401
 
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
@@ -76,9 +76,7 @@ def views_alone_and_during_import(url: str, export: Path, views: int = VIEWS) ->
 
     with sync_playwright() as playwright:
         browser = launch(playwright)
-        a, b = browser.new_context().new_page(), browser.new_context().new_page()
-        for tab in (a, b):
-            tab.set_default_timeout(300_000)
+        a, b = new_tab(browser, timeout_ms=300_000), new_tab(browser, timeout_ms=300_000)
         view_home(b, url)  # the server's caches warm: the baseline is a warm view
         alone = [view_home(b, url) for _ in range(views)]
         start_import(a, url, export)
