@@ -105,13 +105,17 @@ with st.expander(t("whatif.add"), expanded=not compared):
         demand_of = choose(t("whatif.goal.demand_of"), demands, key="whatif_mix_demand",
                            format_func={name: shown_name(name) for name in demands}.__getitem__)
         if st.form_submit_button(t("whatif.find_mix")):
-            with st.spinner(t("whatif.solving")):
-                mix = compute(find_cheapest_mix, today, None if goal == "no_red" else rate / 100) if goal != "pic" \
-                    else compute(find_mix_for_demand, today, next((s for s in compared if s.name == demand_of),
-                                                                  Scenario(BASELINE)))[0]
-            (st.success if mix.reached else st.warning)(plain(mix.message.render(language)))
-            if mix.scenario.levers:  # named in the page's language: it is saved and exported under that name
-                add(replace(mix.scenario, name=t("whatif.mix_name")))
+            try:
+                with st.spinner(t("whatif.solving")):
+                    mix = compute(find_cheapest_mix, today, None if goal == "no_red" else rate / 100) if goal != "pic" \
+                        else compute(find_mix_for_demand, today, next((s for s in compared if s.name == demand_of),
+                                                                      Scenario(BASELINE)))[0]
+            except MissingRunError as exc:  # the PIC's goal needs a plan
+                st.info(t("whatif.demand.no_plan", why=plain(exc.render(language))))
+            else:
+                (st.success if mix.reached else st.warning)(plain(mix.message.render(language)))
+                if mix.scenario.levers:  # named in the page's language: it is saved and exported under that name
+                    add(replace(mix.scenario, name=t("whatif.mix_name")))
 
 compared = st.session_state["whatif_scenarios"]
 planner = may("planner")  # a viewer compares scenarios; saving or deciding is a planner's

@@ -52,7 +52,7 @@ class PlanInputs:
 
     as_of: dt.date
     cycle: Cycle
-    run_id: int
+    run_id: int | None  # None for a frozen plan whose run was not recorded
     months: tuple[dt.date, ...]
     skus: pd.DataFrame
     statistical: np.ndarray

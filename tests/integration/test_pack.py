@@ -195,6 +195,38 @@ def test_the_pack_shows_the_plan_by_family_and_its_changes(planned: Store, lang:
     assert words(translate("pack.plan.step.statistical", lang)) in page
 
 
+def _plan_total_by_month(pack_xlsx_bytes: bytes) -> pd.Series:
+    months = sheets_of(pack_xlsx_bytes)[translate("pack.sheet.plan", "en")]
+    total = months[months[translate("col.family", "en")] == translate("pack.plan.total", "en")]
+    return total.set_index(pd.to_datetime(total[translate("col.month", "en")], format="%m/%Y"))[
+        translate("col.units", "en")].rename_axis(None)
+
+
+def test_a_reprinted_past_pack_shows_the_plan_frozen_at_its_meeting(planned: Store) -> None:
+    """September's pack printed in November: its plan is September's frozen one (6 months from
+    September, as the demo froze it), not November's forecast."""
+    frozen = planned.query("SELECT period, sum(final) AS units FROM forecast_snapshots "
+                           "WHERE granularity = 'month' AND cycle = '2026-09' GROUP BY period ORDER BY period")
+    pack = build_pack(planned, Cycle(2026, 9), "en")
+    assert pack.plan_note is None and pack.plan_previous == Cycle(2026, 8) and not pack.recorded
+    shown = _plan_total_by_month(pack_xlsx(pack))
+    assert list(shown.index) == list(pd.to_datetime(frozen["period"]))  # Sep 2026 .. Feb 2027
+    assert shown.to_numpy() == pytest.approx(frozen["units"].round().to_numpy(), abs=0.5)
+    # Today's forecast differs on those months: the oracle above is not today's plan by chance.
+    today = _plan_total_by_month(pack_xlsx(build_pack(planned, CYCLE, "en")))
+    common = shown.index.intersection(today.index)
+    assert len(common) == 4 and (shown[common] - today[common]).abs().max() > 100
+
+
+def test_a_past_cycle_never_frozen_has_no_plan_to_reprint(planned: Store) -> None:
+    with planned.transaction() as cur:
+        cur.execute("DELETE FROM forecast_snapshots WHERE cycle = '2026-09'")
+    pack = build_pack(planned, Cycle(2026, 9), "en")
+    assert pack.plan_note == translate("pack.plan.none", "en",
+                                       reason=translate("plan.error.not_frozen", "en", cycle="2026-09"))
+    assert pack.plan.empty
+
+
 def test_a_pack_without_a_monthly_forecast_says_why_it_has_no_plan(demo: Store) -> None:
     pack = build_pack(demo, CYCLE, "en")
     assert pack.plan_note == translate("pack.plan.none", "en", reason=translate("plan.error.no_forecast", "en"))
