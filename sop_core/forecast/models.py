@@ -123,29 +123,32 @@ def _sf(name: str, native: bool, **params: Callable[[SeriesContext], Any]) -> Ca
         _statsforecast(name)(**{key: value(context) for key, value in params.items()}), native)
 
 
+def _sf_spec(name: str, label: str, model: str, native: bool, seasonal: bool = False,
+             **params: Callable[[SeriesContext], Any]) -> ModelSpec:
+    """A statsforecast model as a spec: whether it gives intervals is said once, for both."""
+    return ModelSpec(name, label, _sf(model, native, **params), native, seasonal)
+
+
 def _season(context: SeriesContext) -> int:
     return context.season
 
 
 MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
-    ModelSpec("naive", "Naive (last value)", _sf("Naive", True), True),
-    ModelSpec("seasonal_naive", "Seasonal naive (same period last year)",
-              _sf("SeasonalNaive", True, season_length=_season), True, seasonal=True),
+    _sf_spec("naive", "Naive (last value)", "Naive", True),
+    _sf_spec("seasonal_naive", "Seasonal naive (same period last year)", "SeasonalNaive", True, seasonal=True,
+             season_length=_season),
     ModelSpec("moving_average", "Moving average (last 3 periods)", lambda c: MovingAverage(3), False),
-    ModelSpec("ets", "Exponential smoothing (ETS, automatic)",
-              _sf("AutoETS", True, season_length=_season), True),
+    _sf_spec("ets", "Exponential smoothing (ETS, automatic)", "AutoETS", True, season_length=_season),
     # ETS refitted in the form `ets` chose on the whole history (see `ets_form`): 15x cheaper than
     # searching the 30 forms again at each backtest cutoff.
-
-    ModelSpec("theta", "Theta (automatic)", _sf("AutoTheta", True, season_length=_season), True),
-    ModelSpec("dot", "Dynamic optimised Theta", _sf("DynamicOptimizedTheta", True, season_length=_season), True),
+    _sf_spec("theta", "Theta (automatic)", "AutoTheta", True, season_length=_season),
+    _sf_spec("dot", "Dynamic optimised Theta", "DynamicOptimizedTheta", True, season_length=_season),
     # CES's intervals are simulated: 65-105 ms a series, twenty times its fit. It gets its bounds
     # from its backtest errors, and lends none to a combination (see `selection`).
-    ModelSpec("ces", "Complex exponential smoothing (CES, automatic)",
-              _sf("AutoCES", False, season_length=_season), False),
-    ModelSpec("croston_sba", "Croston SBA (intermittent demand)", _sf("CrostonSBA", False), False),
-    ModelSpec("tsb", "TSB (intermittent demand, obsolescence)",
-              _sf("TSB", False, alpha_d=lambda c: 0.2, alpha_p=lambda c: 0.2), False),
+    _sf_spec("ces", "Complex exponential smoothing (CES, automatic)", "AutoCES", False, season_length=_season),
+    _sf_spec("croston_sba", "Croston SBA (intermittent demand)", "CrostonSBA", False),
+    _sf_spec("tsb", "TSB (intermittent demand, obsolescence)", "TSB", False,
+             alpha_d=lambda c: 0.2, alpha_p=lambda c: 0.2),
     ModelSpec("prophet", "Prophet", ProphetModel, True),
     ModelSpec("zero", "Zero (no demand)", lambda c: ZeroModel(), True),
 )}
@@ -170,14 +173,14 @@ def ets_form(y: Floats, context: SeriesContext) -> Model:
         ets = _statsforecast("AutoETS")
         components = ets(season_length=context.season).fit(y).model_["components"]
     fixed = ets(season_length=context.season, model=components[:3], damped=components[3] == "D")
-    return _StatsForecastModel(fixed, native_intervals=True)
+    return _StatsForecastModel(fixed, MODELS["ets"].native_intervals)
 
 
 def theta_form(y: Floats, context: SeriesContext) -> Model:
     """Theta in the variant (STM, OTM, DSTM, DOTM) AutoTheta selects on `y`, to refit cheaply."""
     theta = _statsforecast("AutoTheta")
     variant = theta(season_length=context.season).fit(y).model_["modeltype"]
-    return _StatsForecastModel(theta(season_length=context.season, model=variant), native_intervals=True)
+    return _StatsForecastModel(theta(season_length=context.season, model=variant), MODELS["theta"].native_intervals)
 
 
 def ces_form(y: Floats, context: SeriesContext) -> Model:
@@ -186,4 +189,4 @@ def ces_form(y: Floats, context: SeriesContext) -> Model:
         warnings.simplefilter("ignore")
         ces = _statsforecast("AutoCES")
         kind = ces(season_length=context.season).fit(y).model_["seasontype"]
-    return _StatsForecastModel(ces(season_length=context.season, model=kind), native_intervals=False)
+    return _StatsForecastModel(ces(season_length=context.season, model=kind), MODELS["ces"].native_intervals)

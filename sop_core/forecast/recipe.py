@@ -30,9 +30,7 @@ class Recipe:
     # Half-widths of the intervals x this, (monthly, weekly): calibrated on validation windows so
     # that the 80% interval holds about 80% of what follows (bench/RESULTS.md).
     interval_scale: tuple[float, float] = (1.0, 1.0)
-    # A single model must score below `edge` x the combination's backtest score to be preferred
-    # (0: the combination always, when it can be made)
-    edge: float = COMBINATION_EDGE
+    edge: float = COMBINATION_EDGE  # 0: the combination always, when it can be made
 
     def scale(self, context: SeriesContext) -> float:
         return self.interval_scale[1 if context.freq.startswith("W") else 0]

@@ -245,7 +245,7 @@ def _combined_forecast(members: list[str], y: Floats, h: int, context: SeriesCon
     outs = [_model(name, context, fixed).forecast(y, h, level=list(LEVELS)) for name in members]
     weights = weights or [1.0] * len(outs)
     combined = {"mean": _combine([out["mean"] for out in outs], how, weights)}
-    bounded = [(out, weight) for out, weight in zip(outs, weights, strict=True) if "lo-80" in out]
+    bounded = [(out, weight) for out, weight in zip(outs, weights, strict=True) if f"lo-{LEVELS[0]}" in out]
     if not bounded:  # no member has intervals: the backtest errors draw them (see `_intervals`)
         return combined
     for key in (key for key in bounded[0][0] if key != "mean"):
