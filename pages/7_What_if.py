@@ -14,8 +14,6 @@ from sop_core.whatif import (
     ScenarioError,
     baseline_result,
     capacity_chart,
-    find_cheapest_mix,
-    find_mix_for_demand,
     lines_at_risk_of,
     plan_from_store,
     scenario_demand,
@@ -30,18 +28,19 @@ from sop_ui import (
     compute,
     file_uploader,
     lang,
+    may,
     num,
     page_setup,
+    plain,
     require_data,
     show_chart,
     show_table,
     status_label,
+    step_action,
     t,
 )
-from sop_ui.cycle import step_action
-from sop_ui.login import may
-from sop_ui.text import plain
 from sop_ui.whatif import (
+    cheapest_mix,
     demand_editor,
     lever_editor,
     saved_panel,
@@ -105,14 +104,9 @@ with st.expander(t("whatif.add"), expanded=not compared):
         demand_of = choose(t("whatif.goal.demand_of"), demands, key="whatif_mix_demand",
                            format_func={name: shown_name(name) for name in demands}.__getitem__)
         if st.form_submit_button(t("whatif.find_mix")):
-            try:
-                with st.spinner(t("whatif.solving")):
-                    mix = compute(find_cheapest_mix, today, None if goal == "no_red" else rate / 100) if goal != "pic" \
-                        else compute(find_mix_for_demand, today, next((s for s in compared if s.name == demand_of),
-                                                                      Scenario(BASELINE)))[0]
-            except MissingRunError as exc:  # the PIC's goal needs a plan
-                st.info(t("whatif.demand.no_plan", why=plain(exc.render(language))))
-            else:
+            demand = next((s for s in compared if s.name == demand_of), Scenario(BASELINE))
+            mix = cheapest_mix(today, goal, rate / 100, demand)
+            if mix is not None:
                 (st.success if mix.reached else st.warning)(plain(mix.message.render(language)))
                 if mix.scenario.levers:  # named in the page's language: it is saved and exported under that name
                     add(replace(mix.scenario, name=t("whatif.mix_name")))

@@ -14,18 +14,22 @@ import streamlit as st
 
 from sop_core.common import Cycle
 from sop_core.data import Store
+from sop_core.forecast import MissingRunError
 from sop_core.plan import PlanInputs
 from sop_core.whatif import (
     BASELINE,
     FIGURE_KINDS,
     LEVER_KINDS,
     PLAN_FIGURE_KINDS,
+    MixResult,
     Plan,
     Scenario,
     ScenarioError,
     SimulationResult,
     comparison_table,
     delete_scenario,
+    find_cheapest_mix,
+    find_mix_for_demand,
     lever_limit,
     mark_decision,
     plan_comparison,
@@ -37,18 +41,33 @@ from sop_core.whatif import (
     simulate,
 )
 from sop_ui.login import user_name
+from sop_ui.session import compute
 from sop_ui.text import lang, money, num, pct, plain, t
 from sop_ui.widgets import choose, show_figures, show_table
 
-# How a lever's size moves on its slider, and how the slider writes it: people come whole (2, not
-# 2.00), hours by the half hour (4.5).
 # Editor columns get a set width in pixels (room for their French header or longest choice): left to
 # itself the grid sizes them by measuring their text, and a page drawn before its web font arrives
 # measures the fallback font and keeps those widths.
 EDITOR_WIDTHS: dict[str, Any] = {
     "kind": 180, "workshop": 130, "first_week": 195, "last_week": 195, "size": "medium",
     "level": 110, "key": 180, "first_month": 120, "last_month": 120, "percent": 120, "quantity": 160}
+# How a lever's size moves on its slider, and how the slider writes it: people come whole (2, not
+# 2.00), hours by the half hour (4.5).
 SLIDER_STEPS = {"headcount": (1, "%d"), "hours_per_person": (0.5, "%.1f"), "hours_per_week": (0.5, "%.1f")}
+
+
+def cheapest_mix(today: dt.date, goal: str, rate: float, demand: Scenario) -> MixResult | None:
+    """The cheapest mix for `goal` (no red OF, on time at `rate`, or the PIC of `demand` without a
+    capacity shortage), with a spinner while it is solved; None, and why on the page, when the PIC's
+    goal has no plan to aim at (no monthly forecast, or a past cycle never frozen)."""
+    try:
+        with st.spinner(t("whatif.solving")):
+            if goal == "pic":
+                return compute(find_mix_for_demand, today, demand)[0]
+            return compute(find_cheapest_mix, today, None if goal == "no_red" else rate)
+    except MissingRunError as exc:
+        st.info(t("whatif.demand.no_plan", why=plain(exc.render(lang()))))
+        return None
 
 
 def shown_name(name: str) -> str:

@@ -10,7 +10,7 @@ from sop_core.whatif.compared import (
     with_scenario,
 )
 from sop_core.whatif.levers import LEVER_KINDS, Plan, Scenario, ScenarioError, lever_limit, validate
-from sop_core.whatif.optimizer import MIX_NAME, Target
+from sop_core.whatif.optimizer import MIX_NAME, MixResult, Target
 from sop_core.whatif.plan_mix import cheapest_mix_for_demand, find_mix_for_demand
 from sop_core.whatif.plan_scenarios import (
     PLAN_FIGURE_KINDS,
@@ -45,6 +45,7 @@ __all__ = [
     "MIX_NAME",
     "PLAN_FIGURES",
     "PLAN_FIGURE_KINDS",
+    "MixResult",
     "Plan",
     "Scenario",
     "ScenarioError",

@@ -47,6 +47,20 @@ def new_tab(browser: Any, size: tuple[int, int] = (1280, 900), timeout_ms: int =
     return tab
 
 
+def upload_as(tab: Any, kind: str, path: Path) -> None:
+    """On the Data page: choose what the file holds (`kind`, as the list names it), then give the file.
+    The choice reruns the page: the file is given once that run is over, or it lands in the widget of
+    the run being replaced and is lost (seen on a loaded machine)."""
+    from playwright.sync_api import expect
+
+    chooser = tab.locator("[data-testid='stSelectbox']").first
+    chooser.click()
+    tab.get_by_role("option", name=kind, exact=True).click()
+    expect(chooser.locator("input")).to_have_value(kind)
+    tab.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    tab.locator("input[type='file']").first.set_input_files(str(path))
+
+
 def _font_from_disk(route: Any) -> None:
     font = STREAMLIT_FONTS / route.request.url.rsplit("/", 1)[-1]
     if font.is_file():
@@ -104,20 +118,12 @@ def test_home_page_renders_title_and_kpis(page, server: str) -> None:  # type: i
 def test_uploading_a_bad_file_shows_row_column_and_fix(page, server: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "stock_bad.csv"
     bad.write_text("date;sku;on_hand\n31/01/2026;INJ-1001;-5\n", encoding="utf-8")
-    from playwright.sync_api import expect
 
     copies_before = set(Path(tempfile.gettempdir()).glob("sop_upload_*"))
     page.goto(f"{server}/Data?lang=en")
     page.get_by_text("What does the file hold?").wait_for()
-    kind = page.locator("[data-testid='stSelectbox']").first
-    kind.click()
-    page.get_by_role("option", name="Stock", exact=True).click()
-    # The choice reruns the page: upload only once that run is over, or the file may land in the
-    # widget of the run being replaced.
-    expect(kind.locator("input")).to_have_value("Stock")
-    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
     try:
-        page.locator("input[type='file']").first.set_input_files(str(bad))
+        upload_as(page, "Stock", bad)
         page.get_by_role("button", name="Check and import").click()
         error = page.locator("[data-testid='stAlert']").filter(has_text="refused")
         error.wait_for()

@@ -18,7 +18,7 @@ from sop_core.data.store import Store
 from sop_core.meeting.cycle import close_cycle
 from sop_core.meeting.executive import tile_text
 from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import ARTIFACTS, launch, new_tab, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, launch, new_tab, pytestmark, start_server, upload_as  # noqa: F401
 
 NAME = "Your name (recorded with each step)"
 
@@ -69,7 +69,6 @@ def _name(tab: Any) -> None:
 def test_a_month_of_the_cycle_from_upload_to_look_back(tab: Any, november: tuple[Path, list[str], list[str]],
                                                       tmp_path: Path) -> None:
     _, skus, november_tiles = november
-    from playwright.sync_api import expect
 
     sales = tmp_path / "ventes_novembre.csv"
     lines = "".join(f"{day:02d}/11/2026;{sku};{100 + day},5;Électro-Distribution Centre\r\n"
@@ -77,12 +76,7 @@ def test_a_month_of_the_cycle_from_upload_to_look_back(tab: Any, november: tuple
     sales.write_bytes(("Date facture;Code article;Qté;Client\r\n" + lines).encode("cp1252"))
     copies_before = set(Path(tempfile.gettempdir()).glob("sop_upload_*"))
     try:
-        kind = tab.locator("[data-testid='stSelectbox']").first
-        kind.click()
-        tab.get_by_role("option", name="Sales", exact=True).click()
-        expect(kind.locator("input")).to_have_value("Sales")
-        _idle(tab)
-        tab.locator("input[type='file']").first.set_input_files(str(sales))
+        upload_as(tab, "Sales", sales)
         tab.get_by_role("button", name="Check and import").click()
         tab.locator("[data-testid='stAlert']").filter(has_text="ventes_novembre.csv").wait_for()
         _idle(tab)

@@ -11,7 +11,7 @@ import pytest
 
 from sop_core.data.store import Store
 from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import ARTIFACTS, launch, new_tab, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import ARTIFACTS, launch, new_tab, pytestmark, start_server, upload_as  # noqa: F401
 from tests.integration.test_import_apart import _orders
 
 LINES = 400_000
@@ -24,7 +24,7 @@ def _checking_children() -> list[str]:
 
 @pytest.mark.slow
 def test_cancel_stops_the_check_and_writes_nothing(demo_copy: CopyDatabase, tmp_path: Path) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
 
     db = demo_copy("cancel")
     with Store(db) as store:
@@ -37,11 +37,7 @@ def test_cancel_stops_the_check_and_writes_nothing(demo_copy: CopyDatabase, tmp_
         tab = new_tab(browser)
         tab.goto(f"{url}/Data?lang=en")
         try:
-            kind = tab.locator("[data-testid='stSelectbox']").first
-            kind.click()
-            tab.get_by_role("option", name="Orders", exact=True).click()
-            expect(kind.locator("input")).to_have_value("Orders")
-            tab.locator("input[type='file']").first.set_input_files(str(big))
+            upload_as(tab, "Orders", big)
             tab.get_by_role("button", name="Check and import").click()
             tab.locator("[data-testid='stProgress']").wait_for()
             tab.get_by_role("button", name="Cancel the import").click()

@@ -13,7 +13,7 @@ import pytest
 
 from sop_core.data.store import Store
 from tests.conftest import CopyDatabase
-from tests.e2e.test_browser import launch, new_tab, pytestmark, start_server  # noqa: F401
+from tests.e2e.test_browser import launch, new_tab, pytestmark, start_server, upload_as  # noqa: F401
 
 DONE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 RUNNING = '[data-testid="stApp"][data-test-script-state="running"]'
@@ -60,10 +60,7 @@ def start_import(tab: Any, url: str, export: Path) -> None:
     """On the Data page: Orders, the file, "Check and import"; returns once the progress bar shows."""
     tab.goto(f"{url}/Data?lang=en")
     tab.locator(DONE).wait_for()
-    kind = tab.locator("[data-testid='stSelectbox']").first
-    kind.click()
-    tab.get_by_role("option", name="Orders", exact=True).click()
-    tab.locator("input[type='file']").first.set_input_files(str(export))
+    upload_as(tab, "Orders", export)
     tab.get_by_role("button", name="Check and import").wait_for()
     tab.locator(DONE).wait_for()
     tab.get_by_role("button", name="Check and import").click()
