@@ -20,7 +20,14 @@ from sop_core.forecast.consensus import (
 from sop_core.forecast.demand import demand_between, demand_history, demand_source
 from sop_core.forecast.models import model_names
 from sop_core.forecast.runs import ForecastSettings, latest_run, run_forecast
-from sop_core.forecast.snapshots import FVA_STEPS, accuracy_frame, accuracy_report, freeze_cycle, fva_by_contributor
+from sop_core.forecast.snapshots import (
+    FVA_STEPS,
+    accuracy_frame,
+    accuracy_report,
+    cycle_forecast,
+    freeze_cycle,
+    fva_by_contributor,
+)
 from sop_core.forecast.views import history_levels, model_mix, model_story, run_info
 
 __all__ = [
@@ -40,6 +47,7 @@ __all__ = [
     "adjust_range",
     "batch_size",
     "consensus_log",
+    "cycle_forecast",
     "demand_between",
     "demand_history",
     "demand_source",

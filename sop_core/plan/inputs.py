@@ -1,7 +1,7 @@
 """The PIC's inputs read from the store, once, as of a day (`balance.PlanInputs`).
 
 The plan runs over the months of the latest monthly forecast from the cycle's month on (at most
-`PLAN_MONTHS`); a cycle already over keeps the plan frozen at its meeting (`_forecast_of`). Opening
+`PLAN_MONTHS`); a cycle already over keeps the plan frozen for it (`forecast.cycle_forecast`). Opening
 stock is the latest stock snapshot on or before as-of plus what the open OF still have to make;
 capacity is the workshops' productive hours from as-of on, month by month; the previous cycle's plan
 is the latest frozen cycle before this one; last year's sales are empty for the months a year after
@@ -15,9 +15,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from sop_core.common import Cycle, Message, next_period
+from sop_core.common import Cycle, next_period
 from sop_core.data import Store, budget_by_family
-from sop_core.forecast import MissingRunError, demand_between, final_forecast, latest_run
+from sop_core.forecast import cycle_forecast, demand_between
 from sop_core.plan.balance import PlanInputs
 from sop_core.production import monthly_capacity, open_order_hours, open_orders
 
@@ -46,7 +46,7 @@ def plan_inputs(store: Store, as_of: dt.date | None = None, months: int = PLAN_M
     forecast exists yet (the plan is the forecast's)."""
     day = as_of or store.as_of()
     cycle = Cycle.of(day)
-    run_id, forecast = _forecast_of(store, cycle)
+    run_id, forecast = cycle_forecast(store, cycle)
     end = next_period(cycle.start, "month", months)
     forecast = forecast[(forecast["period"] >= pd.Timestamp(cycle.start)) & (forecast["period"] < pd.Timestamp(end))]
     plan_months = tuple(sorted(pd.Timestamp(p).date() for p in forecast["period"].unique()))
@@ -120,25 +120,6 @@ def _capacity(store: Store, as_of: dt.date, end: dt.date, orders: pd.DataFrame,
 
 def _month_index(months: tuple[dt.date, ...]) -> pd.DatetimeIndex:
     return pd.DatetimeIndex([pd.Timestamp(m) for m in months])
-
-
-def _forecast_of(store: Store, cycle: Cycle) -> tuple[int | None, pd.DataFrame]:
-    """The monthly forecast (its run and its sku, period, statistical, final) the plan of `cycle`
-    stands on. A cycle already over has the plan frozen at its meeting: a pack reprinted, or a past
-    cycle looked back at, shows what was decided then, not today's forecast (MissingRunError for a
-    past cycle never frozen). The current cycle works on the newest run (MissingRunError without one)."""
-    if cycle < Cycle.of(store.as_of()):
-        frozen = store.query("SELECT run_id, sku, period, statistical, final FROM forecast_snapshots "
-                             "WHERE granularity = 'month' AND cycle = ?", [str(cycle)])
-        if not frozen.empty:
-            frozen["period"] = pd.to_datetime(frozen["period"])
-            run_id = frozen["run_id"].dropna()
-            return (int(run_id.iloc[0]) if len(run_id) else None), frozen.drop(columns="run_id")
-        raise MissingRunError(Message("plan.error.not_frozen", {"cycle": str(cycle)}))
-    run_id = latest_run(store, "month")
-    if run_id is None:
-        raise MissingRunError(Message("plan.error.no_forecast"))
-    return run_id, final_forecast(store, run_id)
 
 
 def _previous_plan(store: Store, cycle: Cycle) -> tuple[Cycle | None, dt.datetime | None, pd.DataFrame]:

@@ -2,10 +2,11 @@
 
 Load of a workshop in a month = the open manufacturing orders (their remaining hours, in the month
 of their planned end; an overdue one in the current month) + the demand they do not cover yet:
-per SKU, the demand of each month (the latest monthly forecast, consensus included; until a
-forecast exists, the average of the last `RECENT_MONTHS` complete months) netted of the stock on
-hand and of the open orders' remaining quantity, the oldest months first, converted to hours with
-products.hours_per_unit. Capacity = the working days' capacity of the month (`production.daily_capacity`).
+per SKU, the demand of each month (the cycle's monthly forecast, consensus included: the latest run,
+or the plan frozen for a cycle already over; without one, the average of the last `RECENT_MONTHS`
+complete months) netted of the stock on hand and of the open orders' remaining quantity, the oldest
+months first, converted to hours with products.hours_per_unit. Capacity = the working days' capacity
+of the month (`production.daily_capacity`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sop_core.common import next_period
+from sop_core.common import Cycle, next_period
 from sop_core.data import Store
-from sop_core.forecast import demand_history, final_forecast, latest_run
+from sop_core.forecast import MissingRunError, cycle_forecast, demand_history
 from sop_core.production.engine import daily_capacity
 from sop_core.production.exposure import rough_cut_table
 from sop_core.production.shopfloor import open_orders, workshops
@@ -39,19 +40,26 @@ class RoughCut:
 def _demand(store: Store, as_of: dt.date, months: int) -> tuple[pd.DataFrame, str, int | None]:
     """sku, month, quantity over the months from as_of's month on."""
     first = as_of.replace(day=1)
-    run_id = latest_run(store, "month")
-    if run_id is not None:
-        forecast = final_forecast(store, run_id)
-        forecast = forecast[forecast["period"] >= pd.Timestamp(first)]
-        frame = forecast.rename(columns={"period": "month", "final": "quantity"})[["sku", "month", "quantity"]]
-        return frame.assign(month=frame["month"].dt.date), "forecast", run_id
+    try:  # the cycle's forecast: the newest run, or the plan frozen for a cycle already over
+        run_id, forecast = cycle_forecast(store, Cycle.of(as_of))
+    except MissingRunError:
+        return _recent_demand(store, as_of, months), "recent demand", None
+    forecast = forecast[forecast["period"] >= pd.Timestamp(first)]
+    frame = forecast.rename(columns={"period": "month", "final": "quantity"})[["sku", "month", "quantity"]]
+    return frame.assign(month=frame["month"].dt.date), "forecast", run_id
+
+
+def _recent_demand(store: Store, as_of: dt.date, months: int) -> pd.DataFrame:
+    """sku, month, quantity: each SKU's mean monthly demand of the last `RECENT_MONTHS` complete
+    months, over `months` months from as_of's month on."""
+    first = as_of.replace(day=1)
     history = demand_history(store, "month", as_of).dropna(subset=["period"])
     recent = history[history["period"] >= pd.Timestamp(next_period(first, "month", -RECENT_MONTHS))]
     rate = recent.groupby("sku")["quantity"].sum() / RECENT_MONTHS
     grid = pd.MultiIndex.from_product([rate.index, [next_period(first, "month", i) for i in range(months)]],
                                       names=["sku", "month"])
     frame = pd.DataFrame(index=grid).reset_index()
-    return frame.assign(quantity=frame["sku"].map(rate)), "recent demand", None
+    return frame.assign(quantity=frame["sku"].map(rate))
 
 
 _NETTED = """

@@ -23,6 +23,7 @@ from sop_core.meeting.agenda import agenda_text, cycle_status, exceptions_agenda
 from sop_core.meeting.decisions import record_decision
 from sop_core.meeting.executive import KPI_CODES, cycle_tiles, tile_text
 from sop_core.plan import DemandChange, balance, plan_inputs, plan_table
+from sop_core.production.capacity_plan import rough_cut_plan
 from sop_core.whatif.levers import Overtime, Scenario
 from sop_core.whatif.scenario_json import scenario_to_json
 from sop_core.whatif.scenarios import mark_decision, save_scenario
@@ -216,6 +217,18 @@ def test_a_reprinted_past_pack_shows_the_plan_frozen_at_its_meeting(planned: Sto
     today = _plan_total_by_month(pack_xlsx(build_pack(planned, CYCLE, "en")))
     common = shown.index.intersection(today.index)
     assert len(common) == 4 and (shown[common] - today[common]).abs().max() > 100
+
+
+def test_a_past_cycles_rough_cut_loads_the_plan_frozen_for_it(planned: Store, demo: Store) -> None:
+    """The scenarios of a reprinted pack play on the rough cut: as of September it loads September's
+    frozen plan, whether or not a forecast has been run since (before: today's run, or without one
+    the recent demand)."""
+    day = dt.date(2026, 9, 30)
+    frozen_run = demo.scalar("SELECT min(run_id) FROM forecast_snapshots WHERE cycle = '2026-09'")
+    with_run, without_run = rough_cut_plan(planned, day), rough_cut_plan(demo, day)
+    assert (with_run.source, with_run.run_id) == (without_run.source, without_run.run_id) == ("forecast", frozen_run)
+    pd.testing.assert_frame_equal(with_run.plan, without_run.plan)
+    assert with_run.plan["forecast_hours"].sum() > 0
 
 
 def test_a_past_cycle_never_frozen_has_no_plan_to_reprint(planned: Store) -> None:
