@@ -26,6 +26,7 @@ from sop_core.forecast.snapshots import (
     accuracy_report,
     cycle_forecast,
     freeze_cycle,
+    frozen_plan,
     fva_by_contributor,
 )
 from sop_core.forecast.views import history_levels, model_mix, model_story, run_info
@@ -57,6 +58,7 @@ __all__ = [
     "forecast_chart",
     "forecast_levels",
     "freeze_cycle",
+    "frozen_plan",
     "fva_by_contributor",
     "fva_chart",
     "history_levels",

@@ -117,16 +117,15 @@ def _statsforecast(name: str) -> Any:
     return getattr(models, name)
 
 
-def _sf(name: str, native: bool, **params: Callable[[SeriesContext], Any]) -> Callable[[SeriesContext], Model]:
-    """statsforecast's model `name`, its parameters worked out from the series' context."""
-    return lambda context: _StatsForecastModel(
-        _statsforecast(name)(**{key: value(context) for key, value in params.items()}), native)
-
-
 def _sf_spec(name: str, label: str, model: str, native: bool, seasonal: bool = False,
              **params: Callable[[SeriesContext], Any]) -> ModelSpec:
-    """A statsforecast model as a spec: whether it gives intervals is said once, for both."""
-    return ModelSpec(name, label, _sf(model, native, **params), native, seasonal)
+    """statsforecast's model `model` as a spec, its parameters worked out from the series' context;
+    whether it gives intervals (`native`) is said once, for the spec and for the adapter."""
+    def build(context: SeriesContext) -> Model:
+        return _StatsForecastModel(_statsforecast(model)(**{key: value(context) for key, value in params.items()}),
+                                   native)
+
+    return ModelSpec(name, label, build, native, seasonal)
 
 
 def _season(context: SeriesContext) -> int:

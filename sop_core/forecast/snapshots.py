@@ -42,6 +42,14 @@ def _lags(periods: pd.Series, first: dt.date, granularity: str) -> pd.Series:
     return (periods - start).dt.days // 7
 
 
+def frozen_plan(store: Store, cycle: Cycle) -> pd.DataFrame:
+    """The monthly forecast frozen for `cycle`: run_id, sku, period (a timestamp), statistical, final,
+    frozen_at; empty when the cycle was never frozen."""
+    frozen = store.query("SELECT run_id, sku, period, statistical, final, frozen_at FROM forecast_snapshots "
+                         "WHERE granularity = 'month' AND cycle = ? ORDER BY sku, period", [str(cycle)])
+    frozen["period"] = pd.to_datetime(frozen["period"])
+    return frozen
+
 
 def cycle_forecast(store: Store, cycle: Cycle) -> tuple[int | None, pd.DataFrame]:
     """The monthly forecast that stands for `cycle`: its run and its sku, period, statistical, final.
@@ -51,17 +59,16 @@ def cycle_forecast(store: Store, cycle: Cycle) -> tuple[int | None, pd.DataFrame
     frozen; the run is None when the snapshot did not keep it). The current cycle works on the
     newest monthly run (MissingRunError without one)."""
     if cycle < Cycle.of(store.as_of()):
-        frozen = store.query("SELECT run_id, sku, period, statistical, final FROM forecast_snapshots "
-                             "WHERE granularity = 'month' AND cycle = ? ORDER BY sku, period", [str(cycle)])
+        frozen = frozen_plan(store, cycle)
         if frozen.empty:
             raise MissingRunError(Message("plan.error.not_frozen", {"cycle": str(cycle)}))
-        frozen["period"] = pd.to_datetime(frozen["period"])
         runs = frozen["run_id"].dropna()
-        return (int(runs.iloc[0]) if len(runs) else None), frozen.drop(columns="run_id")
+        return (int(runs.iloc[0]) if len(runs) else None), frozen[["sku", "period", "statistical", "final"]]
     run_id = latest_run(store, "month")
     if run_id is None:
         raise MissingRunError(Message("plan.error.no_forecast"))
     return run_id, final_forecast(store, run_id)[["sku", "period", "statistical", "final"]]
+
 
 def freeze_cycle(store: Store, cycle: Cycle, run_id: int | None = None, granularity: str = "month") -> int:
     """Snapshot the final forecast of `run_id` (default: the latest run) as cycle `cycle`.

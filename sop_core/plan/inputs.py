@@ -17,7 +17,7 @@ import pandas as pd
 
 from sop_core.common import Cycle, next_period
 from sop_core.data import Store, budget_by_family
-from sop_core.forecast import cycle_forecast, demand_between
+from sop_core.forecast import cycle_forecast, demand_between, frozen_plan
 from sop_core.plan.balance import PlanInputs
 from sop_core.production import monthly_capacity, open_order_hours, open_orders
 
@@ -129,6 +129,6 @@ def _previous_plan(store: Store, cycle: Cycle) -> tuple[Cycle | None, dt.datetim
                          [str(cycle)])
     if found is None:
         return None, None, pd.DataFrame({"sku": [], "period": [], "statistical": [], "final": []})
-    rows = store.query("SELECT sku, period, statistical, final, frozen_at FROM forecast_snapshots "
-                       "WHERE granularity = 'month' AND cycle = ?", [found])
-    return Cycle.parse(found), pd.Timestamp(rows["frozen_at"].max()).to_pydatetime(), rows
+    previous = Cycle.parse(found)
+    rows = frozen_plan(store, previous)
+    return previous, pd.Timestamp(rows["frozen_at"].max()).to_pydatetime(), rows
